@@ -1,0 +1,203 @@
+"""The `envgen` command line: options to core calls, results to exit codes.
+
+Each command imports what it needs when it runs, so that `envgen list` does not pay for
+Jinja and only `envgen diff` loads deepdiff.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from generator import __version__
+from generator.errors import EnvgenError, ExitCode, SpecError
+
+if TYPE_CHECKING:
+    from generator.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FORMATS = click.Choice(["text", "json"])
+
+
+def _settings(ctx: click.Context) -> Settings:
+    from generator.settings import find_root, load_settings
+
+    root: Path | None = ctx.obj["root"]
+    return load_settings(root if root is not None else find_root(Path.cwd()))
+
+
+def _report_problems(error: SpecError, output_format: str) -> None:
+    from generator import report
+
+    if output_format == "json":
+        click.echo(report.problems_json(error.problems), nl=False)
+        return
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        click.echo(report.problems_github(error.problems), nl=False)
+    click.echo(report.problems_text(error.problems), nl=False, err=True)
+
+
+def handled(command: F) -> F:
+    """The one place where errors become messages and exit codes."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except SpecError as error:
+            _report_problems(error, kwargs.get("output_format", "text"))
+            sys.exit(error.exit_code)
+        except EnvgenError as error:
+            click.echo(f"envgen: {error}", err=True)
+            sys.exit(error.exit_code)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception:
+            click.echo(
+                "envgen: internal error: this is a bug in envgen, not in your specs; "
+                "please report it with the traceback below",
+                err=True,
+            )
+            click.echo(traceback.format_exc(), err=True, nl=False)
+            sys.exit(ExitCode.INTERNAL)
+
+    return run  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="envgen")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Project folder (default: the nearest one upwards with environments/base.yaml).",
+)
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
+    """One source of truth for every environment of a Docker Compose application."""
+    ctx.obj = {"root": root.resolve() if root else None}
+
+
+@main.command()
+@click.argument("environments", nargs=-1)
+@click.pass_context
+@handled
+def render(ctx: click.Context, environments: tuple[str, ...]) -> None:
+    """Write the compose file of each environment (all by default) and the docs."""
+    from generator import commands, report
+
+    result = commands.render(_settings(ctx), list(environments))
+    click.echo(report.render_text(result.statuses), nl=False)
+
+
+@main.command()
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@click.pass_context
+@handled
+def check(ctx: click.Context, output_format: str) -> None:
+    """Compare the committed generated files with a fresh render (exit 1 on drift)."""
+    from generator import commands, report
+
+    statuses = commands.check(_settings(ctx))
+    fix = "envgen render"
+    if output_format == "json":
+        click.echo(report.check_json(statuses, fix), nl=False)
+    else:
+        click.echo(report.check_text(statuses, fix), nl=False)
+    if any(status.state != "unchanged" for status in statuses):
+        sys.exit(ExitCode.DIFFERENT)
+
+
+@main.command()
+@click.argument("environments", nargs=-1)
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@click.pass_context
+@handled
+def validate(ctx: click.Context, environments: tuple[str, ...], output_format: str) -> None:
+    """Check the specs only: schema, references and policies."""
+    from generator import commands, report
+
+    project = commands.validate(_settings(ctx), list(environments))
+    chosen = project.select(list(environments))
+    if output_format == "json":
+        click.echo(
+            report.as_json({"environments": [e.name for e in chosen], "problems": []}), nl=False
+        )
+    else:
+        click.echo(f"{len(chosen)} environment(s) valid: {', '.join(e.name for e in chosen)}")
+
+
+@main.command(name="list")
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@click.pass_context
+@handled
+def list_(ctx: click.Context, output_format: str) -> None:
+    """The environments, their aliases, tiers and compose files."""
+    from generator import report
+    from generator.outputs import COMPOSE
+    from generator.project import load_project
+
+    settings = _settings(ctx)
+    project = load_project(settings)
+    rows = [
+        {
+            "name": env.name,
+            "alias": env.suffix if env.suffix and env.suffix != env.name else None,
+            "tier": env.tier.value,
+            "host": env.host.name,
+            "compose_file": str(COMPOSE.destination(settings, env)),
+            "services": list(env.services),
+        }
+        for env in project.environments
+    ]
+    if output_format == "json":
+        click.echo(report.as_json({"environments": rows}), nl=False)
+        return
+    click.echo(
+        report.table(
+            ["NAME", "ALIAS", "TIER", "HOST", "COMPOSE FILE", "SERVICES"],
+            [
+                [
+                    r["name"],
+                    r["alias"] or "-",
+                    r["tier"],
+                    r["host"],
+                    r["compose_file"],
+                    ", ".join(r["services"]),
+                ]
+                for r in rows
+            ],
+        ),
+        nl=False,
+    )
+
+
+@main.command()
+@click.argument("environment")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["yaml", "json"]),
+    default="yaml",
+    show_default=True,
+)
+@click.pass_context
+@handled
+def show(ctx: click.Context, environment: str, output_format: str) -> None:
+    """One environment, merged over base.yaml, with its derived values."""
+    from generator import commands, report
+
+    data = commands.show(_settings(ctx), environment)
+    if output_format == "json":
+        click.echo(report.as_json(data), nl=False)
+        return
+    import yaml
+
+    click.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), nl=False)

@@ -1,0 +1,65 @@
+"""What each command does, as plain functions from settings to results (no terminal)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from generator.files import FileStatus, compare, write_all
+from generator.outputs import OUTPUTS
+from generator.project import Project, load_project
+from generator.render import render_project
+from generator.settings import Settings
+
+
+def _stale_folders(settings: Settings) -> set[PurePosixPath]:
+    return {settings.rendered, *(settings.docs.parent for o in OUTPUTS if not o.per_environment)}
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    statuses: list[FileStatus]  # as they were before writing
+
+
+def render(settings: Settings, names: list[str]) -> RenderResult:
+    """Write the outputs of the named environments (all when none); with all of them,
+    also remove generated files that no environment makes any more."""
+    project = load_project(settings)
+    files = render_project(project, names)
+    statuses = compare(settings.root, files, _stale_folders(settings) if not names else set())
+    changed = {s.path: files[s.path] for s in statuses if s.state in ("changed", "missing")}
+    stale = [s.path for s in statuses if s.state == "stale"]
+    write_all(settings.root, changed, stale)
+    return RenderResult(statuses)
+
+
+def check(settings: Settings) -> list[FileStatus]:
+    """Every generated file compared with a fresh render in memory."""
+    project = load_project(settings)
+    return compare(settings.root, render_project(project), _stale_folders(settings))
+
+
+def validate(settings: Settings, names: list[str]) -> Project:
+    """Load and validate everything; raises SpecError listing every problem."""
+    project = load_project(settings)
+    project.select(names)  # unknown names are usage errors
+    return project
+
+
+def show(settings: Settings, name: str) -> dict[str, Any]:
+    """One environment, fully resolved, as plain data."""
+    project = load_project(settings)
+    env = project.get(name)
+    data = env.model_dump(mode="json", exclude_none=True)
+    data["derived"] = {
+        "compose_project": env.project_name,
+        "log_format": env.logs,
+        "features": {
+            "swagger_ui": env.swagger_ui,
+            "hot_reload": env.hot_reload,
+            "debug": env.debug,
+        },
+        "sources": list(project.sources[env.name]),
+    }
+    return data

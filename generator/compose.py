@@ -1,0 +1,182 @@
+"""Builds the compose document of one environment: plain data, ready for a template.
+
+The document is exactly what the rendered file must mean; rendering is checked against it.
+Strings in it are already escaped for Compose (`$$`), with `${...}` references kept.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import PurePosixPath
+from typing import Any
+
+from generator.facts import FACTS
+from generator.quoting import REFERENCE, escape_dollars
+from generator.spec import Environment, Service
+from generator.types import format_memory
+
+
+def output_relative(path: str, output_dir: PurePosixPath) -> str:
+    """A project path as seen from the folder of the rendered file, where Compose resolves
+    it; always starting with . or / so that Compose never takes it for a volume name."""
+    relative = posixpath.relpath(posixpath.normpath(path), str(output_dir))
+    return relative if relative.startswith((".", "/")) else f"./{relative}"
+
+
+def _image(env: Environment, service: Service) -> dict[str, Any]:
+    if not service.is_app:
+        return {"image": service.image}
+    if env.builds_from_source:
+        return {"build": {"context": service.build}}  # made relative by the caller
+    return {"image": f"{service.image}:${{IMAGE_TAG:-{env.image_tag}}}"}
+
+
+def _environment(env: Environment, service: Service) -> dict[str, str]:
+    values = dict(service.environment)
+    values.update({name: FACTS[fact].value(env) for name, fact in service.facts.items()})
+    return {name: escape_dollars(str(values[name])) for name in sorted(values)}
+
+
+def _volumes(env: Environment, service: Service, output_dir: PurePosixPath) -> list[Any]:
+    mounts: list[dict[str, Any]] = []
+    for mount in service.volumes:
+        entry: dict[str, Any] = {"type": "bind" if mount.is_bind else "volume"}
+        entry["source"] = (
+            output_relative(mount.source, output_dir) if mount.is_bind else mount.source
+        )
+        entry["target"] = mount.target
+        if mount.read_only:
+            entry["read_only"] = True
+        mounts.append(entry)
+    for tmpfs in service.tmpfs:
+        entry = {"type": "tmpfs", "target": tmpfs.target}
+        if tmpfs.size is not None:
+            entry["tmpfs"] = {"size": format_memory(tmpfs.size)}
+        mounts.append(entry)
+    return mounts
+
+
+def _service(env: Environment, service: Service, output_dir: PurePosixPath) -> dict[str, Any]:
+    doc: dict[str, Any] = _image(env, service)
+    if "build" in doc:
+        doc["build"]["context"] = output_relative(doc["build"]["context"], output_dir)
+    escape = escape_dollars
+    optional: dict[str, Any] = {
+        "command": [escape(arg) for arg in service.command] if service.command else None,
+        "entrypoint": [escape(arg) for arg in service.entrypoint] if service.entrypoint else None,
+        "restart": service.restart,
+        "profiles": list(service.profiles),
+        "depends_on": {
+            name: {"condition": condition} for name, condition in service.depends_on.items()
+        },
+        "environment": _environment(env, service),
+        "env_file": [
+            {"path": output_relative(item.path, output_dir), "required": item.required}
+            for item in service.env_file
+        ],
+        "ports": [
+            f"{port.host_ip}:{port.host}:{port.container}"
+            + ("" if port.protocol == "tcp" else f"/{port.protocol}")
+            for port in service.ports
+        ],
+        "volumes": _volumes(env, service, output_dir),
+        "read_only": service.read_only or None,
+        "security_opt": ["no-new-privileges:true"] if service.no_new_privileges else [],
+        "cap_drop": sorted(set(service.cap_drop)),
+        "cap_add": sorted(set(service.cap_add)),
+        "user": service.user,
+        "working_dir": service.working_dir,
+        "container_name": service.container_name,
+        "stop_grace_period": service.stop_grace_period,
+        "healthcheck": _healthcheck(service),
+        "deploy": _limits(service),
+        "logging": _logging(service),
+        "networks": list(service.networks),
+        "labels": {name: escape(service.labels[name]) for name in sorted(service.labels)},
+    }
+    doc.update({key: value for key, value in optional.items() if value not in (None, [], {})})
+    return doc
+
+
+def _healthcheck(service: Service) -> dict[str, Any] | None:
+    check = service.healthcheck
+    if check is None:
+        return None
+    doc: dict[str, Any] = {"test": [escape_dollars(part) for part in check.test]}
+    for key in ("interval", "timeout", "retries", "start_period"):
+        value = getattr(check, key)
+        if value is not None:
+            doc[key] = value
+    return doc
+
+
+def _limits(service: Service) -> dict[str, Any] | None:
+    limits: dict[str, Any] = {}
+    if service.cpus is not None:
+        limits["cpus"] = f"{service.cpus:g}"
+    if service.memory is not None:
+        limits["memory"] = format_memory(service.memory)
+    return {"resources": {"limits": limits}} if limits else None
+
+
+def _logging(service: Service) -> dict[str, Any] | None:
+    logging = service.logging
+    if logging is None:
+        return None
+    options = {}
+    if logging.max_size is not None:
+        options["max-size"] = format_memory(logging.max_size)
+    if logging.max_file is not None:
+        options["max-file"] = str(logging.max_file)
+    return {"driver": logging.driver, **({"options": options} if options else {})}
+
+
+def compose_document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
+    """The complete compose file of `env`, as it will be written in `output_dir`."""
+    doc: dict[str, Any] = {
+        "name": env.project_name,
+        "services": {
+            name: _service(env, service, output_dir) for name, service in env.services.items()
+        },
+    }
+    used_volumes = {mount.source for service in env.services.values() for mount in service.volumes}
+    volumes = {}
+    for key, volume in env.volumes.items():
+        if key not in used_volumes:
+            continue  # inherited from base.yaml by an environment that does not use it
+        volumes[key] = {"name": escape_dollars(env.volume_name(key))}
+        if volume.external:
+            volumes[key]["external"] = True
+    if volumes:
+        doc["volumes"] = volumes
+    used_networks = {name for service in env.services.values() for name in service.networks}
+    networks = {
+        key: {
+            "name": escape_dollars(network.name),
+            **({"external": True} if network.external else {}),
+        }
+        for key, network in env.networks.items()
+        if key in used_networks
+    }
+    if networks:
+        doc["networks"] = networks
+    return doc
+
+
+def referenced_variables(doc: Any) -> dict[str, bool]:
+    """Every `${VAR}` the document refers to, and whether Compose requires it (`:?`)."""
+    found: dict[str, bool] = {}
+    if isinstance(doc, dict):
+        for value in doc.values():
+            for name, needed in referenced_variables(value).items():
+                found[name] = found.get(name, False) or needed
+    elif isinstance(doc, list):
+        for value in doc:
+            for name, needed in referenced_variables(value).items():
+                found[name] = found.get(name, False) or needed
+    elif isinstance(doc, str):
+        for match in REFERENCE.finditer(doc.replace("$$", "")):
+            body = match.group()[2:-1]
+            name = body.split(":", 1)[0].split("?", 1)[0].split("-", 1)[0].split("+", 1)[0]
+            found[name] = found.get(name, False) or "?" in body
+    return dict(sorted(found.items()))

@@ -1,0 +1,168 @@
+"""Loads a project's specs: read, merge over base.yaml, validate, resolve names."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from generator.errors import SpecError, UsageError
+from generator.merge import merge
+from generator.problems import Position, Problem
+from generator.references import check_references
+from generator.settings import Settings
+from generator.spec import Environment
+from generator.validate import position_of, validate
+from generator.yamlsource import Document, load
+
+BASE = "base.yaml"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Every environment of a project, valid, in tier order."""
+
+    settings: Settings
+    environments: tuple[Environment, ...]
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict, compare=False)
+
+    def names(self) -> list[str]:
+        return [env.name for env in self.environments]
+
+    def get(self, name: str) -> Environment:
+        """An environment by its name or its file suffix (`prod`, `dev`)."""
+        for env in self.environments:
+            if name in (env.name, env.file_suffix):
+                return env
+        aliases = [
+            f"{env.name} ({env.file_suffix})" if env.suffix else env.name
+            for env in self.environments
+        ]
+        candidates = [*self.names(), *(env.file_suffix for env in self.environments)]
+        close = difflib.get_close_matches(name, candidates, n=1)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        raise UsageError(f"unknown environment `{name}`{hint}; environments: {', '.join(aliases)}")
+
+    def select(self, names: tuple[str, ...] | list[str]) -> list[Environment]:
+        """The named environments in project order; all of them when none are named."""
+        if not names:
+            return list(self.environments)
+        chosen = {self.get(name).name for name in names}
+        return [env for env in self.environments if env.name in chosen]
+
+
+def _read(settings: Settings, relative: PurePosixPath) -> tuple[Document, list[Problem]]:
+    try:
+        text = settings.path(relative).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        return Document(None), [Problem(Position(str(relative)), "", f"not UTF-8 text: {error}")]
+    return load(text, str(relative))
+
+
+def load_project(settings: Settings) -> Project:
+    """Every environment of the project, or a SpecError listing every problem."""
+    folder = settings.environments
+    if not settings.path(folder).is_dir():
+        raise SpecError(
+            [
+                Problem(
+                    Position(str(folder)),
+                    "",
+                    "no such folder",
+                    "create it with base.yaml and one spec per environment",
+                )
+            ]
+        )
+    base_path = folder / BASE
+    spec_paths = sorted(
+        folder / path.name
+        for path in settings.path(folder).iterdir()
+        if path.suffix in (".yaml", ".yml") and path.name != BASE and path.is_file()
+    )
+    problems: list[Problem] = []
+    if not settings.path(base_path).is_file():
+        problems.append(
+            Problem(
+                Position(str(base_path)),
+                "",
+                "missing",
+                "every project needs base.yaml with the shared definitions",
+            )
+        )
+        base = Document({})
+    else:
+        base, found = _read(settings, base_path)
+        problems += found
+    if not spec_paths:
+        problems.append(
+            Problem(
+                Position(str(folder)),
+                "",
+                "no environment specs",
+                "add one <name>.yaml per environment beside base.yaml",
+            )
+        )
+    stems = [path.stem for path in spec_paths]
+    environments: list[Environment] = []
+    documents: dict[str, Document] = {}
+    for path in spec_paths:
+        if stems.count(path.stem) > 1:
+            problems.append(
+                Problem(
+                    Position(str(path)),
+                    "",
+                    f"`{path.stem}` is defined twice",
+                    "keep either the .yaml or the .yml file",
+                )
+            )
+            continue
+        overlay, found = _read(settings, path)
+        problems += found
+        if found or not isinstance(base.data, dict) or not isinstance(overlay.data, dict):
+            continue
+        merged, found = merge(base, overlay)
+        problems += found
+        env, found = validate(merged, path.stem)
+        problems += found
+        if env is None:
+            continue
+        problems += [
+            Problem(position_of(merged, where), ".".join(map(str, where)), message, hint)
+            for where, message, hint in check_references(env)
+        ]
+        documents[env.name] = merged
+        environments.append(env)
+    problems += _clashing_names(environments, documents)
+    if problems:
+        raise SpecError(problems)
+    environments.sort(key=lambda env: (env.tier.rank, env.name))
+    sources = {
+        env.name: (str(base_path), str(folder / _file_of(env, spec_paths))) for env in environments
+    }
+    return Project(settings, tuple(environments), sources, documents)
+
+
+def _file_of(env: Environment, paths: list[PurePosixPath]) -> str:
+    return next(path.name for path in paths if path.stem == env.name)
+
+
+def _clashing_names(
+    environments: list[Environment], documents: dict[str, Document]
+) -> list[Problem]:
+    """Names and suffixes must pick out one environment, and one output file each."""
+    problems = []
+    seen: dict[str, str] = {}
+    for env in environments:
+        for alias in dict.fromkeys((env.name, env.file_suffix)):
+            other = seen.get(alias)
+            if other is not None and other != env.name:
+                problems.append(
+                    Problem(
+                        position_of(documents[env.name], ("suffix",)),
+                        "suffix",
+                        f"`{alias}` already names environment `{other}`",
+                    )
+                )
+            seen[alias] = env.name
+    return problems

@@ -1,0 +1,73 @@
+"""Checks that need a whole environment: names that must refer to something that exists."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+
+from generator.facts import FACTS, FactUnavailable
+from generator.spec import Environment
+from generator.yamlsource import Path
+
+Finding = tuple[Path, str, str]  # where, what, hint
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> tuple[str, str]:
+    known = sorted(known)
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return f"unknown {kind} `{name}`", f"did you mean `{close[0]}`?"
+    return f"unknown {kind} `{name}`", f"known: {', '.join(known)}" if known else ""
+
+
+def check_references(env: Environment) -> Iterator[Finding]:
+    """Every problem of names and images in `env`, with the path it is at."""
+    services = env.services
+    if env.database is not None and env.database.service not in services and services:
+        # The test tier may run the database alone; others must name a service they run.
+        yield (("database", "service"), *_unknown("service", env.database.service, services))
+    published: dict[tuple[str, int, str], str] = {}
+    for name, service in services.items():
+        at: Path = ("services", name)
+        for dependency in service.depends_on:
+            if dependency == name:
+                yield (*at, "depends_on", dependency), "a service cannot depend on itself", ""
+            elif dependency not in services:
+                yield ((*at, "depends_on", dependency), *_unknown("service", dependency, services))
+        for index, network in enumerate(service.networks):
+            if network != "default" and network not in env.networks:
+                known = ["default", *env.networks]
+                yield ((*at, "networks", index), *_unknown("network", network, known))
+        for index, mount in enumerate(service.volumes):
+            if not mount.is_bind and mount.source not in env.volumes:
+                message, hint = _unknown("volume", mount.source, env.volumes)
+                hint = hint or "declare it under `volumes`, or write ./path for a bind mount"
+                yield (*at, "volumes", index, "source"), message, hint
+        for variable, fact in service.facts.items():
+            if fact not in FACTS:
+                yield ((*at, "facts", variable), *_unknown("fact", fact, FACTS))
+                continue
+            if variable in service.environment:
+                yield (*at, "facts", variable), f"`{variable}` is also set in `environment`", ""
+            try:
+                FACTS[fact].value(env)
+            except FactUnavailable as error:
+                yield (*at, "facts", variable), f"fact `{fact}`: {error}", ""
+        has_tag = ":" in service.image.rsplit("/", 1)[-1]
+        if service.is_app and has_tag:
+            yield (
+                (*at, "image"),
+                "an image built from source takes its tag from `image_tag`",
+                f"write `{service.image.rsplit(':', 1)[0]}`",
+            )
+        if not service.is_app and not has_tag:
+            yield (*at, "image"), "pin the image with a tag", f"e.g. `{service.image}:1.0`"
+        for index, port in enumerate(service.ports):
+            key = (port.host_ip, port.host, port.protocol)
+            if key in published:
+                yield (
+                    (*at, "ports", index),
+                    f"host port {port.host} is already published by `{published[key]}`",
+                    "",
+                )
+            published[key] = name

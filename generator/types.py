@@ -1,0 +1,182 @@
+"""Reusable field types for specs: names, sizes, ports, durations, paths and references."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints
+
+_MEMORY = re.compile(r"^(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[bkmg]?)b?$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_memory(value: Any) -> int:
+    """`512m`, `1g`, `1.5G`, `256MB` or a number of bytes, to bytes."""
+    if isinstance(value, bool):
+        raise ValueError("expected a memory size such as 512m or 1g")
+    if isinstance(value, int):
+        number, unit = float(value), ""
+    else:
+        match = _MEMORY.match(str(value).strip())
+        if not match:
+            raise ValueError(
+                f"invalid memory size {value!r}: use a number with b, k, m or g (e.g. 512m)"
+            )
+        number, unit = float(match["number"]), match["unit"].lower()
+    size = number * _UNITS[unit]
+    if size != int(size) or size < 4 * 1024**2:
+        raise ValueError(f"memory size {value!r} must be a whole number of bytes of at least 4m")
+    return int(size)
+
+
+def format_memory(size: int) -> str:
+    """Bytes in the largest unit that divides them exactly: 536870912 -> `512m`."""
+    for unit in ("g", "m", "k"):
+        if size % _UNITS[unit] == 0:
+            return f"{size // _UNITS[unit]}{unit}"
+    return f"{size}b"
+
+
+_MEANINGS: dict[str, str] = {}
+
+
+def _pattern(regex: str, meaning: str, max_length: int | None = None) -> StringConstraints:
+    """A string pattern, remembered with words a person understands for error messages."""
+    _MEANINGS[regex] = meaning
+    return StringConstraints(pattern=regex, max_length=max_length)
+
+
+def pattern_meaning(regex: str) -> str:
+    return _MEANINGS.get(regex, f"must match {regex}")
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL characters cannot be passed to a container")
+    return value
+
+
+# Any text a container receives: a variable, a label, a command argument.
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+def _scalar_text(value: Any) -> Any:
+    """Variables are strings to a container; YAML numbers and booleans are spelled out."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if value is None or isinstance(value, dict | list):
+        kind = {type(None): "nothing", dict: "a mapping", list: "a list"}[type(value)]
+        raise ValueError(f"expected a string, number or boolean, got {kind}")
+    return value
+
+
+Scalar = Annotated[Text, BeforeValidator(_scalar_text)]
+
+MemorySize = Annotated[
+    int, BeforeValidator(parse_memory), PlainSerializer(format_memory, when_used="json")
+]
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+Slug = Annotated[
+    str,
+    _pattern(
+        r"^[a-z][a-z0-9-]*$",
+        "use lower-case letters, digits and dashes, starting with a letter",
+        63,
+    ),
+]
+
+ServiceName = Annotated[
+    str,
+    _pattern(
+        r"^[a-z][a-z0-9_-]*$", "use lower-case letters, digits, - and _, starting with a letter", 63
+    ),
+]
+
+VariableName = Annotated[
+    str,
+    _pattern(r"^[A-Za-z_][A-Za-z0-9_]*$", "use letters, digits and _, not starting with a digit"),
+]
+
+Duration = Annotated[
+    str,
+    _pattern(
+        r"^(?:\d+(?:\.\d+)?(?:us|ms|s|m|h))+$", "write a duration such as 10s, 1m30s or 500ms"
+    ),
+]
+
+AbsolutePath = Annotated[str, _pattern(r"^/\S*$", "must be an absolute path, without spaces")]
+
+# A path inside the project, relative to its root, written ./like/this or like/this.
+ProjectPath = Annotated[
+    str,
+    _pattern(r"^[^/\s$][^\s$]*$", "must be a path relative to the project root, such as ./backend"),
+]
+
+Domain = Annotated[
+    str,
+    _pattern(
+        r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+        "must be a lower-case domain name such as staging.example.com",
+        253,
+    ),
+]
+
+Origin = Annotated[
+    str,
+    _pattern(
+        r"^https?://[a-z0-9.-]+(?::\d{1,5})?$", "must be an origin such as https://example.com"
+    ),
+]
+
+# Registry references: no whitespace and no interpolation; the tag comes from the spec.
+Image = Annotated[
+    str,
+    _pattern(
+        r"^[a-z0-9][a-z0-9._/-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$",
+        "must be an image reference such as ghcr.io/owner/name or postgres:16",
+    ),
+]
+
+Tag = Annotated[
+    str, _pattern(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "must be an image tag such as staging")
+]
+
+BotUsername = Annotated[
+    str,
+    _pattern(
+        r"^[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]$",
+        "must be a Telegram bot username without @, ending in bot",
+    ),
+]
+
+DatabaseName = Annotated[
+    str, _pattern(r"^[a-z_][a-z0-9_]{0,62}$", "use lower-case letters, digits and _ (at most 63)")
+]
+
+# Linux capabilities as Docker names them (without the CAP_ prefix).
+CAPABILITIES = frozenset(
+    """ALL AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF CHECKPOINT_RESTORE CHOWN
+    DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID IPC_LOCK IPC_OWNER KILL LEASE LINUX_IMMUTABLE
+    MAC_ADMIN MAC_OVERRIDE MKNOD NET_ADMIN NET_BIND_SERVICE NET_BROADCAST NET_RAW PERFMON
+    SETFCAP SETGID SETPCAP SETUID SYSLOG SYS_ADMIN SYS_BOOT SYS_CHROOT SYS_MODULE SYS_NICE
+    SYS_PACCT SYS_PTRACE SYS_RAWIO SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG WAKE_ALARM""".split()
+)
+
+
+def _capability(value: str) -> str:
+    name = value.upper().removeprefix("CAP_")
+    if name not in CAPABILITIES:
+        import difflib
+
+        close = difflib.get_close_matches(name, CAPABILITIES, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ValueError(f"unknown capability {value!r}{hint}")
+    return name
+
+
+Capability = Annotated[str, AfterValidator(_capability)]
