@@ -1,0 +1,55 @@
+"""Shared test helpers: a copy of the shipped project, small file trees, the CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("pyproject.toml", "environments", "templates", "rendered", "docs")
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write `{relative path: text}` under `root` and return `root`."""
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def copy_shipped(destination: Path) -> Path:
+    """A copy of this repository's specs, templates and generated files."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part)
+        elif source.is_file():
+            shutil.copy2(source, destination / part)
+    return destination
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    """A writable copy of the shipped project."""
+    return copy_shipped(tmp_path / "project")
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run() -> Run:
+    """Run envgen in-process: `run("--root", path, "check")`."""
+
+    def invoke(*args: str | Path) -> Result:
+        return CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
+
+    return invoke
