@@ -146,7 +146,7 @@ def list_(ctx: click.Context, output_format: str) -> None:
 
     settings = _settings(ctx)
     project = load_project(settings)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "name": env.name,
             "alias": env.suffix if env.suffix and env.suffix != env.name else None,
@@ -160,23 +160,15 @@ def list_(ctx: click.Context, output_format: str) -> None:
     if output_format == "json":
         click.echo(report.as_json({"environments": rows}), nl=False)
         return
-    click.echo(
-        report.table(
-            ["NAME", "ALIAS", "TIER", "HOST", "COMPOSE FILE", "SERVICES"],
-            [
-                [
-                    r["name"],
-                    r["alias"] or "-",
-                    r["tier"],
-                    r["host"],
-                    r["compose_file"],
-                    ", ".join(r["services"]),
-                ]
-                for r in rows
-            ],
-        ),
-        nl=False,
-    )
+    headers = ["NAME", "ALIAS", "TIER", "HOST", "COMPOSE FILE", "SERVICES"]
+    cells = [
+        [
+            *(str(row[key] or "-") for key in ("name", "alias", "tier", "host", "compose_file")),
+            ", ".join(row["services"]),
+        ]
+        for row in rows
+    ]
+    click.echo(report.table(headers, cells), nl=False)
 
 
 @main.command()

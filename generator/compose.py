@@ -140,7 +140,7 @@ def compose_document(env: Environment, output_dir: PurePosixPath) -> dict[str, A
         },
     }
     used_volumes = {mount.source for service in env.services.values() for mount in service.volumes}
-    volumes = {}
+    volumes: dict[str, dict[str, Any]] = {}
     for key, volume in env.volumes.items():
         if key not in used_volumes:
             continue  # inherited from base.yaml by an environment that does not use it

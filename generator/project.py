@@ -137,7 +137,7 @@ def load_project(settings: Settings) -> Project:
     if problems:
         raise SpecError(problems)
     environments.sort(key=lambda env: (env.tier.rank, env.name))
-    sources = {
+    sources: dict[str, tuple[str, ...]] = {
         env.name: (str(base_path), str(folder / _file_of(env, spec_paths))) for env in environments
     }
     return Project(settings, tuple(environments), sources, documents)

@@ -108,6 +108,6 @@ def yaml_block(value: object, indent: int = 0) -> str:
 
 
 def _inline(value: object) -> str:
-    if value == {} or value == []:
+    if value in ({}, []):
         return "{}" if isinstance(value, dict) else "[]"
     return yaml_scalar(value)

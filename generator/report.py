@@ -30,9 +30,8 @@ def problems_github(problems: list[Problem]) -> str:
         if problem.hint:
             message += f" ({problem.hint})"
         message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        lines.append(
-            f"::{problem.severity} file={where.path},line={where.line},col={where.column}::{message}"
-        )
+        place = f"file={where.path},line={where.line},col={where.column}"
+        lines.append(f"::{problem.severity} {place}::{message}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

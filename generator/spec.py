@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -36,7 +36,7 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=False)
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     """What an environment is for; the tier decides defaults and which policies apply."""
 
     LOCAL = "local"

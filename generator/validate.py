@@ -13,6 +13,7 @@ from pydantic_core import ErrorDetails
 
 from generator.problems import Position, Problem
 from generator.spec import Environment
+from generator.types import pattern_meaning
 from generator.yamlsource import Document, Path, _dotted
 
 
@@ -40,9 +41,9 @@ def _data_path(document: Document, loc: tuple[int | str, ...]) -> Path:
     path: Path = ()
     node: Any = document.data
     for index, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        found_in_dict = isinstance(node, dict) and part in node
+        found_in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if found_in_dict or found_in_list:
             node = node[part]
         elif index == len(loc) - 1 and isinstance(part, str) and part.isidentifier():
             return (*path, part)  # a missing key: named by the error, absent from the data
@@ -102,8 +103,6 @@ def _message(detail: ErrorDetails) -> str:
     if kind == "value_error":
         return detail["msg"].removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
-        from generator.types import pattern_meaning
-
         meaning = pattern_meaning(str(detail.get("ctx", {}).get("pattern", "")))
         return f"invalid value {_describe(detail['input'])}: {meaning}"
     message = detail["msg"]
