@@ -90,7 +90,7 @@ def load_project(settings: Settings) -> Project:
                 "every project needs base.yaml with the shared definitions",
             )
         )
-        base = Document({})
+        base = Document(None)  # nothing to merge over: report only this
     else:
         base, found = _read(settings, base_path)
         problems += found

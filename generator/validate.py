@@ -65,6 +65,9 @@ def _problem(detail: ErrorDetails, document: Document) -> Problem:
         return Problem(position, field, f"unknown field `{key}`", hint)
     if kind == "missing":
         return Problem(position_of(document, path[:-1]), field, "required field is missing")
+    if "[key]" in detail["loc"]:  # the key itself is invalid, not its value
+        position = document.keys.get(path) or position_of(document, path)
+        return Problem(position, field, _message(detail), _hint(detail))
     return Problem(position_of(document, path), field, _message(detail), _hint(detail))
 
 
@@ -100,6 +103,12 @@ def _message(detail: ErrorDetails) -> str:
     kind = detail["type"]
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}, got {_describe(detail['input'])}"
+    if kind in ("less_than_equal", "greater_than_equal", "greater_than", "less_than"):
+        bound = next(iter(detail.get("ctx", {}).values()), "")
+        bound = f"{bound:g}" if isinstance(bound, float) else bound
+        words = {"less_than_equal": "at most", "greater_than_equal": "at least",
+                 "greater_than": "more than", "less_than": "less than"}[kind]
+        return f"{_describe(detail['input'])} is out of range: must be {words} {bound}"
     if kind == "value_error":
         return detail["msg"].removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
@@ -110,7 +119,7 @@ def _message(detail: ErrorDetails) -> str:
 
 
 def _hint(detail: ErrorDetails) -> str:
-    if detail["type"] == "literal_error" and isinstance(detail["input"], str):
+    if detail["type"] in ("literal_error", "enum") and isinstance(detail["input"], str):
         expected = str(detail.get("ctx", {}).get("expected", ""))
         choices = [choice.strip(" '") for choice in expected.replace(" or ", ",").split(",")]
         close = difflib.get_close_matches(detail["input"], choices, n=1)

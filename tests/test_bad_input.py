@@ -1,0 +1,274 @@
+"""Every malformed spec gets one exact line per problem on stderr, exit 2, and no file touched."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, Run, write_tree
+
+BASE = """\
+app: shop
+access: localhost
+bot:
+  mode: mocked
+claude:
+  mode: mocked
+host:
+  name: laptop
+services:
+  web:
+    image: nginx:1.27
+    ports:
+      - 8080:80
+"""
+LOCAL = "tier: local\n"
+
+
+def project(root: Path, **files: str | None) -> Path:
+    """A minimal valid project, with some files replaced (`local="..."`, `base=None`)."""
+    specs = {"base": BASE, "local": LOCAL, **files}
+    tree = {f"environments/{name}.yaml": text for name, text in specs.items() if text is not None}
+    write_tree(root, tree)
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
+    (
+        "yaml syntax error",
+        {"local": "tier: local\nservices: [\n"},
+        [
+            "environments/local.yaml:3:1: YAML syntax error: expected the node content, "
+            "but found '<stream end>'"
+        ],
+    ),
+    (
+        "duplicate key",
+        {"local": "tier: local\ntier: test\n"},
+        ["environments/local.yaml:2:1: tier: duplicate key `tier` (first defined at line 1)"],
+    ),
+    (
+        "empty file",
+        {"local": "# nothing here yet\n"},
+        ["environments/local.yaml:1:1: the file is empty (a spec is a mapping of fields)"],
+    ),
+    (
+        "non-mapping document",
+        {"local": "- tier: local\n"},
+        ["environments/local.yaml:1:1: expected a mapping of fields at the top level, got a list"],
+    ),
+    (
+        "missing base.yaml",
+        {"base": None},
+        [
+            "environments/base.yaml:1:1: missing "
+            "(every project needs base.yaml with the shared definitions)"
+        ],
+    ),
+    (
+        "unknown tier",
+        {"local": "tier: locl\n"},
+        [
+            "environments/local.yaml:1:7: tier: input should be 'local', 'test', 'staging' "
+            "or 'production' (did you mean `local`?)"
+        ],
+    ),
+    (
+        "missing required field",
+        {"local": "tier: local\nbot: !remove\n"},
+        ["environments/local.yaml:1:1: bot: required field is missing"],
+    ),
+    (
+        "unknown key with did-you-mean",
+        {"local": "tier: local\nservices:\n  web:\n    memroy: 512m\n"},
+        [
+            "environments/local.yaml:4:5: services.web.memroy: unknown field `memroy` "
+            "(did you mean `memory`?)"
+        ],
+    ),
+    (
+        "invalid memory size",
+        {"local": "tier: local\nservices:\n  web:\n    memory: 12xb\n"},
+        [
+            "environments/local.yaml:4:13: services.web.memory: invalid memory size '12xb': "
+            "use a number with b, k, m or g (e.g. 512m)"
+        ],
+    ),
+    (
+        "port out of range",
+        {"local": "tier: local\nservices:\n  web:\n    ports: ['99999:80']\n"},
+        [
+            "environments/local.yaml:4:13: services.web.ports.0.host: "
+            "`99999` is out of range: must be at most 65535"
+        ],
+    ),
+    (
+        "port without host side",
+        {"local": "tier: local\nservices:\n  web:\n    ports: [80]\n"},
+        [
+            "environments/local.yaml:4:13: services.web.ports.0: "
+            "give both ports, HOST:CONTAINER, so that the host port is known"
+        ],
+    ),
+    (
+        "wrong type",
+        {"local": "tier: local\nservices:\n  web:\n    read_only: maybe\n"},
+        [
+            "environments/local.yaml:4:16: services.web.read_only: expected true or false, "
+            "got `maybe`"
+        ],
+    ),
+    (
+        "list where a mapping belongs",
+        {"local": "tier: local\nservices:\n  web:\n    environment: [A=1]\n"},
+        ["environments/local.yaml:4:18: services.web.environment: expected a mapping, got a list"],
+    ),
+    (
+        "unknown service in depends_on",
+        {"local": "tier: local\nservices:\n  web:\n    depends_on: [wbe]\n"},
+        [
+            "environments/local.yaml:4:17: services.web.depends_on.wbe: unknown service `wbe` "
+            "(did you mean `web`?)"
+        ],
+    ),
+    (
+        "undeclared volume",
+        {"local": "tier: local\nservices:\n  web:\n    volumes: ['data:/srv']\n"},
+        [
+            "environments/local.yaml:4:15: services.web.volumes.0.source: unknown volume `data` "
+            "(declare it under `volumes`, or write ./path for a bind mount)"
+        ],
+    ),
+    (
+        "service name not a slug",
+        {"local": "tier: local\nservices:\n  Web_Server:\n    image: nginx:1\n"},
+        [
+            "environments/local.yaml:3:3: services.Web_Server: invalid value `Web_Server`: "
+            "use lower-case letters, digits, - and _, starting with a letter"
+        ],
+    ),
+    (
+        "unpinned third-party image",
+        {"local": "tier: local\nservices:\n  web:\n    image: nginx\n"},
+        [
+            "environments/local.yaml:4:12: services.web.image: pin the image with a tag "
+            "(e.g. `nginx:1.0`)"
+        ],
+    ),
+    (
+        "app image with a tag of its own",
+        {"local": "tier: local\nservices:\n  web:\n    build: ./web\n"},
+        [
+            "environments/base.yaml:11:12: services.web.image: an image built from source takes "
+            "its tag from `image_tag` (write `nginx`)"
+        ],
+    ),
+    (
+        "remove of a key base.yaml lacks",
+        {"local": "tier: local\nservices:\n  wbe: !remove\n"},
+        [
+            "environments/local.yaml:3:3: services.wbe: `!remove` of `wbe`, which base.yaml "
+            "does not define (did you mean `web`?)"
+        ],
+    ),
+    (
+        "unknown tag",
+        {"local": "tier: !prod local\n"},
+        ["environments/local.yaml:1:7: tier: unknown tag `!prod` (the only tag is `!remove`)"],
+    ),
+    (
+        "shell string command",
+        {"local": "tier: local\nservices:\n  web:\n    command: nginx -g 'daemon off;'\n"},
+        [
+            "environments/local.yaml:4:14: services.web.command: write the command as a list of "
+            "arguments, e.g. [uvicorn, app:app], so that nothing depends on shell splitting"
+        ],
+    ),
+    (
+        "unknown fact",
+        {"local": "tier: local\nservices:\n  web:\n    facts: {MODE: bot.mod}\n"},
+        [
+            "environments/local.yaml:4:19: services.web.facts.MODE: unknown fact `bot.mod` "
+            "(did you mean `bot.mode`?)"
+        ],
+    ),
+    (
+        "fact the environment cannot give",
+        {"local": "tier: local\nservices:\n  web:\n    facts: {URL: public_url}\n"},
+        [
+            "environments/local.yaml:4:18: services.web.facts.URL: fact `public_url`: "
+            "the environment has no `domain`"
+        ],
+    ),
+    (
+        "real bot without account",
+        {"local": "tier: local\nbot:\n  mode: real\n"},
+        ["environments/local.yaml:3:3: bot: a real bot needs `username` and `token_variable`"],
+    ),
+    (
+        "invalid duration",
+        {"local": "tier: local\nservices:\n  web:\n    stop_grace_period: 10 seconds\n"},
+        [
+            "environments/local.yaml:4:24: services.web.stop_grace_period: invalid value "
+            "`10 seconds`: write a duration such as 10s, 1m30s or 500ms"
+        ],
+    ),
+    (
+        "name given in the spec",
+        {"local": "name: laptop\ntier: local\n"},
+        [
+            "environments/local.yaml:1:1: name: an environment is named by its file; remove `name` "
+            "(this one is `local`)"
+        ],
+    ),
+    (
+        "problem inherited from base.yaml points into base.yaml",
+        {"base": BASE.replace("nginx:1.27", "nginx:1.27\n    restart: sometimes")},
+        [
+            "environments/base.yaml:12:14: services.web.restart: input should be 'no', 'always', "
+            "'on-failure' or 'unless-stopped'"
+        ],
+    ),
+    (
+        "several problems, in file order",
+        {"local": "tier: local\nservices:\n  web:\n    memory: lots\n    cpus: -1\n"},
+        [
+            "environments/local.yaml:4:13: services.web.memory: invalid memory size 'lots': "
+            "use a number with b, k, m or g (e.g. 512m)",
+            "environments/local.yaml:5:11: services.web.cpus: `-1` is out of range: "
+            "must be more than 0",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"), [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+)
+def test_bad_spec_is_reported_exactly(
+    tmp_path: Path, run: Run, files: dict[str, str | None], expected: list[str]
+) -> None:
+    root = project(tmp_path, **files)
+    result = run("--root", root, "validate")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    count = len(expected)
+    assert result.stderr.splitlines() == [*expected, f"{count} error{'s' * (count != 1)}"]
+
+
+@pytest.mark.parametrize("files", [case[1] for case in CASES], ids=[case[0] for case in CASES])
+def test_bad_spec_touches_no_file(tmp_path: Path, run: Run, files: dict[str, str | None]) -> None:
+    root = project(tmp_path, **files)
+    before = sorted(str(path.relative_to(root)) for path in root.rglob("*"))
+    result = run("--root", root, "render")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert sorted(str(path.relative_to(root)) for path in root.rglob("*")) == before
+
+
+def test_the_minimal_project_is_valid(tmp_path: Path, run: Run) -> None:
+    result = run("--root", project(tmp_path), "validate")
+    assert (result.exit_code, result.output) == (0, "1 environment(s) valid: local\n")

@@ -1,0 +1,238 @@
+"""The command-line contract: outputs, exit codes, aliases, --root and settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import commands
+from tests.conftest import REPO, Run, copy_shipped, write_tree
+
+COMPOSE_FILES = [
+    "rendered/docker-compose.dev.yml",
+    "rendered/docker-compose.prod.yml",
+    "rendered/docker-compose.staging.yml",
+    "rendered/docker-compose.test.yml",
+]
+
+
+def test_render_reports_every_file_and_writes_only_changes(shipped: Path, run: Run) -> None:
+    staging = shipped / "rendered/docker-compose.staging.yml"
+    staging.unlink()
+    result = run("--root", shipped, "render")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert "  created  rendered/docker-compose.staging.yml" in lines
+    assert "unchanged  rendered/docker-compose.prod.yml" in lines
+    assert lines[-1].startswith("1 file written, ")
+    assert staging.read_text(encoding="utf-8") == (
+        REPO / "rendered/docker-compose.staging.yml"
+    ).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("alias", ["prod", "production"])
+def test_render_one_environment_by_name_or_alias(shipped: Path, run: Run, alias: str) -> None:
+    for relative in COMPOSE_FILES:
+        (shipped / relative).unlink()
+    result = run("--root", shipped, "render", alias)
+    assert result.exit_code == 0, result.output
+    assert sorted(str(p.relative_to(shipped)) for p in (shipped / "rendered").iterdir()) == [
+        "rendered/docker-compose.prod.yml"
+    ]
+
+
+def test_unknown_environment_is_a_usage_error(shipped: Path, run: Run) -> None:
+    result = run("--root", shipped, "render", "stagin")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "envgen: unknown environment `stagin` (did you mean `staging`?); "
+        "environments: local (dev), test, staging, production (prod)\n"
+    )
+
+
+def test_check_passes_on_the_committed_files(run: Run) -> None:
+    result = run("--root", REPO, "check")
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_check_fails_after_a_hand_edit(shipped: Path, run: Run) -> None:
+    path = shipped / "rendered/docker-compose.prod.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace('memory: "1g"', 'memory: "2g"', 1))
+    result = run("--root", shipped, "check")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert out.startswith("rendered/docker-compose.prod.yml: differs from its specs\n")
+    assert '-          memory: "2g"\n+          memory: "1g"\n' in out
+    assert out.endswith("run `envgen render` and commit the result\n")
+
+
+def test_check_fails_after_a_spec_change_that_is_not_rendered(shipped: Path, run: Run) -> None:
+    spec = shipped / "environments/staging.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("memory: 128m", "memory: 192m"))
+    result = run("--root", shipped, "check")
+    assert result.exit_code == 1
+    assert '-          memory: "128m"\n+          memory: "192m"\n' in result.stdout
+    assert run("--root", shipped, "render").exit_code == 0
+    assert run("--root", shipped, "check").exit_code == 0
+
+
+def test_check_reports_missing_and_stale_files(shipped: Path, run: Run) -> None:
+    (shipped / "rendered/docker-compose.dev.yml").unlink()
+    (shipped / "environments/test.yaml").unlink()
+    result = run("--root", shipped, "check")
+    assert result.exit_code == 1
+    assert "rendered/docker-compose.dev.yml: is missing\n" in result.stdout
+    assert (
+        "rendered/docker-compose.test.yml: is generated but no environment makes it any more\n"
+        in result.stdout
+    )
+    render = run("--root", shipped, "render")
+    assert "  removed  rendered/docker-compose.test.yml" in render.stdout.splitlines()
+    assert not (shipped / "rendered/docker-compose.test.yml").exists()
+    assert run("--root", shipped, "check").exit_code == 0
+
+
+def test_check_leaves_files_it_did_not_generate_alone(shipped: Path, run: Run) -> None:
+    write_tree(shipped, {"rendered/notes.yml": "mine: true\n"})
+    assert run("--root", shipped, "check").exit_code == 0
+    run("--root", shipped, "render")
+    assert (shipped / "rendered/notes.yml").exists()
+
+
+def test_check_json(shipped: Path, run: Run) -> None:
+    (shipped / "rendered/docker-compose.dev.yml").unlink()
+    result = run("--root", shipped, "check", "--format", "json")
+    data = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert data["in_sync"] is False
+    assert data["fix"] == "envgen render"
+    assert {"path": "rendered/docker-compose.dev.yml", "state": "missing", "diff": ""} in data[
+        "files"
+    ]
+
+
+def test_list(run: Run) -> None:
+    result = run("--root", REPO, "list")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[:3] == [
+        "NAME        ALIAS  TIER        HOST    COMPOSE FILE                         SERVICES",
+        "local       dev    local       laptop  rendered/docker-compose.dev.yml      "
+        "backend, bot, scraper, migrate, postgres, chromadb",
+        "test        -      test        laptop  rendered/docker-compose.test.yml     "
+        "postgres, chromadb",
+    ]
+
+
+def test_list_json(run: Run) -> None:
+    data = json.loads(run("--root", REPO, "list", "--format", "json").stdout)
+    assert [(e["name"], e["alias"]) for e in data["environments"]] == [
+        ("local", "dev"),
+        ("test", None),
+        ("staging", None),
+        ("production", "prod"),
+    ]
+
+
+def test_show_resolves_aliases_and_derived_values(run: Run) -> None:
+    by_alias = run("--root", REPO, "show", "prod", "--format", "json")
+    by_name = run("--root", REPO, "show", "production", "--format", "json")
+    assert by_alias.stdout == by_name.stdout
+    data = json.loads(by_alias.stdout)
+    assert data["derived"]["log_format"] == "json"
+    assert data["derived"]["features"] == {"swagger_ui": False, "hot_reload": False, "debug": False}
+    assert data["services"]["postgres"]["memory"] == "1g"
+    assert data["derived"]["sources"] == ["environments/base.yaml", "environments/production.yaml"]
+
+
+def test_settings_from_pyproject_move_the_outputs(shipped: Path, run: Run) -> None:
+    pyproject = shipped / "pyproject.toml"
+    pyproject.write_text('[tool.envgen]\nrendered = "deploy/compose"\n', encoding="utf-8")
+    result = run("--root", shipped, "render", "test")
+    assert result.exit_code == 0, result.output
+    text = (shipped / "deploy/compose/docker-compose.test.yml").read_text(encoding="utf-8")
+    assert "# Start: docker compose -f deploy/compose/docker-compose.test.yml up -d" in text
+
+
+def test_unknown_setting_is_reported(shipped: Path, run: Run) -> None:
+    (shipped / "pyproject.toml").write_text('[tool.envgen]\nrendred = "x"\n', encoding="utf-8")
+    result = run("--root", shipped, "check")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "envgen: pyproject.toml: [tool.envgen]: unknown setting `rendred` "
+        "(did you mean `rendered`?)\n"
+    )
+
+
+def test_root_is_found_upwards(shipped: Path) -> None:
+    inside = shipped / "environments"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=inside,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_internal_error_says_it_is_a_bug(
+    shipped: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> None:
+        raise KeyError("oops")
+
+    monkeypatch.setattr(commands, "check", broken)
+    result = run("--root", shipped, "check")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("envgen: internal error: this is a bug in envgen")
+    assert "KeyError: 'oops'" in result.stderr
+
+
+def test_github_annotations_in_actions(
+    shipped: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = shipped / "environments/staging.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("memory: 128m", "memory: lots"))
+    line = spec.read_text(encoding="utf-8").splitlines().index("    memory: lots") + 1
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = run("--root", shipped, "validate")
+    assert result.exit_code == 2
+    assert result.stdout.startswith(
+        f"::error file=environments/staging.yaml,line={line},col=13::services.bot.memory: "
+        "invalid memory size 'lots'"
+    )
+
+
+def test_output_is_identical_across_hash_seeds(tmp_path: Path) -> None:
+    texts = []
+    for seed in ("1", "2"):
+        root = copy_shipped(tmp_path / seed)
+        for relative in COMPOSE_FILES:
+            (root / relative).unlink()
+        subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(root), "render"],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+            capture_output=True,
+        )
+        texts.append([(root / relative).read_bytes() for relative in COMPOSE_FILES])
+    assert texts[0] == texts[1]
+    assert texts[0] == [(REPO / relative).read_bytes() for relative in COMPOSE_FILES]
+
+
+def test_render_does_not_import_deepdiff(shipped: Path) -> None:
+    code = (
+        "import sys; from generator.cli import main\n"
+        "try:\n    main(['--root', sys.argv[1], 'render'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'deepdiff'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(shipped)], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "[]"
