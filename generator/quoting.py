@@ -57,7 +57,7 @@ def _escape_char(char: str) -> str:
 def yaml_string(text: str) -> str:
     """`text` as a YAML scalar: plain where that is unambiguous, else double-quoted with
     everything outside printable ASCII escaped (the same bytes on every machine)."""
-    if _PLAIN.match(text) and not _NOT_STRINGS.match(text) and not text.endswith(":"):
+    if _PLAIN.fullmatch(text) and not _NOT_STRINGS.fullmatch(text) and not text.endswith(":"):
         return text
     return '"' + "".join(_escape_char(char) for char in text) + '"'
 

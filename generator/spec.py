@@ -72,7 +72,7 @@ class PortMapping(Model):
         if isinstance(value, int) and not isinstance(value, bool):
             raise ValueError("give both ports, HOST:CONTAINER, so that the host port is known")
         if isinstance(value, str):
-            match = _PORT.match(value)
+            match = _PORT.fullmatch(value)
             if not match:
                 raise ValueError(
                     f"invalid port mapping {value!r}: write HOST:CONTAINER or IP:HOST:CONTAINER"

@@ -106,8 +106,12 @@ def _message(detail: ErrorDetails) -> str:
     if kind in ("less_than_equal", "greater_than_equal", "greater_than", "less_than"):
         bound = next(iter(detail.get("ctx", {}).values()), "")
         bound = f"{bound:g}" if isinstance(bound, float) else bound
-        words = {"less_than_equal": "at most", "greater_than_equal": "at least",
-                 "greater_than": "more than", "less_than": "less than"}[kind]
+        words = {
+            "less_than_equal": "at most",
+            "greater_than_equal": "at least",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }[kind]
         return f"{_describe(detail['input'])} is out of range: must be {words} {bound}"
     if kind == "value_error":
         return detail["msg"].removeprefix("Value error, ")

@@ -112,6 +112,7 @@ def test_references_pass_through_and_literal_dollars_are_escaped(text: str, esca
         ("", '""'),
         ("line\nbreak", '"line\\nbreak"'),
         ("caf\u00e9", '"caf\\xe9"'),
+        ("trailing\n", '"trailing\\n"'),
     ],
 )
 def test_values_are_plain_only_when_unambiguous(text: str, written: str) -> None:

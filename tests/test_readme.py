@@ -1,0 +1,77 @@
+"""The README keeps its promises: two quick-start commands that CI runs, a field reference
+and command examples that match the code. ENVGEN_UPDATE_GOLDEN=1 rewrites the generated
+parts."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+
+import pytest
+
+from generator.reference import spec_reference
+from tests.conftest import REPO, Run
+
+README = REPO / "README.md"
+UPDATE = os.environ.get("ENVGEN_UPDATE_GOLDEN") == "1"
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(f"\n## {heading}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else len(text)]
+
+
+def _quick_start_commands() -> list[str]:
+    section = _section(README.read_text(encoding="utf-8"), "Quick start")
+    return [block.strip() for block in re.findall(r"```sh\n(.*?)```", section, re.DOTALL)]
+
+
+def test_quick_start_is_two_one_line_commands() -> None:
+    commands = _quick_start_commands()
+    assert len(commands) == 2
+    assert all("\n" not in command for command in commands)
+    assert commands[0].endswith("envgen render")
+    assert "'.[test]'" in commands[1]
+    assert commands[1].endswith("pytest -q")
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    ci = (REPO / ".ci/run").read_text(encoding="utf-8").splitlines()
+    assert _quick_start_commands()[1] in ci
+    assert ci[-1] == ".venv/bin/envgen check"
+
+
+def _replace_block(text: str, name: str, body: str) -> str:
+    pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.DOTALL)
+    assert pattern.search(text), f"README lacks the {name} markers"
+    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+
+
+def test_field_reference_matches_the_models() -> None:
+    text = README.read_text(encoding="utf-8")
+    updated = _replace_block(text, "spec-reference", "\n" + spec_reference() + "\n")
+    if UPDATE:
+        README.write_text(updated, encoding="utf-8")
+    assert text == updated
+
+
+EXAMPLE = re.compile(r"<!-- envgen-output: (.*?) -->\n```text\n(.*?)```", re.DOTALL)
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"), EXAMPLE.findall(README.read_text(encoding="utf-8")) or [("", "")]
+)
+def test_command_examples_show_real_output(run: Run, args: str, shown: str) -> None:
+    result = run("--root", REPO, *shlex.split(args))
+    if UPDATE and result.stdout != shown:
+        text = README.read_text(encoding="utf-8")
+        README.write_text(
+            text.replace(
+                f"{args} -->\n```text\n{shown}```", f"{args} -->\n```text\n{result.stdout}```"
+            ),
+            encoding="utf-8",
+        )
+        return
+    assert result.stdout == shown
