@@ -131,18 +131,24 @@ def _bot(env: Environment) -> str:
 
 def _secrets(env: Environment, compose: dict[str, Any]) -> str:
     """The variables the environment needs, by name: the spec's secrets first, then any
-    other `${VAR}` its compose file reads; those with a default are marked optional."""
-    references = referenced_variables(compose)
+    other `${VAR}` its compose file reads (the image tag has a row of its own)."""
+    db = env.database
     declared = [
         env.bot.token_variable,
         env.claude.key_variable,
-        env.database.password_variable if env.database else None,
+        db.password_variable if db else None,
     ]
     names = list(dict.fromkeys(name for name in declared if name is not None))
-    names += [name for name in references if name not in names and name != IMAGE_TAG_VARIABLE]
+    names += [
+        name
+        for name in referenced_variables(compose)
+        if name not in names and name != IMAGE_TAG_VARIABLE
+    ]
+    # Only the fact that a throw-away default exists; the default itself is never shown.
+    laptop_default = db.password_variable if db and db.password_default is not None else None
     return _listing(
         [
-            code(name) + ("" if references.get(name, True) else " (optional, has a default)")
+            code(name) + (" (has a laptop default)" if name == laptop_default else "")
             for name in names
         ]
     )
