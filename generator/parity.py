@@ -24,7 +24,8 @@ IMAGE_TAG_VARIABLE = "IMAGE_TAG"
 # tmpfs mounts at these paths are scratch space, not where a service keeps its data.
 SCRATCH = ("/tmp", "/var/tmp", "/run", "/var/run")
 
-ABSENT = "—"  # the service does not run in this environment
+ABSENT = "—"  # the service does not run in this environment (the doc's legend says so)
+UNSTATED = "not stated"  # an optional free-text field the spec leaves empty
 
 ACCESS = {
     "localhost": "localhost only",
@@ -210,7 +211,7 @@ def parity_rows(project: Project, start_command: StartCommand) -> list[Row]:
         return Row(label, tuple(cell(env) for env in envs))
 
     return [
-        row("Purpose", lambda env: text(env.description) if env.description else ABSENT),
+        row("Purpose", lambda env: text(env.description) if env.description else UNSTATED),
         row("Tier", lambda env: env.tier.value),
         row("Runs on", _host),
         row("Compose file", lambda env: code(str(COMPOSE.destination(settings, env)))),
@@ -219,7 +220,7 @@ def parity_rows(project: Project, start_command: StartCommand) -> list[Row]:
         row("Services", _services),
         *_per_service(project, "Image", _image, services),
         row("Image tag", _image_tag),
-        row("Deploy method", lambda env: text(env.deploy) if env.deploy else ABSENT),
+        row("Deploy method", lambda env: text(env.deploy) if env.deploy else UNSTATED),
         row("Database", _database),
         *_per_service(project, "Storage", _storage, stateful),
         row("Telegram bot", _bot),

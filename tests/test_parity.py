@@ -42,7 +42,6 @@ services:
     "environments/alpha.yaml": """\
 tier: local
 description: "laptop | `fast` *really*"
-deploy: make up
 notes: |
   Uses port 8080; see <docs> & [links].
 
@@ -103,7 +102,7 @@ does not run there.
 | Image: `cache` | `redis:7` | — |
 | Image tag | none: app images are built from source \
 | `v1`, or `IMAGE_TAG` when set (e.g. a rollback tag) |
-| Deploy method | make up | git tag v\\* \\| CI |
+| Deploy method | not stated | git tag v\\* \\| CI |
 | Database | none | none |
 | Storage: `cache` | RAM disk (tmpfs, 64m), lost on stop | — |
 | Telegram bot | mocked | `@DemoBot` |
