@@ -35,4 +35,11 @@ COMPOSE = Output(
     per_environment=True,
 )
 
-OUTPUTS: tuple[Output, ...] = (COMPOSE,)
+DOCS = Output(
+    "docs",
+    "ENVIRONMENTS.md.j2",
+    "the parity table of every environment",
+    per_environment=False,
+)
+
+OUTPUTS: tuple[Output, ...] = (COMPOSE, DOCS)

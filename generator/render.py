@@ -12,6 +12,7 @@ import yaml
 from generator.compose import compose_document
 from generator.errors import ProjectError
 from generator.outputs import COMPOSE, MARKER, OUTPUTS, Output
+from generator.parity import parity_context
 from generator.project import Project
 from generator.quoting import yaml_block, yaml_key, yaml_scalar
 from generator.spec import Environment
@@ -117,6 +118,10 @@ def render_project(project: Project, names: list[str] | None = None) -> dict[Pur
                 _parse_back(text, context["compose"], name)
                 files[output.destination(settings, env)] = text
         else:
-            context = {"marker": MARKER, "project": project}
+            context = {
+                "marker": MARKER,
+                "project": project,
+                **parity_context(project, start_command),
+            }
             files[output.destination(settings)] = _render(template, context, name)
     return files
