@@ -218,8 +218,9 @@ def markdown(comparison: Comparison, hidden: int = 0) -> str:
         for change in comparison.changes:
             cells = [_code(_side(change, value)) for value in (change.a, change.b)]
             note = change.reason or ("per environment" if change.per_environment else "")
+            service = change.service or ENVIRONMENT
             lines.append(
-                f"| {SIGNS[change.kind]} | {change.service or ''} | {_code(_relative(change))} "
+                f"| {SIGNS[change.kind]} | {service} | {_code(_relative(change))} "
                 f"| {cells[0]} | {cells[1]} | {_cell(note)} |"
             )
         lines.append("")
