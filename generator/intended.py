@@ -37,11 +37,18 @@ def split(pattern: str) -> Steps:
     return tuple(_STEP.findall(pattern))
 
 
+def _step_matches(step: str, glob: str) -> bool:
+    """`*` and `?` are wildcards; brackets name an item, they are no character class."""
+    if glob.startswith("["):
+        return step.startswith("[") and fnmatchcase(step[1:-1], glob[1:-1].replace("[", "[[]"))
+    return fnmatchcase(step, glob.replace("[", "[[]"))
+
+
 def matches(pattern: str, steps: Steps) -> bool:
     """A pattern matches a path, or anything under it (`bot` matches `bot.username`)."""
     wanted = split(pattern)
     return len(wanted) <= len(steps) and all(
-        fnmatchcase(step, glob) for step, glob in zip(steps, wanted, strict=False)
+        _step_matches(step, glob) for step, glob in zip(steps, wanted, strict=False)
     )
 
 
