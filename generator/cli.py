@@ -193,3 +193,73 @@ def show(ctx: click.Context, environment: str, output_format: str) -> None:
     import yaml
 
     click.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), nl=False)
+
+
+def use_colour(choice: str, is_tty: bool, environ: dict[str, str]) -> bool:
+    """Colour on a terminal unless NO_COLOR is set (https://no-color.org); a flag wins."""
+    if choice != "auto":
+        return choice == "always"
+    return is_tty and not environ.get("NO_COLOR")
+
+
+@main.command()
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--service", "services", multiple=True, help="Only this service (repeatable).")
+@click.option("--spec", is_flag=True, help="Compare the resolved specs instead of what runs.")
+@click.option(
+    "--undeclared-only", is_flag=True, help="Leave out the differences a spec declares intended."
+)
+@click.option(
+    "--hide-per-environment",
+    is_flag=True,
+    help="Leave out what differs by construction (compose project and volume names).",
+)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when a difference is left, else 0.")
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text output; auto: on a terminal, unless NO_COLOR is set.",
+)
+@click.pass_context
+@handled
+def diff(  # noqa: PLR0917 (click passes every option as an argument)
+    ctx: click.Context,
+    a: str,
+    b: str,
+    output_format: str,
+    services: tuple[str, ...],
+    spec: bool,
+    undeclared_only: bool,
+    hide_per_environment: bool,
+    exit_code: bool,
+    color: str,
+) -> None:
+    """What differs between environments A and B (names or aliases), from the specs."""
+    from generator import diff_report
+    from generator.diff import compare, narrow
+    from generator.project import load_project
+
+    project = load_project(_settings(ctx))
+    full = compare(project, a, b, "spec" if spec else "compose")
+    shown = narrow(full, services, undeclared_only, hide_per_environment)
+    hidden = len(full.changes) - len(shown.changes)
+    if output_format == "json":
+        click.echo(diff_report.json(shown, hidden), nl=False)
+    elif output_format == "markdown":
+        click.echo(diff_report.markdown(shown, hidden), nl=False)
+    else:
+        colour = use_colour(color, sys.stdout.isatty(), dict(os.environ))
+        click.echo(diff_report.text(shown, hidden, colour), nl=False, color=colour)
+    if exit_code and shown.changes:
+        sys.exit(ExitCode.DIFFERENT)

@@ -73,8 +73,9 @@ FACTS: dict[str, Fact] = {
     "environment": Fact("the environment's name", lambda env: env.name),
     "tier": Fact("local, test, staging or production", lambda env: env.tier.value),
     "log_format": Fact("human or json", lambda env: env.logs),
+    # Sorted: their order means nothing, so reordering a spec changes no file.
     "cors_origins": Fact(
-        "allowed origins, comma-separated", lambda env: ",".join(env.cors_origins)
+        "allowed origins, comma-separated", lambda env: ",".join(sorted(env.cors_origins))
     ),
     "public_url": Fact("https:// and the domain", _public_url),
     "features.swagger_ui": Fact("true or false", lambda env: _flag(env.swagger_ui)),

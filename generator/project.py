@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from generator.errors import SpecError, UsageError
+from generator.intended import check_against
 from generator.merge import merge
 from generator.problems import Position, Problem
 from generator.references import check_references
@@ -134,6 +135,8 @@ def load_project(settings: Settings) -> Project:
         documents[env.name] = merged
         environments.append(env)
     problems += _clashing_names(environments, documents)
+    if not problems:  # names are known only when every environment is valid
+        problems += check_against(environments, documents)
     if problems:
         raise SpecError(problems)
     environments.sort(key=lambda env: (env.tier.rank, env.name))

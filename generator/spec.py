@@ -14,6 +14,7 @@ from generator.types import (
     BotUsername,
     Capability,
     DatabaseName,
+    DiffPattern,
     Domain,
     Duration,
     Image,
@@ -319,6 +320,29 @@ class Host(Model):
     memory: MemorySize | None = Field(None, description="memory the host can give its stacks")
 
 
+class IntendedDifference(Model):
+    """A difference from another environment that someone decided on, with the reason."""
+
+    against: Slug = Field(description="the other environment, by name or alias")
+    paths: list[DiffPattern] = Field(
+        min_length=1,
+        description="what differs, as paths shown by `envgen diff`; `*` matches one step",
+    )
+    reason: str = Field(min_length=1, description="why the difference is intended")
+
+    @field_validator("paths", mode="before")
+    @classmethod
+    def _one_path(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("reason")
+    @classmethod
+    def _said(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("say why the difference is intended")
+        return value
+
+
 class Environment(Model):
     """One environment, merged over base.yaml."""
 
@@ -356,6 +380,10 @@ class Environment(Model):
     volumes: dict[Slug, Volume] = Field(default_factory=dict, description="named volumes")
     networks: dict[Slug, Network] = Field(default_factory=dict, description="extra networks")
     services: dict[ServiceName, Service] = Field(description="the services", min_length=1)
+    intended_differences: list[IntendedDifference] = Field(
+        default_factory=list,
+        description="differences from other environments that are intended (see `envgen diff`)",
+    )
 
     @property
     def file_suffix(self) -> str:

@@ -218,3 +218,13 @@ def _capability(value: str) -> str:
 
 
 Capability = Annotated[str, AfterValidator(_capability)]
+
+# A path in `envgen diff` output, such as `services.*.deploy.resources.limits.memory` or
+# `services.backend.ports[127.0.0.1:8001/tcp]`; `*` and `?` match within one step.
+DiffPattern = Annotated[
+    str,
+    _pattern(
+        r"^(?:[A-Za-z0-9_*?-]+|\[[^\]\s]+\])(?:\.[A-Za-z0-9_*?-]+|\[[^\]\s]+\])*$",
+        "write a path as shown by `envgen diff`, such as services.*.memory or bot.username",
+    ),
+]
