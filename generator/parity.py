@@ -250,12 +250,16 @@ def parity_notes(project: Project) -> list[Notes]:
     return notes
 
 
-def intended_differences(project: Project) -> list[str]:
-    """HOOK (issue 3, `envgen diff`): the declared intended differences between
-    environments, one markdown list item each (already escaped). Empty until the spec
-    declares them; the template shows the section only when this is not empty."""
-    del project
-    return []
+def intended_differences(project: Project) -> list[list[str]]:
+    """The declared intended differences between environments (`intended_differences` in
+    a spec, as `envgen diff` reads them): one table row of escaped cells each."""
+    rows = []
+    for env in project.environments:
+        for declared in env.intended_differences:
+            other = project.get(declared.against).name
+            paths = ", ".join(code(path) for path in declared.paths)
+            rows.append([text(env.name), text(other), paths, text(declared.reason)])
+    return rows
 
 
 def parity_context(project: Project, start_command: StartCommand) -> dict[str, Any]:

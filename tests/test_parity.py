@@ -8,10 +8,10 @@ from pathlib import Path, PurePosixPath
 import pytest
 from pymarkdown.api import PyMarkdownApi
 
-from generator.outputs import DOCS, MARKER
+from generator.outputs import MARKER
 from generator.parity import parity_context
 from generator.project import load_project
-from generator.render import make_jinja, render_project, start_command
+from generator.render import render_project, start_command
 from generator.settings import load_settings
 from tests.conftest import REPO, Run, write_tree
 
@@ -355,15 +355,13 @@ def test_the_doc_path_comes_from_pyproject(shipped: Path, run: Run) -> None:
     assert not (shipped / DOC).exists()
 
 
-def test_intended_differences_render_as_a_section_when_given() -> None:
-    # The hook for `envgen diff` (issue 3): empty today, so the section is left out.
+def test_intended_differences_render_as_a_table() -> None:
     project = load_project(load_settings(REPO))
-    context = parity_context(project, start_command)
-    assert context["intended_differences"] == []
-    assert "## Intended differences" not in (REPO / DOC).read_text(encoding="utf-8")
-
-    template = make_jinja(str(REPO / "templates")).get_template(DOCS.template)
-    given = {**context, "marker": MARKER, "intended_differences": ["`staging`: smaller limits"]}
-    doc = template.render(given)
-    assert "\n\n## Intended differences\n\n- `staging`: smaller limits\n\n## Notes\n" in doc
+    rows = parity_context(project, start_command)["intended_differences"]
+    staging = project.get("staging")
+    assert len(rows) == len(staging.intended_differences) > 0
+    assert rows[0][:2] == ["staging", "production"]
+    doc = (REPO / DOC).read_text(encoding="utf-8")
+    limits = next(d for d in staging.intended_differences if "services.*.memory" in d.paths)
+    assert f"| {limits.reason} |" in doc
     assert lint(doc) == []
