@@ -95,6 +95,8 @@ def render(ctx: click.Context, environments: tuple[str, ...]) -> None:
 
     result = commands.render(_settings(ctx), list(environments))
     click.echo(report.render_text(result.statuses), nl=False)
+    if result.warnings:
+        click.echo(report.problems_text(result.warnings), nl=False, err=True)
 
 
 @main.command()
@@ -126,12 +128,14 @@ def validate(ctx: click.Context, environments: tuple[str, ...], output_format: s
 
     project = commands.validate(_settings(ctx), list(environments))
     chosen = project.select(list(environments))
+    names = [e.name for e in chosen]
+    findings = [p for p in project.findings if p.environment in names]
     if output_format == "json":
-        click.echo(
-            report.as_json({"environments": [e.name for e in chosen], "problems": []}), nl=False
-        )
-    else:
-        click.echo(f"{len(chosen)} environment(s) valid: {', '.join(e.name for e in chosen)}")
+        click.echo(report.problems_json(findings, environments=names), nl=False)
+        return
+    if findings:
+        click.echo(report.problems_text(findings), nl=False)
+    click.echo(f"{len(chosen)} environment(s) valid: {', '.join(names)}")
 
 
 @main.command(name="list")
@@ -201,3 +205,26 @@ def show(ctx: click.Context, environment: str, output_format: str) -> None:
     import yaml
 
     click.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), nl=False)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@handled
+def rules(output_format: str) -> None:
+    """The policy rules: id, severity in each tier, what each demands (and why, in json)."""
+    from generator import report
+    from generator.policies import catalogue
+
+    rows = catalogue()
+    if output_format == "json":
+        click.echo(report.as_json({"rules": rows}), nl=False)
+    elif output_format == "markdown":
+        click.echo(report.rules_markdown(rows), nl=False)
+    else:
+        click.echo(report.rules_text(rows), nl=False)

@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from generator.errors import SpecError, UsageError
 from generator.merge import merge
+from generator.policies.check import check_policies
 from generator.problems import Position, Problem
 from generator.references import check_references
 from generator.settings import Settings
@@ -26,6 +27,8 @@ class Project:
     environments: tuple[Environment, ...]
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict, compare=False)
+    # Policy findings that do not block: warnings, and silenced findings with their reason.
+    findings: tuple[Problem, ...] = field(default=(), compare=False)
 
     def names(self) -> list[str]:
         return [env.name for env in self.environments]
@@ -136,11 +139,14 @@ def load_project(settings: Settings) -> Project:
     problems += _clashing_names(environments, documents)
     if problems:
         raise SpecError(problems)
+    findings = check_policies(environments, documents, str(base_path))
+    if any(finding.severity == "error" for finding in findings):
+        raise SpecError(findings)  # with the warnings, which explain more than they hurt
     environments.sort(key=lambda env: (env.tier.rank, env.name))
     sources = {
         env.name: (str(base_path), str(folder / _file_of(env, spec_paths))) for env in environments
     }
-    return Project(settings, tuple(environments), sources, documents)
+    return Project(settings, tuple(environments), sources, documents, tuple(sorted(findings)))
 
 
 def _file_of(env: Environment, paths: list[PurePosixPath]) -> str:

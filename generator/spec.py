@@ -21,6 +21,7 @@ from generator.types import (
     Origin,
     Port,
     ProjectPath,
+    Reason,
     Scalar,
     ServiceName,
     Slug,
@@ -356,6 +357,10 @@ class Environment(Model):
     volumes: dict[Slug, Volume] = Field(default_factory=dict, description="named volumes")
     networks: dict[Slug, Network] = Field(default_factory=dict, description="extra networks")
     services: dict[ServiceName, Service] = Field(description="the services", min_length=1)
+    silence: dict[str, Reason] = Field(
+        default_factory=dict,
+        description="policy rules silenced in this environment, each with the reason",
+    )
 
     @property
     def file_suffix(self) -> str:

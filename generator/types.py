@@ -180,3 +180,13 @@ def _capability(value: str) -> str:
 
 
 Capability = Annotated[str, AfterValidator(_capability)]
+
+
+def _reason(value: str) -> str:
+    if not value.strip():
+        raise ValueError("write why the rule does not apply here; a reviewer reads it")
+    return value.strip()
+
+
+# The written reason for silencing a policy rule in one environment.
+Reason = Annotated[str, AfterValidator(_reason)]
