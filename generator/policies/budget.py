@@ -27,11 +27,6 @@ def usage(env: Environment) -> int:
     )
 
 
-def _size(size: int) -> str:
-    """Sums are rarely whole gigabytes; mebibytes keep them readable."""
-    return format_memory(size) if size % 1024**2 else f"{size // 1024**2}m"
-
-
 def over_budget(scope: Scope) -> Iterator[Finding]:
     for host, envs in _hosts(scope).items():
         sized = [e for e in envs if e.host.memory is not None]
@@ -39,12 +34,12 @@ def over_budget(scope: Scope) -> Iterator[Finding]:
         size = min(e.host.memory or 0 for e in sized)
         total = sum(usage(e) for e in envs)
         if total > size:
-            parts = ", ".join(f"{e.name} {_size(usage(e))}" for e in envs)
+            parts = ", ".join(f"{e.name} {format_memory(usage(e))}" for e in envs)
             yield Finding(
                 last.name,
                 ("host", "memory"),
-                f"the environments on host `{host}` may use {_size(total)} ({parts}), "
-                f"more than its {_size(size)}",
+                f"the environments on host `{host}` may use {format_memory(total)} ({parts}), "
+                f"more than its {format_memory(size)}",
             )
 
 
@@ -77,8 +72,8 @@ def one_size(scope: Scope) -> Iterator[Finding]:
                 yield Finding(
                     env.name,
                     ("host", "memory"),
-                    f"host `{host}` is {_size(env.host.memory or 0)} here but "
-                    f"{_size(first.host.memory or 0)} in {first.name} "
+                    f"host `{host}` is {format_memory(env.host.memory or 0)} here but "
+                    f"{format_memory(first.host.memory or 0)} in {first.name} "
                     f"({scope.where(first, ('host', 'memory'))})",
                 )
 

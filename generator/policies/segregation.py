@@ -131,7 +131,8 @@ def origins(scope: Scope) -> Iterator[Finding]:
             if other is env or other.domain is None:
                 continue
             for index, origin in enumerate(env.cors_origins):
-                if urlsplit(origin).hostname == other.domain:
+                host = urlsplit(origin).hostname
+                if host == other.domain and host != env.domain:  # a shared domain is SEG009's
                     where = scope.where(other, ("domain",))
                     yield Finding(
                         env.name,

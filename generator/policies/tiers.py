@@ -15,8 +15,9 @@ def tmpfs_database(env: Environment) -> Iterator[tuple[Path, str]]:
     if found is None:
         return
     kind, name, path = found
+    places = {"volume": "a volume", "bind": "a bind mount", "container": "the container's layer"}
     if kind != "tmpfs":
-        yield path, f"`{name}` keeps the test database on a {kind}, not on tmpfs"
+        yield path, f"`{name}` keeps the test database on {places[kind]}, not on tmpfs"
 
 
 def mocked_bot(env: Environment) -> Iterator[tuple[Path, str]]:
