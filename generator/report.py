@@ -64,8 +64,12 @@ def problems_json(problems: list[Problem], **extra: Any) -> str:
         for p in problems
     ]
     counts = {
-        severity: sum(1 for p in problems if p.severity == severity)
-        for severity in ("error", "warning", "silenced")
+        key: sum(1 for p in problems if p.severity == severity)
+        for key, severity in (
+            ("errors", "error"),
+            ("warnings", "warning"),
+            ("silenced", "silenced"),
+        )
     }
     return as_json({**extra, "problems": records, "summary": counts})
 

@@ -89,7 +89,7 @@ services:
 """
 
 
-def _deployed(tier: str, name: str, prefix: str, domain: str, bot: str, access: str) -> str:
+def _deployed(*, tier: str, name: str, prefix: str, domain: str, bot: str, access: str) -> str:
     return f"""\
 tier: {tier}
 host:
@@ -114,8 +114,22 @@ cors_origins:
 """
 
 
-STAGING = _deployed("staging", "staging", "STAGING", "staging.example.com", "ShopStagingBot", "basic_auth")
-PRODUCTION = _deployed("production", "production", "PROD", "shop.example.com", "ShopBot", "public")
+STAGING = _deployed(
+    tier="staging",
+    name="staging",
+    prefix="STAGING",
+    domain="staging.example.com",
+    bot="ShopStagingBot",
+    access="basic_auth",
+)
+PRODUCTION = _deployed(
+    tier="production",
+    name="production",
+    prefix="PROD",
+    domain="shop.example.com",
+    bot="ShopBot",
+    access="public",
+)
 
 CLEAN = {
     "environments/base.yaml": BASE,

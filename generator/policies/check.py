@@ -27,17 +27,13 @@ def check_policies(
         if rule.applies_to(by_name[finding.environment].tier)
     ]
     problems = []
-    active = []
-    for rule, finding in found:
+    for rule, finding in _one_per_place(found):
         env = by_name[finding.environment]
         reason = env.silence.get(rule.id)
         if reason is None:
-            active.append((rule, finding))
+            problems.append(_problem(rule, finding, documents, rule.severity[env.tier]))
         else:
             problems.append(_problem(rule, finding, documents, "silenced", f"silenced: {reason}"))
-    for rule, finding in _one_per_place(active):
-        severity = rule.severity[by_name[finding.environment].tier]
-        problems.append(_problem(rule, finding, documents, severity, finding.hint))
     used = {(finding.environment, rule.id) for rule, finding in found}
     problems += _silence_problems(ordered, documents, base, used)
     return problems
@@ -45,7 +41,8 @@ def check_policies(
 
 def _one_per_place(found: list[tuple[Rule, Finding]]) -> Iterator[tuple[Rule, Finding]]:
     """When rules overlap on one value (staging on production's bot is both SEG007 and
-    STG002), report the narrower rule only: the one that applies to fewer tiers."""
+    STG002), the narrower rule, the one that applies to fewer tiers, speaks for it alone;
+    so silencing that rule settles the value."""
     best: dict[tuple[str, tuple[object, ...]], Rule] = {}
     for rule, finding in found:
         key = (finding.environment, finding.path)
@@ -57,13 +54,17 @@ def _one_per_place(found: list[tuple[Rule, Finding]]) -> Iterator[tuple[Rule, Fi
 
 
 def _problem(
-    rule: Rule, finding: Finding, documents: Mapping[str, Document], severity: Severity, hint: str
+    rule: Rule,
+    finding: Finding,
+    documents: Mapping[str, Document],
+    severity: Severity,
+    hint: str | None = None,
 ) -> Problem:
     return Problem(
         position_of(documents[finding.environment], finding.path),
         _dotted(finding.path),
         finding.message,
-        hint,
+        finding.hint if hint is None else hint,
         severity,
         rule.id,
         finding.environment,

@@ -48,7 +48,7 @@ def ports_apart(scope: Scope) -> Iterator[Finding]:
                             ("services", name, "ports", index),
                             f"host port {port.host} is also {other.name}'s "
                             f"({scope.where(other, path)})",
-                            "add 10000, as the other ports do",
+                            "pick a host port that local does not publish",
                         )
                         break
 
@@ -68,10 +68,11 @@ def own_bot(scope: Scope) -> Iterator[Finding]:
                 mine, theirs = getattr(env.bot, field), getattr(production.bot, field)
                 if mine is not None and theirs is not None and mine.lower() == theirs.lower():
                     where = scope.where(production, ("bot", field))
+                    what = field.replace("_", " ")
                     yield Finding(
                         env.name,
                         ("bot", field),
-                        f"staging uses {production.name}'s bot {field} `{mine}` ({where})",
+                        f"staging uses {production.name}'s bot {what} `{mine}` ({where})",
                         "create a staging bot with @BotFather",
                     )
 
