@@ -133,6 +133,8 @@ def validate(ctx: click.Context, environments: tuple[str, ...], output_format: s
     if output_format == "json":
         click.echo(report.problems_json(findings, environments=names), nl=False)
         return
+    if findings and os.environ.get("GITHUB_ACTIONS") == "true":
+        click.echo(report.problems_github(findings), nl=False)
     if findings:
         click.echo(report.problems_text(findings), nl=False)
     click.echo(f"{len(chosen)} environment(s) valid: {', '.join(names)}")

@@ -7,6 +7,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from generator import report
 from generator.policies import RULES, catalogue
 from tests.conftest import REPO, Run
@@ -235,3 +237,36 @@ def test_readme_lists_every_rule_as_the_registry_does(run: Run) -> None:
     assert block is not None, "README.md has no rules block"
     assert block.group(1) == report.rules_markdown(catalogue())
     assert run("rules", "--format", "markdown").output == block.group(1)
+
+
+def test_findings_become_github_annotations(
+    shipped: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    _edit(shipped, "staging.yaml", *DEBUG_ON)
+    _edit(shipped, "test.yaml", "tier: test\n", "tier: test\nsilence:\n  TST004: old\n")
+    result = run("--root", shipped, "validate")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[:2] == [
+        "::warning file=environments/staging.yaml,line=11,col=10::features.debug: debug mode is on",
+        "::warning file=environments/test.yaml,line=5,col=3::silence.TST004: `TST004` finds "
+        "nothing in test (remove the silence)",
+    ]
+
+
+def test_a_silenced_finding_is_a_github_notice() -> None:
+    from generator.problems import Position, Problem
+
+    silenced = Problem(
+        Position("environments/staging.yaml", 13, 10),
+        "features.debug",
+        "debug mode is on",
+        "silenced: tracing a bug",
+        "silenced",
+        "PRD008",
+        "staging",
+    )
+    assert report.problems_github([silenced]) == (
+        "::notice file=environments/staging.yaml,line=13,col=10::features.debug: "
+        "debug mode is on (silenced: tracing a bug)\n"
+    )
