@@ -11,6 +11,7 @@ import pytest
 
 from generator import report
 from generator.policies import RULES, catalogue
+from generator.problems import Position, Problem
 from tests.conftest import REPO, Run
 
 
@@ -255,8 +256,6 @@ def test_findings_become_github_annotations(
 
 
 def test_a_silenced_finding_is_a_github_notice() -> None:
-    from generator.problems import Position, Problem
-
     silenced = Problem(
         Position("environments/staging.yaml", 13, 10),
         "features.debug",
