@@ -95,6 +95,8 @@ def render(ctx: click.Context, environments: tuple[str, ...]) -> None:
 
     result = commands.render(_settings(ctx), list(environments))
     click.echo(report.render_text(result.statuses), nl=False)
+    if result.warnings:
+        click.echo(report.problems_text(result.warnings), nl=False, err=True)
 
 
 @main.command()
@@ -126,12 +128,16 @@ def validate(ctx: click.Context, environments: tuple[str, ...], output_format: s
 
     project = commands.validate(_settings(ctx), list(environments))
     chosen = project.select(list(environments))
+    names = [e.name for e in chosen]
+    findings = [p for p in project.findings if p.environment in names]
     if output_format == "json":
-        click.echo(
-            report.as_json({"environments": [e.name for e in chosen], "problems": []}), nl=False
-        )
-    else:
-        click.echo(f"{len(chosen)} environment(s) valid: {', '.join(e.name for e in chosen)}")
+        click.echo(report.problems_json(findings, environments=names), nl=False)
+        return
+    if findings and os.environ.get("GITHUB_ACTIONS") == "true":
+        click.echo(report.problems_github(findings), nl=False)
+    if findings:
+        click.echo(report.problems_text(findings), nl=False)
+    click.echo(f"{len(chosen)} environment(s) valid: {', '.join(names)}")
 
 
 @main.command(name="list")
@@ -145,7 +151,7 @@ def list_(ctx: click.Context, output_format: str) -> None:
     from generator.project import load_project
 
     settings = _settings(ctx)
-    project = load_project(settings)
+    project = load_project(settings, enforce_policies=False)
     rows: list[dict[str, Any]] = [
         {
             "name": env.name,
@@ -250,7 +256,7 @@ def diff(  # noqa: PLR0917 (click passes every option as an argument)
     from generator.diff import compare, narrow
     from generator.project import load_project
 
-    project = load_project(_settings(ctx))
+    project = load_project(_settings(ctx), enforce_policies=False)
     full = compare(project, a, b, "spec" if spec else "compose")
     shown = narrow(full, services, undeclared_only, hide_per_environment)
     hidden = len(full.changes) - len(shown.changes)
@@ -263,3 +269,26 @@ def diff(  # noqa: PLR0917 (click passes every option as an argument)
         click.echo(diff_report.text(shown, hidden, colour), nl=False, color=colour)
     if exit_code and shown.changes:
         sys.exit(ExitCode.DIFFERENT)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@handled
+def rules(output_format: str) -> None:
+    """The policy rules: id, severity in each tier, what each demands (and why, in json)."""
+    from generator import report
+    from generator.policies import catalogue
+
+    rows = catalogue()
+    if output_format == "json":
+        click.echo(report.as_json({"rules": rows}), nl=False)
+    elif output_format == "markdown":
+        click.echo(report.rules_markdown(rows), nl=False)
+    else:
+        click.echo(report.rules_text(rows), nl=False)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 from generator.files import FileStatus, compare, write_all
 from generator.outputs import OUTPUTS
+from generator.problems import Problem
 from generator.project import Project, load_project
 from generator.render import render_project
 from generator.settings import Settings
@@ -20,6 +21,7 @@ def _stale_folders(settings: Settings) -> set[PurePosixPath]:
 @dataclass(frozen=True)
 class RenderResult:
     statuses: list[FileStatus]  # as they were before writing
+    warnings: list[Problem] = field(default_factory=list)  # policy warnings, not blocking
 
 
 def render(settings: Settings, names: list[str]) -> RenderResult:
@@ -31,7 +33,8 @@ def render(settings: Settings, names: list[str]) -> RenderResult:
     changed = {s.path: files[s.path] for s in statuses if s.state in ("changed", "missing")}
     stale = [s.path for s in statuses if s.state == "stale"]
     write_all(settings.root, changed, stale)
-    return RenderResult(statuses)
+    warnings = [p for p in project.findings if p.severity == "warning"]
+    return RenderResult(statuses, warnings)
 
 
 def check(settings: Settings) -> list[FileStatus]:
@@ -49,7 +52,7 @@ def validate(settings: Settings, names: list[str]) -> Project:
 
 def show(settings: Settings, name: str) -> dict[str, Any]:
     """One environment, fully resolved, as plain data."""
-    project = load_project(settings)
+    project = load_project(settings, enforce_policies=False)
     env = project.get(name)
     data = env.model_dump(mode="json", exclude_none=True)
     data["derived"] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "silenced"]
 
 
 @dataclass(frozen=True, order=True)
@@ -30,6 +30,7 @@ class Problem:
     hint: str = ""
     severity: Severity = "error"
     rule: str = ""
+    environment: str = ""  # set on policy findings, which belong to one environment
 
     def __str__(self) -> str:
         where = f"{self.position}: "

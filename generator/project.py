@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from generator.errors import SpecError, UsageError
 from generator.intended import check_against
 from generator.merge import merge
+from generator.policies.check import check_policies
 from generator.problems import Position, Problem
 from generator.references import check_references
 from generator.settings import Settings
@@ -27,6 +28,8 @@ class Project:
     environments: tuple[Environment, ...]
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict, compare=False)
+    # Policy findings that do not block: warnings, and silenced findings with their reason.
+    findings: tuple[Problem, ...] = field(default=(), compare=False)
 
     def names(self) -> list[str]:
         return [env.name for env in self.environments]
@@ -61,8 +64,11 @@ def _read(settings: Settings, relative: PurePosixPath) -> tuple[Document, list[P
     return load(text, str(relative))
 
 
-def load_project(settings: Settings) -> Project:
-    """Every environment of the project, or a SpecError listing every problem."""
+def load_project(settings: Settings, *, enforce_policies: bool = True) -> Project:
+    """Every environment of the project, or a SpecError listing every problem.
+
+    The commands that only inspect (list, show, diff) pass `enforce_policies=False`: a
+    person must be able to look at specs that a policy refuses, to understand why."""
     folder = settings.environments
     if not settings.path(folder).is_dir():
         raise SpecError(
@@ -139,11 +145,14 @@ def load_project(settings: Settings) -> Project:
         problems += check_against(environments, documents)
     if problems:
         raise SpecError(problems)
+    findings = check_policies(environments, documents, str(base_path))
+    if enforce_policies and any(finding.severity == "error" for finding in findings):
+        raise SpecError(findings)  # with the warnings, which explain more than they hurt
     environments.sort(key=lambda env: (env.tier.rank, env.name))
     sources: dict[str, tuple[str, ...]] = {
         env.name: (str(base_path), str(folder / _file_of(env, spec_paths))) for env in environments
     }
-    return Project(settings, tuple(environments), sources, documents)
+    return Project(settings, tuple(environments), sources, documents, tuple(sorted(findings)))
 
 
 def _file_of(env: Environment, paths: list[PurePosixPath]) -> str:

@@ -10,15 +10,28 @@ from generator.problems import Problem
 
 
 def problems_text(problems: list[Problem]) -> str:
-    """One line per problem, then a count."""
-    errors = sum(1 for p in problems if p.severity == "error")
-    warnings = len(problems) - errors
-    counts = [
-        f"{n} {word}{'s' if n != 1 else ''}"
-        for n, word in ((errors, "error"), (warnings, "warning"))
+    """One line per problem, policy findings grouped under their environment, then a count."""
+    lines = []
+    group = None
+    for problem in sorted(problems, key=lambda p: (p.environment, p)):
+        if problem.environment and problem.environment != group:
+            group = problem.environment
+            lines.append(f"{group}:")
+        lines.append(str(problem))
+    return "".join(f"{line}\n" for line in lines) + summary(problems) + "\n"
+
+
+def summary(problems: list[Problem]) -> str:
+    """`1 error, 2 warnings, 1 silenced`, or `no problems`."""
+    counts = dict.fromkeys(("error", "warning", "silenced"), 0)
+    for problem in problems:
+        counts[problem.severity] += 1
+    words = [
+        f"{n} {severity}{'s' if n != 1 and severity != 'silenced' else ''}"
+        for severity, n in counts.items()
         if n
     ]
-    return "".join(f"{p}\n" for p in problems) + (", ".join(counts) or "no problems") + "\n"
+    return ", ".join(words) or "no problems"
 
 
 def problems_github(problems: list[Problem]) -> str:
@@ -30,12 +43,13 @@ def problems_github(problems: list[Problem]) -> str:
         if problem.hint:
             message += f" ({problem.hint})"
         message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        level = "notice" if problem.severity == "silenced" else problem.severity
         place = f"file={where.path},line={where.line},col={where.column}"
-        lines.append(f"::{problem.severity} {place}::{message}")
+        lines.append(f"::{level} {place}::{message}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def problems_json(problems: list[Problem]) -> str:
+def problems_json(problems: list[Problem], **extra: Any) -> str:
     records = [
         {
             "file": p.position.path,
@@ -44,12 +58,21 @@ def problems_json(problems: list[Problem]) -> str:
             "field": p.field,
             "severity": p.severity,
             "rule": p.rule or None,
+            "environment": p.environment or None,
             "message": p.message,
             "hint": p.hint or None,
         }
         for p in problems
     ]
-    return as_json({"problems": records})
+    counts = {
+        key: sum(1 for p in problems if p.severity == severity)
+        for key, severity in (
+            ("errors", "error"),
+            ("warnings", "warning"),
+            ("silenced", "silenced"),
+        )
+    }
+    return as_json({**extra, "problems": records, "summary": counts})
 
 
 def as_json(data: Any) -> str:
@@ -106,4 +129,32 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
         "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
         for row in [headers, *rows]
     ]
+    return "\n".join(lines) + "\n"
+
+
+def _severities(rule: dict[str, Any]) -> list[str]:
+    return [severity or "-" for severity in rule["severity"].values()]
+
+
+def rules_text(rules: list[dict[str, Any]]) -> str:
+    """The rule catalogue as a table: id, severity in each tier, title."""
+    tiers = [tier.upper() for tier in rules[0]["severity"]] if rules else []
+    return table(
+        ["ID", *tiers, "RULE"],
+        [[rule["id"], *_severities(rule), rule["title"]] for rule in rules],
+    )
+
+
+def rules_markdown(rules: list[dict[str, Any]]) -> str:
+    """The rule catalogue as the README's table."""
+    tiers = list(rules[0]["severity"]) if rules else []
+    lines = [
+        f"| Rule | {' | '.join(tiers)} | What and why |",
+        f"| --- | {' | '.join(':---:' for _ in tiers)} | --- |",
+    ]
+    for rule in rules:
+        severities = " | ".join(_severities(rule))
+        lines.append(
+            f"| `{rule['id']}` | {severities} | **{rule['title']}.** {rule['rationale']} |"
+        )
     return "\n".join(lines) + "\n"

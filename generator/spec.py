@@ -22,6 +22,7 @@ from generator.types import (
     Origin,
     Port,
     ProjectPath,
+    Reason,
     Scalar,
     ServiceName,
     Slug,
@@ -383,6 +384,10 @@ class Environment(Model):
     intended_differences: list[IntendedDifference] = Field(
         default_factory=list,
         description="differences from other environments that are intended (see `envgen diff`)",
+    )
+    silence: dict[str, Reason] = Field(
+        default_factory=dict,
+        description="policy rules silenced in this environment, each with the reason",
     )
 
     @property

@@ -228,3 +228,13 @@ DiffPattern = Annotated[
         "write a path as shown by `envgen diff`, such as services.*.memory or bot.username",
     ),
 ]
+
+
+def _reason(value: str) -> str:
+    if not value.strip():
+        raise ValueError("write why the rule does not apply here; a reviewer reads it")
+    return value.strip()
+
+
+# The written reason for silencing a policy rule in one environment.
+Reason = Annotated[str, AfterValidator(_reason)]

@@ -57,6 +57,7 @@ domain: demo.example.org
 access: public
 image_tag: v1
 deploy: "git tag v* | CI"
+variables_file: .env.beta
 bot:
   mode: real
   username: DemoBot
@@ -70,6 +71,9 @@ services:
   web:
     ports: []
     memory: 256m
+    restart: unless-stopped
+    healthcheck:
+      test: [CMD, wget, -q, --spider, "http://localhost/health"]
     environment:
       SENTRY_DSN: ${DEMO_SENTRY_DSN}
 """,
@@ -95,7 +99,7 @@ does not run there.
 | Runs on | `laptop` | `server` (2g for its stacks) |
 | Compose file | `rendered/docker-compose.alpha.yml` | `rendered/docker-compose.beta.yml` |
 | Start command | `docker compose -f rendered/docker-compose.alpha.yml up -d` \
-| `docker compose -f rendered/docker-compose.beta.yml up -d` |
+| `docker compose --env-file .env.beta -f rendered/docker-compose.beta.yml up -d` |
 | Compose project | `demo-alpha` | `demo-beta` |
 | Services | `web`, `cache` | `web` |
 | Image: `web` | built from `./web` | `ghcr.io/example/demo-web:v1` |
@@ -108,7 +112,7 @@ does not run there.
 | Telegram bot | mocked | `@DemoBot` |
 | Claude API | mocked | real |
 | Secrets (variable names) | none | `DEMO_BOT_TOKEN`, `DEMO_CLAUDE_KEY`, `DEMO_SENTRY_DSN` |
-| Variables file | none | none |
+| Variables file | none | `.env.beta` |
 | Swagger UI (/docs) | ✓ | ✗ |
 | Hot reload | ✓ | ✗ |
 | Debug mode | ✓ | ✗ |
@@ -171,7 +175,7 @@ def test_committed_doc_is_the_render_of_the_shipped_specs() -> None:
     [
         (
             "Database",
-            "PostgreSQL `coupette`, user `coupette`, service `postgres`",
+            "PostgreSQL `coupette_dev`, user `coupette_dev`, service `postgres`",
             "PostgreSQL `coupette_test`, user `coupette_test`, service `postgres`",
             "PostgreSQL `coupette_staging`, user `coupette_staging`, service `postgres`",
             "PostgreSQL `coupette`, user `coupette`, service `postgres`",
@@ -270,6 +274,8 @@ def test_no_secret_value_reaches_the_doc(tmp_path: Path) -> None:
         **SMALL,
         "environments/alpha.yaml": SMALL["environments/alpha.yaml"]
         + """\
+silence:
+  SEC001: planted on purpose, to prove that even a silenced literal never reaches the doc
 database:
   service: cache
   name: demo

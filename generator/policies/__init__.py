@@ -1,0 +1,31 @@
+"""The registry of policy rules, in the order the README and `envgen rules` list them."""
+
+from __future__ import annotations
+
+from generator.policies import budget, production, secrets, segregation, tiers
+from generator.policies.rule import Rule
+from generator.spec import Tier
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        *segregation.RULES,
+        *production.RULES,
+        *tiers.RULES,
+        *secrets.RULES,
+        *budget.RULES,
+    )
+}
+
+
+def catalogue() -> list[dict[str, object]]:
+    """Every rule as plain data: id, title, severity in each tier (None: not applied), why."""
+    return [
+        {
+            "id": rule.id,
+            "title": rule.title,
+            "severity": {tier.value: rule.severity.get(tier) for tier in Tier},
+            "rationale": rule.rationale,
+        }
+        for rule in RULES.values()
+    ]

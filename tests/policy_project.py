@@ -1,0 +1,171 @@
+"""A minimal four-environment project that every policy rule accepts, and ways to break it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.errors import SpecError
+from generator.problems import Problem
+from generator.project import load_project
+from generator.settings import load_settings
+from tests.conftest import write_tree
+
+BASE = """\
+app: shop
+access: localhost
+bot:
+  mode: mocked
+claude:
+  mode: mocked
+database:
+  name: shop
+  user: shop
+  password_variable: DB_PASSWORD
+volumes:
+  dbdata: {}
+  vectors: {}
+services:
+  api:
+    image: example/api
+    build: ./api
+    command: [serve]
+    facts:
+      DATABASE_URL: database.url
+    healthcheck:
+      test: [CMD, check]
+    restart: unless-stopped
+    memory: 256m
+  postgres:
+    image: postgres:16
+    volumes:
+      - dbdata:/var/lib/postgresql/data
+    healthcheck:
+      test: [CMD, pg_isready]
+    restart: unless-stopped
+    memory: 256m
+  chroma:
+    image: chromadb/chroma:1.0
+    volumes:
+      - vectors:/data
+    healthcheck:
+      test: [CMD, check]
+    restart: unless-stopped
+    memory: 256m
+"""
+
+LOCAL = """\
+tier: local
+host:
+  name: laptop
+variables_file: .env.local
+database:
+  name: shop_dev
+  password_variable: DEV_DB_PASSWORD
+  password_default: dev
+services:
+  api:
+    ports:
+      - 8001:8001
+"""
+
+TEST = """\
+tier: test
+host:
+  name: laptop
+database:
+  name: shop_test
+  password_variable: TEST_DB_PASSWORD
+  password_default: test
+services:
+  api: !remove
+  chroma: !remove
+  postgres:
+    volumes: []
+    tmpfs:
+      - target: /var/lib/postgresql/data
+        size: 64m
+    ports:
+      - 15432:5432
+"""
+
+
+def _deployed(*, tier: str, name: str, prefix: str, domain: str, bot: str, access: str) -> str:
+    return f"""\
+tier: {tier}
+host:
+  name: vps
+  memory: 4g
+domain: {domain}
+access: {access}
+variables_file: .env.{name}
+image_tag: {name}
+bot:
+  mode: real
+  username: {bot}
+  token_variable: {prefix}_BOT_TOKEN
+claude:
+  mode: real
+  key_variable: {prefix}_CLAUDE_KEY
+database:
+  name: shop_{name}
+  password_variable: {prefix}_DB_PASSWORD
+cors_origins:
+  - https://{domain}
+"""
+
+
+STAGING = _deployed(
+    tier="staging",
+    name="staging",
+    prefix="STAGING",
+    domain="staging.example.com",
+    bot="ShopStagingBot",
+    access="basic_auth",
+)
+PRODUCTION = _deployed(
+    tier="production",
+    name="production",
+    prefix="PROD",
+    domain="shop.example.com",
+    bot="ShopBot",
+    access="public",
+)
+
+CLEAN = {
+    "environments/base.yaml": BASE,
+    "environments/local.yaml": LOCAL,
+    "environments/test.yaml": TEST,
+    "environments/staging.yaml": STAGING,
+    "environments/production.yaml": PRODUCTION,
+}
+
+# (spec file name, text to replace or None to append, new text)
+Patch = tuple[str, str | None, str]
+
+
+def patched(patches: list[Patch]) -> dict[str, str]:
+    files = dict(CLEAN)
+    for name, old, new in patches:
+        path = f"environments/{name}"
+        if old is None:
+            files[path] += new
+        else:
+            assert files[path].count(old) == 1, f"{old!r} is not unique in {name}"
+            files[path] = files[path].replace(old, new)
+    return files
+
+
+def findings(root: Path, files: dict[str, str]) -> list[Problem]:
+    """Every policy problem of the project in `files`, blocking or not."""
+    write_tree(root, files)
+    try:
+        return list(load_project(load_settings(root)).findings)
+    except SpecError as error:
+        return error.problems
+
+
+def line_of(files: dict[str, str], name: str, needle: str) -> str:
+    """`environments/NAME:LINE` of the first line holding `needle`."""
+    text = files[f"environments/{name}"]
+    assert needle in text, f"{needle!r} not in {name}"
+    return f"environments/{name}:{text[: text.index(needle)].count(chr(10)) + 1}"

@@ -1,0 +1,480 @@
+"""Each policy rule: a minimal spec that breaks it (id, severity, file and line) and one
+that satisfies it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.policies import RULES
+from tests.policy_project import CLEAN, Patch, findings, line_of, patched
+
+PROD_API = "services:\n  api:\n"
+
+# rule, severity, patches, file and text of the line the finding must point at
+VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
+    (
+        "SEG001",
+        "error",
+        [
+            ("local.yaml", None, "compose_project: shop\n"),
+            ("test.yaml", None, "compose_project: shop\n"),
+        ],
+        "test.yaml",
+        "compose_project: shop",
+    ),
+    (
+        "SEG002",
+        "error",
+        [
+            ("staging.yaml", None, "volumes:\n  dbdata:\n    name: shared_db\n"),
+            ("production.yaml", None, "volumes:\n  dbdata:\n    name: shared_db\n"),
+        ],
+        "staging.yaml",
+        "name: shared_db",
+    ),
+    (
+        "SEG003",
+        "error",
+        [
+            (
+                name,
+                None,
+                "networks:\n  back:\n    name: shared_net\n    external: false\n"
+                f"{PROD_API}    networks: [default, back]\n",
+            )
+            for name in ("staging.yaml", "production.yaml")
+        ],
+        "staging.yaml",
+        "name: shared_net",
+    ),
+    (
+        "SEG004",
+        "error",
+        [
+            (name, None, f"{PROD_API}    container_name: api\n")
+            for name in ("staging.yaml", "production.yaml")
+        ],
+        "staging.yaml",
+        "container_name: api",
+    ),
+    (
+        "SEG005",
+        "error",
+        [("test.yaml", "name: shop_test", "name: shop_production")],
+        "test.yaml",
+        "name: shop_production",
+    ),
+    (
+        "SEG006",
+        "error",
+        [
+            (name, None, "services:\n  chroma:\n    volumes: [./vectors:/data]\n")
+            for name in ("staging.yaml", "production.yaml")
+        ],
+        "staging.yaml",
+        "./vectors:/data",
+    ),
+    (
+        "SEG007",
+        "error",
+        [
+            (
+                "local.yaml",
+                None,
+                "bot:\n  mode: real\n  username: shopbot\n  token_variable: BOT_TOKEN\n",
+            )
+        ],
+        "local.yaml",
+        "username: shopbot",
+    ),
+    (
+        "SEG008",
+        "error",
+        [("local.yaml", None, "claude:\n  mode: real\n  key_variable: PROD_CLAUDE_KEY\n")],
+        "local.yaml",
+        "key_variable: PROD_CLAUDE_KEY",
+    ),
+    (
+        "SEG009",
+        "error",
+        [("staging.yaml", "domain: staging.example.com", "domain: shop.example.com")],
+        "staging.yaml",
+        "domain: shop",
+    ),
+    (
+        "SEG010",
+        "error",
+        [("local.yaml", None, "cors_origins: [https://shop.example.com]\n")],
+        "local.yaml",
+        "cors_origins",
+    ),
+    (
+        "SEG011",
+        "error",
+        [
+            (name, None, f"{PROD_API}    ports: [9000:9000]\n")
+            for name in ("staging.yaml", "production.yaml")
+        ],
+        "staging.yaml",
+        "ports: [9000:9000]",
+    ),
+    (
+        "SEG012",
+        "error",
+        [
+            (
+                "local.yaml",
+                "  api:\n",
+                "  api:\n    environment:\n      PUBLIC_URL: https://shop.example.com/app\n",
+            )
+        ],
+        "local.yaml",
+        "PUBLIC_URL",
+    ),
+    (
+        "SEG013",
+        "error",
+        [("test.yaml", None, "variables_file: .env.local\n")],
+        "test.yaml",
+        "variables_file",
+    ),
+    (
+        "PRD001",
+        "error",
+        [("production.yaml", None, f"{PROD_API}    memory: !remove\n")],
+        "production.yaml",
+        "memory: !remove",
+    ),
+    (
+        "PRD001",
+        "warning",
+        [("staging.yaml", None, f"{PROD_API}    memory: !remove\n")],
+        "staging.yaml",
+        "memory: !remove",
+    ),
+    (
+        "PRD002",
+        "error",
+        [("production.yaml", None, f'{PROD_API}    restart: "no"\n')],
+        "production.yaml",
+        "restart",
+    ),
+    (
+        "PRD003",
+        "error",
+        [("production.yaml", None, f"{PROD_API}    healthcheck: !remove\n")],
+        "production.yaml",
+        "healthcheck",
+    ),
+    (
+        "PRD004",
+        "error",
+        [("production.yaml", None, f"{PROD_API}    ports: [0.0.0.0:8001:8001]\n")],
+        "production.yaml",
+        "ports",
+    ),
+    (
+        "PRD005",
+        "error",
+        [("production.yaml", None, f"{PROD_API}    volumes: [./api/src:/app]\n")],
+        "production.yaml",
+        "volumes",
+    ),
+    (
+        "PRD006",
+        "error",
+        [("production.yaml", None, f"{PROD_API}    command: [serve, --reload]\n")],
+        "production.yaml",
+        "command",
+    ),
+    (
+        "PRD006",
+        "error",
+        [("staging.yaml", None, "features:\n  hot_reload: true\n")],
+        "staging.yaml",
+        "hot_reload",
+    ),
+    (
+        "PRD007",
+        "error",
+        [("production.yaml", None, "features:\n  swagger_ui: true\n")],
+        "production.yaml",
+        "swagger_ui",
+    ),
+    (
+        "PRD008",
+        "error",
+        [("production.yaml", None, f"{PROD_API}    environment:\n      DEBUG: 1\n")],
+        "production.yaml",
+        "DEBUG",
+    ),
+    (
+        "PRD008",
+        "warning",
+        [("staging.yaml", None, "features:\n  debug: true\n")],
+        "staging.yaml",
+        "debug: true",
+    ),
+    (
+        "PRD009",
+        "error",
+        [
+            (
+                "production.yaml",
+                None,
+                "services:\n  postgres:\n    volumes: []\n    tmpfs: [/var/lib/postgresql]\n",
+            )
+        ],
+        "production.yaml",
+        "tmpfs",
+    ),
+    (
+        "PRD009",
+        "error",
+        [("production.yaml", None, "services:\n  postgres:\n    volumes: []\n")],
+        "production.yaml",
+        "volumes: []",
+    ),
+    (
+        "TST001",
+        "error",
+        [("test.yaml", "- target: /var/lib/postgresql/data", "- target: /tmp")],
+        "test.yaml",
+        "volumes: []",
+    ),
+    (
+        "TST002",
+        "error",
+        [
+            (
+                "test.yaml",
+                None,
+                "bot:\n  mode: real\n  username: ShopTestBot\n  token_variable: TEST_BOT_TOKEN\n",
+            )
+        ],
+        "test.yaml",
+        "mode: real",
+    ),
+    (
+        "TST003",
+        "error",
+        [("test.yaml", None, "claude:\n  mode: real\n  key_variable: TEST_CLAUDE_KEY\n")],
+        "test.yaml",
+        "mode: real",
+    ),
+    # On one host SEG011 would find it too; TST004, the narrower rule, is reported.
+    ("TST004", "error", [("test.yaml", "15432:5432", "8001:5432")], "test.yaml", "8001:5432"),
+    (
+        "TST004",
+        "error",
+        [("test.yaml", "15432:5432", "8001:5432"), ("test.yaml", "name: laptop", "name: ci")],
+        "test.yaml",
+        "8001:5432",
+    ),
+    (
+        "STG001",
+        "error",
+        [("staging.yaml", "access: basic_auth", "access: public")],
+        "staging.yaml",
+        "access",
+    ),
+    (
+        "STG002",
+        "error",
+        [("staging.yaml", "username: ShopStagingBot", "username: ShopBot")],
+        "staging.yaml",
+        "username",
+    ),
+    (
+        "STG002",
+        "error",
+        [
+            (
+                "staging.yaml",
+                "  mode: real\n  username: ShopStagingBot\n  token_variable: STAGING_BOT_TOKEN\n",
+                "  mode: mocked\n",
+            )
+        ],
+        "staging.yaml",
+        "mode: mocked",
+    ),
+    (
+        "SEC001",
+        "error",
+        [("local.yaml", "  api:\n", "  api:\n    environment:\n      API_TOKEN: abc123\n")],
+        "local.yaml",
+        "API_TOKEN",
+    ),
+    (
+        "SEC001",
+        "error",
+        [
+            (
+                "production.yaml",
+                None,
+                f"{PROD_API}    environment:\n      SECRET_KEY: ${{KEY:-abc}}\n",
+            )
+        ],
+        "production.yaml",
+        "SECRET_KEY",
+    ),
+    (
+        "SEC001",
+        "error",
+        [
+            (
+                "local.yaml",
+                "  api:\n",
+                "  api:\n    environment:\n      CACHE_URL: redis://app:hunter2@cache\n",
+            )
+        ],
+        "local.yaml",
+        "CACHE_URL",
+    ),
+    (
+        "SEC001",
+        "error",
+        [("local.yaml", "  api:\n", "  api:\n    facts:\n      API_KEY: tier\n")],
+        "local.yaml",
+        "API_KEY",
+    ),
+    (
+        "SEC002",
+        "error",
+        [("staging.yaml", "_DB_PASSWORD\n", "_DB_PASSWORD\n  password_default: changeme\n")],
+        "staging.yaml",
+        "password_default",
+    ),
+    (
+        "SEC003",
+        "error",
+        [("production.yaml", "variables_file: .env.production\n", "")],
+        "production.yaml",
+        "tier",
+    ),
+    (
+        "BUD001",
+        "warning",
+        [(name, "memory: 4g", "memory: 1g") for name in ("staging.yaml", "production.yaml")],
+        "production.yaml",
+        "memory: 1g",
+    ),
+    (
+        "BUD002",
+        "warning",
+        [("production.yaml", None, "services:\n  chroma:\n    tmpfs: [/cache]\n")],
+        "production.yaml",
+        "/cache",
+    ),
+    (
+        "BUD003",
+        "warning",
+        [("production.yaml", "memory: 4g", "memory: 8g")],
+        "production.yaml",
+        "memory: 8g",
+    ),
+]
+
+# rule, patches that come close but satisfy it
+SATISFIED: list[tuple[str, list[Patch]]] = [
+    (
+        "SEG003",
+        [
+            (
+                name,
+                None,
+                f"networks:\n  proxy:\n    name: caddy\n{PROD_API}    networks: [default, proxy]\n",
+            )
+            for name in ("staging.yaml", "production.yaml")
+        ],
+    ),
+    ("SEG010", [("local.yaml", None, "cors_origins: [http://localhost:3000]\n")]),
+    (
+        "SEG011",
+        [
+            ("local.yaml", "- 8001:8001", "- 9000:9000"),
+            ("staging.yaml", None, f"{PROD_API}    ports: [9000:9000]\n"),
+        ],
+    ),
+    (
+        "SEG011",
+        [
+            ("staging.yaml", None, f"{PROD_API}    ports: [127.0.0.2:9000:9000]\n"),
+            ("production.yaml", None, f"{PROD_API}    ports: [127.0.0.1:9000:9000]\n"),
+        ],
+    ),
+    ("SEG012", [("local.yaml", "  api:\n", "  api:\n    environment:\n      SHOP_NAME: shop\n")]),
+    (
+        "PRD001",
+        [
+            (
+                "production.yaml",
+                None,
+                "services:\n  job:\n    image: example/job:1\n    profiles: [jobs]\n",
+            )
+        ],
+    ),
+    (
+        "PRD005",
+        [
+            (
+                "production.yaml",
+                None,
+                f"{PROD_API}    volumes: [./config/api.toml:/etc/api.toml:ro]\n",
+            )
+        ],
+    ),
+    (
+        "SEC001",
+        [
+            (
+                "production.yaml",
+                None,
+                f"{PROD_API}    environment:\n      API_TOKEN: ${{PROD_API_TOKEN:?set it}}\n",
+            )
+        ],
+    ),
+    (
+        "SEC001",
+        [
+            (
+                "local.yaml",
+                "  api:\n",
+                "  api:\n    environment:\n      API_TOKEN: ${LOCAL_API_TOKEN:-dev}\n",
+            )
+        ],
+    ),
+    ("STG002", [("staging.yaml", "username: ShopStagingBot", "username: ShopStaging2Bot")]),
+    ("TST004", [("test.yaml", "15432:5432", "15433:5432")]),
+]
+
+
+def test_at_least_twenty_rules_each_with_a_violation() -> None:
+    assert len(RULES) >= 20
+    assert sorted({case[0] for case in VIOLATIONS}) == sorted(RULES)
+
+
+def test_the_clean_project_satisfies_every_rule(tmp_path: Path) -> None:
+    assert findings(tmp_path, CLEAN) == []
+
+
+@pytest.mark.parametrize(
+    "case", VIOLATIONS, ids=[f"{case[0]}-{index}" for index, case in enumerate(VIOLATIONS)]
+)
+def test_violation(tmp_path: Path, case: tuple[str, str, list[Patch], str, str]) -> None:
+    rule, severity, patches, name, needle = case
+    files = patched(patches)
+    found = findings(tmp_path, files)
+    assert [(p.rule, p.severity) for p in found] == [(rule, severity)], [str(p) for p in found]
+    position = found[0].position
+    assert f"{position.path}:{position.line}" == line_of(files, name, needle)
+
+
+@pytest.mark.parametrize(
+    ("rule", "patches"), SATISFIED, ids=[f"{case[0]}-{i}" for i, case in enumerate(SATISFIED)]
+)
+def test_near_miss_satisfies(tmp_path: Path, rule: str, patches: list[Patch]) -> None:
+    found = findings(tmp_path, patched(patches))
+    assert [str(p) for p in found if p.rule == rule or p.severity == "error"] == []

@@ -1,0 +1,272 @@
+"""Policies through the command line: refusals on the shipped specs, silencing, `envgen rules`."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import report
+from generator.policies import RULES, catalogue
+from generator.problems import Position, Problem
+from tests.conftest import REPO, Run
+
+
+def _edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / "environments" / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _refused(shipped: Path, run: Run) -> str:
+    """Render with the generated files gone: a refusal must leave them gone."""
+    shutil.rmtree(shipped / "rendered")
+    result = run("--root", shipped, "render")
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert not (shipped / "rendered").exists()
+    return result.stderr
+
+
+def test_shipped_specs_pass_every_rule(run: Run) -> None:
+    result = run("--root", REPO, "validate")
+    assert result.exit_code == 0
+    assert result.output == "4 environment(s) valid: local, test, staging, production\n"
+
+
+def test_shipped_specs_json(run: Run) -> None:
+    result = run("--root", REPO, "validate", "--format", "json")
+    assert json.loads(result.stdout) == {
+        "environments": ["local", "test", "staging", "production"],
+        "problems": [],
+        "summary": {"errors": 0, "warnings": 0, "silenced": 0},
+    }
+
+
+def test_test_on_production_database_is_refused(shipped: Path, run: Run) -> None:
+    _edit(shipped, "test.yaml", "name: coupette_test", "name: coupette")
+    assert _refused(shipped, run) == (
+        "test:\n"
+        "environments/test.yaml:14:9: SEG005 error: database.name: database name `coupette` "
+        "is also production's (environments/production.yaml:21:9)\n"
+        "1 error\n"
+    )
+
+
+def test_staging_on_production_bot_is_refused(shipped: Path, run: Run) -> None:
+    _edit(shipped, "staging.yaml", "username: SAQSommelierStagingBot", "username: SAQSommelierBot")
+    _edit(shipped, "staging.yaml", "STAGING_TELEGRAM_BOT_TOKEN", "PROD_TELEGRAM_BOT_TOKEN")
+    hint = " (create a staging bot with @BotFather)"
+    assert _refused(shipped, run) == (
+        "staging:\n"
+        "environments/staging.yaml:15:13: STG002 error: bot.username: staging uses "
+        "production's bot username `SAQSommelierBot` (environments/production.yaml:15:13)"
+        f"{hint}\n"
+        "environments/staging.yaml:16:19: STG002 error: bot.token_variable: staging uses "
+        "production's bot token variable `PROD_TELEGRAM_BOT_TOKEN` "
+        f"(environments/production.yaml:16:19){hint}\n"
+        "2 errors\n"
+    )
+
+
+def test_local_and_test_on_one_port_is_refused(shipped: Path, run: Run) -> None:
+    _edit(shipped, "test.yaml", "15432:5432", "5432:5432")
+    assert _refused(shipped, run) == (
+        "test:\n"
+        "environments/test.yaml:34:9: TST004 error: services.postgres.ports.0: host port 5432 "
+        "is also local's (environments/local.yaml:44:9) "
+        "(pick a host port that local does not publish)\n"
+        "1 error\n"
+    )
+
+
+def test_refusal_as_json(shipped: Path, run: Run) -> None:
+    _edit(shipped, "test.yaml", "15432:5432", "5432:5432")
+    result = run("--root", shipped, "validate", "--format", "json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["summary"] == {"errors": 1, "warnings": 0, "silenced": 0}
+    assert data["problems"][0] | {"message": "", "hint": ""} == {
+        "file": "environments/test.yaml",
+        "line": 34,
+        "column": 9,
+        "field": "services.postgres.ports.0",
+        "severity": "error",
+        "rule": "TST004",
+        "environment": "test",
+        "message": "",
+        "hint": "",
+    }
+
+
+DEBUG_ON = ("access: basic_auth\n", "access: basic_auth\nfeatures:\n  debug: true\n")
+WARNING = (
+    "staging:\nenvironments/staging.yaml:11:10: PRD008 warning: features.debug: debug mode is on\n"
+)
+
+
+def test_a_warning_prints_and_does_not_block(shipped: Path, run: Run) -> None:
+    _edit(shipped, "staging.yaml", *DEBUG_ON)
+    validated = run("--root", shipped, "validate")
+    assert validated.exit_code == 0
+    assert validated.output == (
+        f"{WARNING}1 warning\n4 environment(s) valid: local, test, staging, production\n"
+    )
+    rendered = run("--root", shipped, "render", "staging")
+    assert rendered.exit_code == 0
+    assert (
+        rendered.stdout == "  updated  docs/ENVIRONMENTS.md\n"
+        "  updated  rendered/docker-compose.staging.yml\n"
+        "2 files written, 0 unchanged\n"
+    )
+    assert rendered.stderr == f"{WARNING}1 warning\n"
+
+
+def test_a_silenced_rule_shows_its_reason(shipped: Path, run: Run) -> None:
+    _edit(shipped, "staging.yaml", *DEBUG_ON)
+    reason = "tracing a login bug this week; revert with PR 212"
+    _edit(
+        shipped, "staging.yaml", "tier: staging\n", f"tier: staging\nsilence:\n  PRD008: {reason}\n"
+    )
+    validated = run("--root", shipped, "validate")
+    assert validated.exit_code == 0
+    assert validated.output == (
+        "staging:\n"
+        "environments/staging.yaml:13:10: PRD008 silenced: features.debug: debug mode is on "
+        f"(silenced: {reason})\n"
+        "1 silenced\n"
+        "4 environment(s) valid: local, test, staging, production\n"
+    )
+    rendered = run("--root", shipped, "render", "staging")
+    assert (rendered.exit_code, rendered.stderr) == (0, "")
+
+
+def test_silencing_an_error_lets_rendering_proceed(shipped: Path, run: Run) -> None:
+    _edit(shipped, "test.yaml", "15432:5432", "5432:5432")
+    _edit(shipped, "test.yaml", "tier: test\n", "tier: test\nsilence:\n  TST004: CI only\n")
+    result = run("--root", shipped, "render", "test")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+
+
+def test_silence_of_an_unknown_rule(shipped: Path, run: Run) -> None:
+    _edit(shipped, "test.yaml", "tier: test\n", "tier: test\nsilence:\n  tst04: because\n")
+    result = run("--root", shipped, "validate")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "test:\n"
+        "environments/test.yaml:5:3: silence.tst04: unknown rule `tst04` "
+        "(did you mean `TST004`?)\n"
+        "1 error\n"
+    )
+
+
+def test_silence_needs_a_reason(shipped: Path, run: Run) -> None:
+    _edit(shipped, "test.yaml", "tier: test\n", 'tier: test\nsilence:\n  TST004: " "\n')
+    result = run("--root", shipped, "validate")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "environments/test.yaml:5:11: silence.TST004: write why the rule does not apply "
+        "here; a reviewer reads it\n"
+        "1 error\n"
+    )
+
+
+def test_silence_in_base_is_refused(shipped: Path, run: Run) -> None:
+    _edit(shipped, "base.yaml", "app: coupette\n", "app: coupette\nsilence:\n  SEG001: all\n")
+    result = run("--root", shipped, "validate")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[:2] == [
+        "local:",
+        "environments/base.yaml:6:3: silence.SEG001: a silence in base.yaml would apply to "
+        "every environment (move it to the spec of the environment it is meant for)",
+    ]
+    assert lines[-1] == "4 errors"
+
+
+def test_a_silence_that_silences_nothing_is_a_warning(shipped: Path, run: Run) -> None:
+    _edit(shipped, "test.yaml", "tier: test\n", "tier: test\nsilence:\n  TST004: old\n")
+    result = run("--root", shipped, "validate", "test")
+    assert result.exit_code == 0
+    assert result.output == (
+        "test:\n"
+        "environments/test.yaml:5:3: silence.TST004: `TST004` finds nothing in test "
+        "(remove the silence)\n"
+        "1 warning\n"
+        "1 environment(s) valid: test\n"
+    )
+
+
+def test_rules_text(run: Run) -> None:
+    result = run("rules")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["ID", "LOCAL", "TEST", "STAGING", "PRODUCTION", "RULE"]
+    assert lines[1].split() == [
+        "SEG001",
+        "error",
+        "error",
+        "error",
+        "error",
+        "distinct",
+        "compose",
+        "project",
+        "names",
+    ]
+    assert "PRD001  -        -        warning  error       a memory limit" in result.output
+    assert len(lines) == 1 + len(RULES)
+
+
+def test_rules_json(run: Run) -> None:
+    data = json.loads(run("rules", "--format", "json").output)
+    assert data["rules"][0] == {
+        "id": "SEG001",
+        "title": "distinct compose project names",
+        "severity": {"local": "error", "test": "error", "staging": "error", "production": "error"},
+        "rationale": RULES["SEG001"].rationale,
+    }
+    assert [rule["id"] for rule in data["rules"]] == list(RULES)
+
+
+def test_readme_lists_every_rule_as_the_registry_does(run: Run) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- rules:start -->\n(.*?)<!-- rules:end -->", readme, re.DOTALL)
+    assert block is not None, "README.md has no rules block"
+    assert block.group(1) == report.rules_markdown(catalogue())
+    assert run("rules", "--format", "markdown").output == block.group(1)
+
+
+def test_findings_become_github_annotations(
+    shipped: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    _edit(shipped, "staging.yaml", *DEBUG_ON)
+    _edit(shipped, "test.yaml", "tier: test\n", "tier: test\nsilence:\n  TST004: old\n")
+    result = run("--root", shipped, "validate")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[:2] == [
+        "::warning file=environments/staging.yaml,line=11,col=10::features.debug: debug mode is on",
+        "::warning file=environments/test.yaml,line=5,col=3::silence.TST004: `TST004` finds "
+        "nothing in test (remove the silence)",
+    ]
+
+
+def test_a_silenced_finding_is_a_github_notice() -> None:
+    silenced = Problem(
+        Position("environments/staging.yaml", 13, 10),
+        "features.debug",
+        "debug mode is on",
+        "silenced: tracing a bug",
+        "silenced",
+        "PRD008",
+        "staging",
+    )
+    assert report.problems_github([silenced]) == (
+        "::notice file=environments/staging.yaml,line=13,col=10::features.debug: "
+        "debug mode is on (silenced: tracing a bug)\n"
+    )
