@@ -5,12 +5,14 @@ Secrets are concealed here, so that no output format can print one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from deepdiff import DeepDiff
 
 from generator.compose import referenced_variables
+from generator.quoting import REFERENCE
 from generator.diff_views import compose_view, spec_view
 from generator.errors import UsageError
 from generator.facts import FACTS
@@ -76,6 +78,11 @@ def _secretive(name: str) -> bool:
     return any(word in upper for word in _SECRET_WORDS) and not upper.endswith("_VARIABLE")
 
 
+def _variable(reference: str) -> str:
+    """`${NAME:-default}` -> `NAME`."""
+    return re.split(r"[:?+-]", reference[2:-1], maxsplit=1)[0]
+
+
 def _conceal(value: Any) -> str:
     """A secret as the variables it refers to, never as what it holds."""
     names = referenced_variables(value) if isinstance(value, str) else {}
@@ -95,19 +102,26 @@ class _Secrets:
             if fact in FACTS and FACTS[fact].secret
         }
 
+    def from_fact(self, path: Steps) -> bool:
+        return len(path) == 4 and path[0] == "services" and (path[1], path[3]) in self.facts
+
     def holds(self, path: Steps) -> bool:
         if len(path) >= 2 and path[-2] == "facts":
             return False  # fact names, such as claude.api_key, not values
-        if len(path) == 4 and path[0] == "services" and (path[1], path[3]) in self.facts:
-            return True
-        return not path[-1].startswith("[") and _secretive(path[-1])
+        return self.from_fact(path) or (not path[-1].startswith("[") and _secretive(path[-1]))
 
     def hide(self, value: Any, path: Steps) -> Any:
         if isinstance(value, dict):
             return {k: self.hide(v, (*path, k)) for k, v in value.items()}
         if isinstance(value, list):
             return [self.hide(item, path) for item in value]
-        return _conceal(value) if value is not None and self.holds(path) else value
+        if value is None or not self.holds(path):
+            return value
+        if self.from_fact(path) and isinstance(value, str):
+            # envgen wrote this value: its only secret parts are references (and their
+            # defaults), so the rest, such as a database URL's name and host, can show.
+            return REFERENCE.sub(lambda match: f"${{{_variable(match.group())}}}", value)
+        return _conceal(value)
 
 
 def _label(value: Any) -> str:

@@ -270,3 +270,16 @@ def test_a_silenced_finding_is_a_github_notice() -> None:
         "::notice file=environments/staging.yaml,line=13,col=10::features.debug: "
         "debug mode is on (silenced: tracing a bug)\n"
     )
+
+
+def test_inspection_works_on_specs_a_policy_refuses(shipped: Path, run: Run) -> None:
+    """list, show and diff help a person understand a refusal; they do not gate anything."""
+    _edit(shipped, "test.yaml", "name: coupette_test", "name: coupette")
+    assert run("--root", shipped, "validate").exit_code == 2
+    shown = run("--root", shipped, "show", "test", "--format", "json")
+    assert shown.exit_code == 0
+    assert '"name": "coupette"' in shown.stdout
+    diff = run("--root", shipped, "diff", "test", "production", "--service", "postgres")
+    assert diff.exit_code == 0
+    assert "environment.POSTGRES_DB" not in diff.stdout
+    assert run("--root", shipped, "list").exit_code == 0

@@ -57,21 +57,28 @@ def test_field_reference_matches_the_models() -> None:
     assert text == updated
 
 
-EXAMPLE = re.compile(r"<!-- envgen-output: (.*?) -->\n```text\n(.*?)```", re.DOTALL)
+# Examples of the shipped project's output, checked against the real thing: a fenced block
+# after `<!-- envgen-output: ARGS -->`, or a console block with one `$ envgen ARGS` line.
+MARKED = re.compile(r"<!-- envgen-output: (.*?) -->\n```\w+\n(.*?)```", re.DOTALL)
+CONSOLE = re.compile(r"```console\n\$ envgen ([^\n]*)\n((?:(?!\$ )[^\n]*\n)*?)```")
 
 
-@pytest.mark.parametrize(
-    ("args", "shown"), EXAMPLE.findall(README.read_text(encoding="utf-8")) or [("", "")]
-)
+def _examples() -> list[tuple[str, str]]:
+    text = README.read_text(encoding="utf-8")
+    return MARKED.findall(text) + CONSOLE.findall(text)
+
+
+def test_readme_has_checked_examples() -> None:
+    assert len(_examples()) >= 5
+
+
+@pytest.mark.parametrize(("args", "shown"), _examples(), ids=[args for args, _ in _examples()])
 def test_command_examples_show_real_output(run: Run, args: str, shown: str) -> None:
     result = run("--root", REPO, *shlex.split(args))
     if UPDATE and result.stdout != shown:
         text = README.read_text(encoding="utf-8")
-        README.write_text(
-            text.replace(
-                f"{args} -->\n```text\n{shown}```", f"{args} -->\n```text\n{result.stdout}```"
-            ),
-            encoding="utf-8",
-        )
+        for prefix in (f"{args} -->\n```text\n", f"{args} -->\n```json\n", f"$ envgen {args}\n"):
+            text = text.replace(prefix + shown, prefix + result.stdout)
+        README.write_text(text, encoding="utf-8")
         return
     assert result.stdout == shown
