@@ -12,13 +12,13 @@ from typing import Any, Literal
 from deepdiff import DeepDiff
 
 from generator.compose import referenced_variables
-from generator.quoting import REFERENCE
 from generator.diff_views import compose_view, spec_view
 from generator.errors import UsageError
 from generator.facts import FACTS
 from generator.intended import Steps, dotted, item_step, key_step, matches
 from generator.problems import Position
 from generator.project import Project
+from generator.quoting import REFERENCE
 from generator.spec import Environment
 from generator.validate import position_of
 
