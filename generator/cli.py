@@ -24,7 +24,17 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-FORMATS = click.Choice(["text", "json"])
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    """`--format`, the first choice being the default."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help="Output for people or for machines.",
+    )
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -100,7 +110,7 @@ def render(ctx: click.Context, environments: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@format_option("text", "json")
 @click.pass_context
 @handled
 def check(ctx: click.Context, output_format: str) -> None:
@@ -119,7 +129,7 @@ def check(ctx: click.Context, output_format: str) -> None:
 
 @main.command()
 @click.argument("environments", nargs=-1)
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@format_option("text", "json")
 @click.pass_context
 @handled
 def validate(ctx: click.Context, environments: tuple[str, ...], output_format: str) -> None:
@@ -141,28 +151,14 @@ def validate(ctx: click.Context, environments: tuple[str, ...], output_format: s
 
 
 @main.command(name="list")
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@format_option("text", "json")
 @click.pass_context
 @handled
 def list_(ctx: click.Context, output_format: str) -> None:
     """The environments, their aliases, tiers and compose files."""
-    from generator import report
-    from generator.outputs import COMPOSE
-    from generator.project import load_project
+    from generator import commands, report
 
-    settings = _settings(ctx)
-    project = load_project(settings, enforce_policies=False)
-    rows: list[dict[str, Any]] = [
-        {
-            "name": env.name,
-            "alias": env.suffix if env.suffix and env.suffix != env.name else None,
-            "tier": env.tier.value,
-            "host": env.host.name,
-            "compose_file": str(COMPOSE.destination(settings, env)),
-            "services": list(env.services),
-        }
-        for env in project.environments
-    ]
+    rows = commands.environments(_settings(ctx))
     if output_format == "json":
         click.echo(report.as_json({"environments": rows}), nl=False)
         return
@@ -179,13 +175,7 @@ def list_(ctx: click.Context, output_format: str) -> None:
 
 @main.command()
 @click.argument("environment")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["yaml", "json"]),
-    default="yaml",
-    show_default=True,
-)
+@format_option("yaml", "json")
 @click.pass_context
 @handled
 def show(ctx: click.Context, environment: str, output_format: str) -> None:
@@ -211,13 +201,7 @@ def use_colour(choice: str, is_tty: bool, environ: dict[str, str]) -> bool:
 @main.command()
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "json", "markdown")
 @click.option("--service", "services", multiple=True, help="Only this service (repeatable).")
 @click.option("--spec", is_flag=True, help="Compare the resolved specs instead of what runs.")
 @click.option(
@@ -272,13 +256,7 @@ def diff(  # noqa: PLR0917 (click passes every option as an argument)
 
 
 @main.command()
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "json", "markdown")
 @handled
 def rules(output_format: str) -> None:
     """The policy rules: id, severity in each tier, what each demands (and why, in json)."""

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from generator.files import FileStatus, compare, write_all
-from generator.outputs import OUTPUTS
+from generator.outputs import COMPOSE, OUTPUTS
 from generator.problems import Problem
 from generator.project import Project, load_project
 from generator.render import render_project
@@ -48,6 +48,22 @@ def validate(settings: Settings, names: list[str]) -> Project:
     project = load_project(settings)
     project.select(names)  # unknown names are usage errors
     return project
+
+
+def environments(settings: Settings) -> list[dict[str, Any]]:
+    """One summary per environment, for `envgen list`."""
+    project = load_project(settings, enforce_policies=False)
+    return [
+        {
+            "name": env.name,
+            "alias": env.suffix if env.suffix and env.suffix != env.name else None,
+            "tier": env.tier.value,
+            "host": env.host.name,
+            "compose_file": str(COMPOSE.destination(settings, env)),
+            "services": list(env.services),
+        }
+        for env in project.environments
+    ]
 
 
 def show(settings: Settings, name: str) -> dict[str, Any]:

@@ -12,7 +12,8 @@ from typing import Any
 
 from generator.facts import FACTS
 from generator.quoting import REFERENCE, escape_dollars
-from generator.spec import Environment, Service
+from generator.service import Service
+from generator.spec import Environment
 from generator.types import format_memory
 
 

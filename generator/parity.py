@@ -15,7 +15,8 @@ from generator.compose import compose_document, referenced_variables
 from generator.markdown import code, flag, paragraph, text
 from generator.outputs import COMPOSE
 from generator.project import Project
-from generator.spec import Environment, Service
+from generator.service import Service
+from generator.spec import Environment
 from generator.types import format_memory
 
 # compose.py spells app images `image:${IMAGE_TAG:-<tag>}`; the tag has its own row.

@@ -5,22 +5,16 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from generator.facts import FACTS
+from generator.service import EnvFile, Healthcheck, Logging, Mount, PortMapping, Service, Tmpfs
 from generator.spec import (
     Bot,
     Claude,
     Database,
-    EnvFile,
     Environment,
     Features,
-    Healthcheck,
     Host,
     IntendedDifference,
-    Logging,
-    Mount,
     Network,
-    PortMapping,
-    Service,
-    Tmpfs,
     Volume,
 )
 

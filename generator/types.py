@@ -6,7 +6,15 @@ import difflib
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
 
 _MEMORY = re.compile(r"^(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[bkmg]?)b?$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -238,3 +246,9 @@ def _reason(value: str) -> str:
 
 # The written reason for silencing a policy rule in one environment.
 Reason = Annotated[str, AfterValidator(_reason)]
+
+
+class Model(BaseModel):
+    """Strict and immutable: unknown keys are errors, nothing changes after validation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=False)

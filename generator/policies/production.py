@@ -7,7 +7,8 @@ import posixpath
 from collections.abc import Iterator
 
 from generator.policies.rule import Rule, deployed, per_environment
-from generator.spec import Environment, Service
+from generator.service import Service
+from generator.spec import Environment
 from generator.yamlsource import Path
 
 POSTGRES_DATA = "/var/lib/postgresql/data"
