@@ -10,7 +10,6 @@ from generator.files import FileStatus, compare, write_all
 from generator.outputs import COMPOSE, OUTPUTS
 from generator.problems import Problem
 from generator.project import Project, load_project
-from generator.render import render_project
 from generator.settings import Settings
 
 
@@ -28,6 +27,8 @@ def render(settings: Settings, names: list[str]) -> RenderResult:
     """Write the outputs of the named environments (all when none); with all of them,
     also remove generated files that no environment makes any more."""
     project = load_project(settings)
+    from generator.render import render_project  # Jinja only for the commands that render
+
     files = render_project(project, names)
     statuses = compare(settings.root, files, _stale_folders(settings) if not names else set())
     changed = {s.path: files[s.path] for s in statuses if s.state in ("changed", "missing")}
@@ -40,6 +41,8 @@ def render(settings: Settings, names: list[str]) -> RenderResult:
 def check(settings: Settings) -> list[FileStatus]:
     """Every generated file compared with a fresh render in memory."""
     project = load_project(settings)
+    from generator.render import render_project
+
     return compare(settings.root, render_project(project), _stale_folders(settings))
 
 

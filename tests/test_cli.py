@@ -225,14 +225,29 @@ def test_output_is_identical_across_hash_seeds(tmp_path: Path) -> None:
     assert texts[0] == [(REPO / relative).read_bytes() for relative in COMPOSE_FILES]
 
 
-def test_render_does_not_import_deepdiff(shipped: Path) -> None:
+@pytest.mark.parametrize(
+    ("command", "unused"),
+    [
+        ("render", ["deepdiff"]),
+        ("check", ["deepdiff"]),
+        ("list", ["deepdiff", "jinja2"]),
+        ("validate", ["deepdiff", "jinja2"]),
+        ("show production", ["deepdiff", "jinja2"]),
+    ],
+)
+def test_everyday_commands_import_only_what_they_use(
+    shipped: Path, command: str, unused: list[str]
+) -> None:
     code = (
         "import sys; from generator.cli import main\n"
-        "try:\n    main(['--root', sys.argv[1], 'render'])\n"
+        "try:\n    main(['--root', sys.argv[1], *sys.argv[2].split()])\n"
         "except SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'deepdiff'))"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(sys.argv[3].split())))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code, str(shipped)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, str(shipped), command, " ".join(unused)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.splitlines()[-1] == "[]"
