@@ -64,93 +64,87 @@ def _read(settings: Settings, relative: PurePosixPath) -> tuple[Document, list[P
     return load(text, str(relative))
 
 
+def _spec_paths(settings: Settings) -> list[PurePosixPath]:
+    """Every environment spec: the .yaml and .yml files beside base.yaml."""
+    folder = settings.environments
+    if not settings.path(folder).is_dir():
+        hint = "create it with base.yaml and one spec per environment"
+        raise SpecError([Problem(Position(str(folder)), "", "no such folder", hint)])
+    return sorted(
+        folder / path.name
+        for path in settings.path(folder).iterdir()
+        if path.suffix in (".yaml", ".yml") and path.name != BASE and path.is_file()
+    )
+
+
+def _read_base(settings: Settings) -> tuple[Document, list[Problem]]:
+    base_path = settings.environments / BASE
+    if settings.path(base_path).is_file():
+        return _read(settings, base_path)
+    hint = "every project needs base.yaml with the shared definitions"
+    # Nothing to merge over: this problem alone is reported.
+    return Document(None), [Problem(Position(str(base_path)), "", "missing", hint)]
+
+
+def _load_environment(
+    settings: Settings, base: Document, path: PurePosixPath
+) -> tuple[Environment | None, Document, list[Problem]]:
+    """One spec read, merged over base.yaml, validated and its references checked."""
+    overlay, problems = _read(settings, path)
+    if problems or not isinstance(base.data, dict) or not isinstance(overlay.data, dict):
+        return None, overlay, problems
+    merged, problems = merge(base, overlay)
+    env, found = validate(merged, path.stem)
+    problems += found
+    if env is not None:
+        problems += [
+            Problem(position_of(merged, where), ".".join(map(str, where)), message, hint)
+            for where, message, hint in check_references(env)
+        ]
+    return env, merged, problems
+
+
 def load_project(settings: Settings, *, enforce_policies: bool = True) -> Project:
     """Every environment of the project, or a SpecError listing every problem.
 
     The commands that only inspect (list, show, diff) pass `enforce_policies=False`: a
     person must be able to look at specs that a policy refuses, to understand why."""
-    folder = settings.environments
-    if not settings.path(folder).is_dir():
-        raise SpecError(
-            [
-                Problem(
-                    Position(str(folder)),
-                    "",
-                    "no such folder",
-                    "create it with base.yaml and one spec per environment",
-                )
-            ]
-        )
-    base_path = folder / BASE
-    spec_paths = sorted(
-        folder / path.name
-        for path in settings.path(folder).iterdir()
-        if path.suffix in (".yaml", ".yml") and path.name != BASE and path.is_file()
-    )
-    problems: list[Problem] = []
-    if not settings.path(base_path).is_file():
-        problems.append(
-            Problem(
-                Position(str(base_path)),
-                "",
-                "missing",
-                "every project needs base.yaml with the shared definitions",
-            )
-        )
-        base = Document(None)  # nothing to merge over: report only this
-    else:
-        base, found = _read(settings, base_path)
-        problems += found
+    spec_paths = _spec_paths(settings)
+    base, problems = _read_base(settings)
     if not spec_paths:
+        hint = "add one <name>.yaml per environment beside base.yaml"
         problems.append(
-            Problem(
-                Position(str(folder)),
-                "",
-                "no environment specs",
-                "add one <name>.yaml per environment beside base.yaml",
-            )
+            Problem(Position(str(settings.environments)), "", "no environment specs", hint)
         )
     stems = [path.stem for path in spec_paths]
     environments: list[Environment] = []
     documents: dict[str, Document] = {}
     for path in spec_paths:
         if stems.count(path.stem) > 1:
-            problems.append(
-                Problem(
-                    Position(str(path)),
-                    "",
-                    f"`{path.stem}` is defined twice",
-                    "keep either the .yaml or the .yml file",
-                )
+            message, hint = (
+                f"`{path.stem}` is defined twice",
+                "keep either the .yaml or the .yml file",
             )
+            problems.append(Problem(Position(str(path)), "", message, hint))
             continue
-        overlay, found = _read(settings, path)
+        env, document, found = _load_environment(settings, base, path)
         problems += found
-        if found or not isinstance(base.data, dict) or not isinstance(overlay.data, dict):
-            continue
-        merged, found = merge(base, overlay)
-        problems += found
-        env, found = validate(merged, path.stem)
-        problems += found
-        if env is None:
-            continue
-        problems += [
-            Problem(position_of(merged, where), ".".join(map(str, where)), message, hint)
-            for where, message, hint in check_references(env)
-        ]
-        documents[env.name] = merged
-        environments.append(env)
+        if env is not None:
+            documents[env.name] = document
+            environments.append(env)
     problems += _clashing_names(environments, documents)
     if not problems:  # names are known only when every environment is valid
         problems += check_against(environments, documents)
     if problems:
         raise SpecError(problems)
-    findings = check_policies(environments, documents, str(base_path))
+    base_path = str(settings.environments / BASE)
+    findings = check_policies(environments, documents, base_path)
     if enforce_policies and any(finding.severity == "error" for finding in findings):
         raise SpecError(findings)  # with the warnings, which explain more than they hurt
     environments.sort(key=lambda env: (env.tier.rank, env.name))
     sources: dict[str, tuple[str, ...]] = {
-        env.name: (str(base_path), str(folder / _file_of(env, spec_paths))) for env in environments
+        env.name: (base_path, str(settings.environments / _file_of(env, spec_paths)))
+        for env in environments
     }
     return Project(settings, tuple(environments), sources, documents, tuple(sorted(findings)))
 
