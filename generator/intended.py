@@ -8,7 +8,7 @@ from fnmatch import fnmatchcase
 from generator.problems import Problem
 from generator.spec import Environment
 from generator.validate import position_of
-from generator.yamlsource import Document
+from generator.yamlsource import Document, field_path
 
 _STEP = re.compile(r"\[[^\]]*\]|[^.\[]+")
 _PLAIN = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -69,5 +69,5 @@ def check_against(environments: list[Environment], documents: dict[str, Document
             else:
                 continue
             position = position_of(documents[env.name], where)
-            problems.append(Problem(position, ".".join(map(str, where)), message, hint))
+            problems.append(Problem(position, field_path(where), message, hint))
     return problems

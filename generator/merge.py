@@ -11,7 +11,7 @@ import difflib
 from typing import Any
 
 from generator.problems import Problem
-from generator.yamlsource import REMOVE, Document, Path, _dotted
+from generator.yamlsource import REMOVE, Document, Path, field_path
 
 
 def _copy_positions(source: Document, target: Document, path: Path) -> None:
@@ -80,7 +80,7 @@ def _nothing_to_remove(document: Document, path: Path, inherited: list[str]) -> 
     hint = f"did you mean `{close[0]}`?" if close else ""
     return Problem(
         document.keys.get(path, document.values[path]),
-        _dotted(path),
+        field_path(path),
         f"`!remove` of `{key}`, which base.yaml does not define",
         hint,
     )

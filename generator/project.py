@@ -15,7 +15,7 @@ from generator.references import check_references
 from generator.settings import Settings
 from generator.spec import Environment
 from generator.validate import position_of, validate
-from generator.yamlsource import Document, load
+from generator.yamlsource import Document, field_path, load
 
 BASE = "base.yaml"
 
@@ -98,7 +98,7 @@ def _load_environment(
     problems += found
     if env is not None:
         problems += [
-            Problem(position_of(merged, where), ".".join(map(str, where)), message, hint)
+            Problem(position_of(merged, where), field_path(where), message, hint)
             for where, message, hint in check_references(env)
         ]
     return env, merged, problems

@@ -14,7 +14,7 @@ from pydantic_core import ErrorDetails
 from generator.problems import Position, Problem
 from generator.spec import Environment
 from generator.types import pattern_meaning
-from generator.yamlsource import Document, Path, _dotted
+from generator.yamlsource import Document, Path, field_path
 
 
 def validate(document: Document, name: str) -> tuple[Environment | None, list[Problem]]:
@@ -56,7 +56,7 @@ def _data_path(document: Document, loc: tuple[int | str, ...]) -> Path:
 def _problem(detail: ErrorDetails, document: Document) -> Problem:
     path = _data_path(document, tuple(detail["loc"]))
     kind = detail["type"]
-    field = _dotted(path)
+    field = field_path(path)
     if kind == "extra_forbidden":
         key = str(path[-1])
         close = difflib.get_close_matches(key, _fields_at(path[:-1]), n=1)

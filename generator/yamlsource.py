@@ -82,7 +82,8 @@ def _position(path: str, node: Node) -> Position:
     return Position(path, mark.line + 1, mark.column + 1)
 
 
-def _dotted(path: Path) -> str:
+def field_path(path: Path) -> str:
+    """`services.backend.ports.0`: how problems name a field."""
     return ".".join(str(part) for part in path)
 
 
@@ -113,7 +114,7 @@ class _Converter:
         self.problems: list[Problem] = []
 
     def problem(self, node: Node, where: Path, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(_position(self.path, node), _dotted(where), message, hint))
+        self.problems.append(Problem(_position(self.path, node), field_path(where), message, hint))
 
     def convert(self, node: Node, where: Path) -> Any:
         self.document.values[where] = _position(self.path, node)

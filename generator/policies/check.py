@@ -10,7 +10,7 @@ from generator.policies.rule import Finding, Rule, Scope
 from generator.problems import Problem, Severity
 from generator.spec import Environment
 from generator.validate import position_of
-from generator.yamlsource import Document, _dotted
+from generator.yamlsource import Document, field_path
 
 
 def check_policies(
@@ -62,7 +62,7 @@ def _problem(
 ) -> Problem:
     return Problem(
         position_of(documents[finding.environment], finding.path),
-        _dotted(finding.path),
+        field_path(finding.path),
         finding.message,
         finding.hint if hint is None else hint,
         severity,
@@ -84,7 +84,7 @@ def _silence_problems(
         for rule_id in env.silence:
             path = ("silence", rule_id)
             position = document.keys.get(path) or position_of(document, path)
-            field = _dotted(path)
+            field = field_path(path)
             if rule_id not in RULES:
                 upper = {known.upper(): known for known in RULES}
                 close = difflib.get_close_matches(rule_id.upper(), list(upper), n=1)
