@@ -24,6 +24,14 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def edit_spec(root: Path, name: str, old: str, new: str) -> None:
+    """Replace the one occurrence of `old` in environments/`name`."""
+    path = root / "environments" / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def copy_shipped(destination: Path) -> Path:
     """A copy of this repository's specs, templates and generated files."""
     destination.mkdir(parents=True, exist_ok=True)

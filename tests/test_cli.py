@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import commands
-from tests.conftest import REPO, Run, copy_shipped, write_tree
+from tests.conftest import REPO, Run, copy_shipped, edit_spec, write_tree
 
 COMPOSE_FILES = [
     "rendered/docker-compose.dev.yml",
@@ -72,8 +72,7 @@ def test_check_fails_after_a_hand_edit(shipped: Path, run: Run) -> None:
 
 
 def test_check_fails_after_a_spec_change_that_is_not_rendered(shipped: Path, run: Run) -> None:
-    spec = shipped / "environments/staging.yaml"
-    spec.write_text(spec.read_text(encoding="utf-8").replace("memory: 128m", "memory: 192m"))
+    edit_spec(shipped, "staging.yaml", "memory: 128m", "memory: 192m")
     result = run("--root", shipped, "check")
     assert result.exit_code == 1
     assert '-          memory: "128m"\n+          memory: "192m"\n' in result.stdout
@@ -196,8 +195,8 @@ def test_internal_error_says_it_is_a_bug(
 def test_github_annotations_in_actions(
     shipped: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    edit_spec(shipped, "staging.yaml", "memory: 128m", "memory: lots")
     spec = shipped / "environments/staging.yaml"
-    spec.write_text(spec.read_text(encoding="utf-8").replace("memory: 128m", "memory: lots"))
     line = spec.read_text(encoding="utf-8").splitlines().index("    memory: lots") + 1
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     result = run("--root", shipped, "validate")

@@ -10,16 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import use_colour
-from tests.conftest import REPO, Run
+from tests.conftest import REPO, Run, edit_spec
 
 EXPECTED = Path(__file__).parent / "expected" / "diff"
-
-
-def _edit(project: Path, name: str, old: str, new: str) -> None:
-    path = project / "environments" / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def _append(project: Path, name: str, text: str) -> None:
@@ -86,7 +79,7 @@ def test_unknown_environment(shipped: Path, run: Run) -> None:
 
 
 def test_invalid_specs_exit_2(shipped: Path, run: Run) -> None:
-    _edit(shipped, "staging.yaml", "memory: 512m\n    cpus: 1", "memry: 512m\n    cpus: 1")
+    edit_spec(shipped, "staging.yaml", "memory: 512m\n    cpus: 1", "memry: 512m\n    cpus: 1")
     result = run("--root", shipped, "diff", "staging", "production")
     assert result.exit_code == 2
     assert result.output == (
@@ -178,7 +171,7 @@ def test_removed_list_items_by_identity(shipped: Path, run: Run) -> None:
 
 
 def test_a_changed_item_keeps_its_identity(shipped: Path, run: Run) -> None:
-    _edit(shipped, "test.yaml", "15432:5432", "5432:5433")
+    edit_spec(shipped, "test.yaml", "15432:5432", "5432:5433")
     result = run(
         "--root", shipped, "diff", "local", "test", "--service", "postgres", "--format", "json"
     )
@@ -222,7 +215,7 @@ def test_reordering_lists_changes_nothing(shipped: Path, run: Run) -> None:
         "  - https://www.wine.victorpatrin.dev\n  - https://wine.victorpatrin.dev\n",
     )
     (shipped / "environments" / "mirror.yaml").write_text(head + MIRROR_SERVICES)
-    _edit(
+    edit_spec(
         shipped,
         "production.yaml",
         "  - https://wine.victorpatrin.dev\n",
@@ -254,7 +247,7 @@ services:
 
 @pytest.mark.parametrize("output_format", ["text", "json", "markdown"])
 def test_secrets_never_print(shipped: Path, run: Run, output_format: str) -> None:
-    _edit(shipped, "local.yaml", "services:\n  backend:\n", SECRETS)
+    edit_spec(shipped, "local.yaml", "services:\n  backend:\n", SECRETS)
     result = run("--root", shipped, "diff", "staging", "local", "--format", output_format)
     for literal in ("literal-value-never-shown", "also-never-shown", "password_default"):
         assert literal not in result.output
@@ -272,7 +265,7 @@ def test_secrets_never_print(shipped: Path, run: Run, output_format: str) -> Non
 
 
 def test_secrets_in_the_spec_view(shipped: Path, run: Run) -> None:
-    _edit(shipped, "local.yaml", "services:\n  backend:\n", SECRETS)
+    edit_spec(shipped, "local.yaml", "services:\n  backend:\n", SECRETS)
     result = run("--root", shipped, "diff", "test", "local", "--spec", "--format", "json")
     records = {r["path"]: (r["a"], r["b"]) for r in json.loads(result.output)["differences"]}
     assert records["database.password_default"] == ("(secret)", "(secret)")

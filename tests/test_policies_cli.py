@@ -12,14 +12,7 @@ import pytest
 from generator import report
 from generator.policies import RULES, catalogue
 from generator.problems import Position, Problem
-from tests.conftest import REPO, Run
-
-
-def _edit(root: Path, name: str, old: str, new: str) -> None:
-    path = root / "environments" / name
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
+from tests.conftest import REPO, Run, edit_spec
 
 
 def _refused(shipped: Path, run: Run) -> str:
@@ -48,7 +41,7 @@ def test_shipped_specs_json(run: Run) -> None:
 
 
 def test_test_on_production_database_is_refused(shipped: Path, run: Run) -> None:
-    _edit(shipped, "test.yaml", "name: coupette_test", "name: coupette")
+    edit_spec(shipped, "test.yaml", "name: coupette_test", "name: coupette")
     assert _refused(shipped, run) == (
         "test:\n"
         "environments/test.yaml:14:9: SEG005 error: database.name: database name `coupette` "
@@ -58,8 +51,10 @@ def test_test_on_production_database_is_refused(shipped: Path, run: Run) -> None
 
 
 def test_staging_on_production_bot_is_refused(shipped: Path, run: Run) -> None:
-    _edit(shipped, "staging.yaml", "username: SAQSommelierStagingBot", "username: SAQSommelierBot")
-    _edit(shipped, "staging.yaml", "STAGING_TELEGRAM_BOT_TOKEN", "PROD_TELEGRAM_BOT_TOKEN")
+    edit_spec(
+        shipped, "staging.yaml", "username: SAQSommelierStagingBot", "username: SAQSommelierBot"
+    )
+    edit_spec(shipped, "staging.yaml", "STAGING_TELEGRAM_BOT_TOKEN", "PROD_TELEGRAM_BOT_TOKEN")
     hint = " (create a staging bot with @BotFather)"
     assert _refused(shipped, run) == (
         "staging:\n"
@@ -74,7 +69,7 @@ def test_staging_on_production_bot_is_refused(shipped: Path, run: Run) -> None:
 
 
 def test_local_and_test_on_one_port_is_refused(shipped: Path, run: Run) -> None:
-    _edit(shipped, "test.yaml", "15432:5432", "5432:5432")
+    edit_spec(shipped, "test.yaml", "15432:5432", "5432:5432")
     assert _refused(shipped, run) == (
         "test:\n"
         "environments/test.yaml:34:9: TST004 error: services.postgres.ports.0: host port 5432 "
@@ -85,7 +80,7 @@ def test_local_and_test_on_one_port_is_refused(shipped: Path, run: Run) -> None:
 
 
 def test_refusal_as_json(shipped: Path, run: Run) -> None:
-    _edit(shipped, "test.yaml", "15432:5432", "5432:5432")
+    edit_spec(shipped, "test.yaml", "15432:5432", "5432:5432")
     result = run("--root", shipped, "validate", "--format", "json")
     assert result.exit_code == 2
     data = json.loads(result.stdout)
@@ -110,7 +105,7 @@ WARNING = (
 
 
 def test_a_warning_prints_and_does_not_block(shipped: Path, run: Run) -> None:
-    _edit(shipped, "staging.yaml", *DEBUG_ON)
+    edit_spec(shipped, "staging.yaml", *DEBUG_ON)
     validated = run("--root", shipped, "validate")
     assert validated.exit_code == 0
     assert validated.output == (
@@ -127,9 +122,9 @@ def test_a_warning_prints_and_does_not_block(shipped: Path, run: Run) -> None:
 
 
 def test_a_silenced_rule_shows_its_reason(shipped: Path, run: Run) -> None:
-    _edit(shipped, "staging.yaml", *DEBUG_ON)
+    edit_spec(shipped, "staging.yaml", *DEBUG_ON)
     reason = "tracing a login bug this week; revert with PR 212"
-    _edit(
+    edit_spec(
         shipped, "staging.yaml", "tier: staging\n", f"tier: staging\nsilence:\n  PRD008: {reason}\n"
     )
     validated = run("--root", shipped, "validate")
@@ -146,15 +141,15 @@ def test_a_silenced_rule_shows_its_reason(shipped: Path, run: Run) -> None:
 
 
 def test_silencing_an_error_lets_rendering_proceed(shipped: Path, run: Run) -> None:
-    _edit(shipped, "test.yaml", "15432:5432", "5432:5432")
-    _edit(shipped, "test.yaml", "tier: test\n", "tier: test\nsilence:\n  TST004: CI only\n")
+    edit_spec(shipped, "test.yaml", "15432:5432", "5432:5432")
+    edit_spec(shipped, "test.yaml", "tier: test\n", "tier: test\nsilence:\n  TST004: CI only\n")
     result = run("--root", shipped, "render", "test")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
 
 
 def test_silence_of_an_unknown_rule(shipped: Path, run: Run) -> None:
-    _edit(shipped, "test.yaml", "tier: test\n", "tier: test\nsilence:\n  tst04: because\n")
+    edit_spec(shipped, "test.yaml", "tier: test\n", "tier: test\nsilence:\n  tst04: because\n")
     result = run("--root", shipped, "validate")
     assert result.exit_code == 2
     assert result.stderr == (
@@ -166,7 +161,7 @@ def test_silence_of_an_unknown_rule(shipped: Path, run: Run) -> None:
 
 
 def test_silence_needs_a_reason(shipped: Path, run: Run) -> None:
-    _edit(shipped, "test.yaml", "tier: test\n", 'tier: test\nsilence:\n  TST004: " "\n')
+    edit_spec(shipped, "test.yaml", "tier: test\n", 'tier: test\nsilence:\n  TST004: " "\n')
     result = run("--root", shipped, "validate")
     assert result.exit_code == 2
     assert result.stderr == (
@@ -177,7 +172,7 @@ def test_silence_needs_a_reason(shipped: Path, run: Run) -> None:
 
 
 def test_silence_in_base_is_refused(shipped: Path, run: Run) -> None:
-    _edit(shipped, "base.yaml", "app: coupette\n", "app: coupette\nsilence:\n  SEG001: all\n")
+    edit_spec(shipped, "base.yaml", "app: coupette\n", "app: coupette\nsilence:\n  SEG001: all\n")
     result = run("--root", shipped, "validate")
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
@@ -190,7 +185,7 @@ def test_silence_in_base_is_refused(shipped: Path, run: Run) -> None:
 
 
 def test_a_silence_that_silences_nothing_is_a_warning(shipped: Path, run: Run) -> None:
-    _edit(shipped, "test.yaml", "tier: test\n", "tier: test\nsilence:\n  TST004: old\n")
+    edit_spec(shipped, "test.yaml", "tier: test\n", "tier: test\nsilence:\n  TST004: old\n")
     result = run("--root", shipped, "validate", "test")
     assert result.exit_code == 0
     assert result.output == (
@@ -245,8 +240,8 @@ def test_findings_become_github_annotations(
     shipped: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    _edit(shipped, "staging.yaml", *DEBUG_ON)
-    _edit(shipped, "test.yaml", "tier: test\n", "tier: test\nsilence:\n  TST004: old\n")
+    edit_spec(shipped, "staging.yaml", *DEBUG_ON)
+    edit_spec(shipped, "test.yaml", "tier: test\n", "tier: test\nsilence:\n  TST004: old\n")
     result = run("--root", shipped, "validate")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[:2] == [
@@ -274,7 +269,7 @@ def test_a_silenced_finding_is_a_github_notice() -> None:
 
 def test_inspection_works_on_specs_a_policy_refuses(shipped: Path, run: Run) -> None:
     """list, show and diff help a person understand a refusal; they do not gate anything."""
-    _edit(shipped, "test.yaml", "name: coupette_test", "name: coupette")
+    edit_spec(shipped, "test.yaml", "name: coupette_test", "name: coupette")
     assert run("--root", shipped, "validate").exit_code == 2
     shown = run("--root", shipped, "show", "test", "--format", "json")
     assert shown.exit_code == 0
