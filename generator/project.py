@@ -61,6 +61,10 @@ def _read(settings: Settings, relative: PurePosixPath) -> tuple[Document, list[P
         text = settings.path(relative).read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         return Document(None), [Problem(Position(str(relative)), "", f"not UTF-8 text: {error}")]
+    except OSError as error:
+        return Document(None), [
+            Problem(Position(str(relative)), "", f"unreadable: {error.strerror}")
+        ]
     return load(text, str(relative))
 
 
