@@ -176,12 +176,23 @@ def list_(ctx: click.Context, output_format: str) -> None:
 @main.command()
 @click.argument("environment")
 @format_option("yaml", "json")
+@click.option(
+    "--origins", is_flag=True, help="Each value the specs set, with the file:line it comes from."
+)
 @click.pass_context
 @handled
-def show(ctx: click.Context, environment: str, output_format: str) -> None:
+def show(ctx: click.Context, environment: str, output_format: str, origins: bool) -> None:
     """One environment, merged over base.yaml, with its derived values."""
     from generator import commands, report
 
+    if origins:
+        found = commands.origins(_settings(ctx), environment)
+        if output_format == "json":
+            records = [{"field": f, "value": v, "origin": o} for f, v, o in found]
+            click.echo(report.as_json({"origins": records}), nl=False)
+        else:
+            click.echo(report.origins_text(found), nl=False)
+        return
     data = commands.show(_settings(ctx), environment)
     if output_format == "json":
         click.echo(report.as_json(data), nl=False)

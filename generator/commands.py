@@ -11,6 +11,8 @@ from generator.outputs import COMPOSE, OUTPUTS
 from generator.problems import Problem
 from generator.project import Project, load_project
 from generator.settings import Settings
+from generator.validate import position_of
+from generator.yamlsource import field_path
 
 
 def _stale_folders(settings: Settings) -> set[PurePosixPath]:
@@ -67,6 +69,27 @@ def environments(settings: Settings) -> list[dict[str, Any]]:
         }
         for env in project.environments
     ]
+
+
+def origins(settings: Settings, name: str) -> list[tuple[str, Any, str]]:
+    """Every value the environment's specs set, with the file:line:column it comes from
+    (base.yaml or the environment's own file), in the order of the merged spec."""
+    project = load_project(settings, enforce_policies=False)
+    document = project.documents[project.get(name).name]
+    found: list[tuple[str, Any, str]] = []
+
+    def walk(value: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, dict) and value:
+            for key, item in value.items():
+                walk(item, (*path, key))
+        elif isinstance(value, list) and value and any(isinstance(v, dict) for v in value):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+        else:
+            found.append((field_path(path), value, str(position_of(document, path))))
+
+    walk(document.data, ())
+    return found
 
 
 def show(settings: Settings, name: str) -> dict[str, Any]:

@@ -122,6 +122,15 @@ def check_json(statuses: list[FileStatus], fix: str) -> str:
     )
 
 
+def origins_text(found: list[tuple[str, Any, str]]) -> str:
+    """One line per value: where it is written, then `field = value`."""
+    width = max((len(origin) for _, _, origin in found), default=0)
+    return "".join(
+        f"{origin:<{width}}  {name} = {json.dumps(value, ensure_ascii=False)}\n"
+        for name, value, origin in found
+    )
+
+
 def table(headers: list[str], rows: list[list[str]]) -> str:
     """A plain aligned text table."""
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]

@@ -250,3 +250,33 @@ def test_everyday_commands_import_only_what_they_use(
         check=True,
     )
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_show_origins_says_where_each_value_is_written(run: Run) -> None:
+    result = run("--root", REPO, "show", "prod", "--origins")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    spec = (REPO / "environments/production.yaml").read_text(encoding="utf-8").splitlines()
+    memory_line = spec.index("    memory: 1g", spec.index("  postgres:")) + 1
+    assert f'environments/production.yaml:{memory_line}:13  services.postgres.memory = "1g"' in [
+        line.replace("   ", "  ").rstrip() for line in lines
+    ] or any(
+        line.startswith(f"environments/production.yaml:{memory_line}:13 ")
+        and line.endswith('services.postgres.memory = "1g"')
+        for line in lines
+    )
+    assert any(
+        line.startswith("environments/base.yaml:") and line.endswith('app = "coupette"')
+        for line in lines
+    )
+
+
+def test_show_origins_json(run: Run) -> None:
+    data = json.loads(run("--root", REPO, "show", "test", "--origins", "--format", "json").stdout)
+    records = {record["field"]: record for record in data["origins"]}
+    assert records["tier"] == {
+        "field": "tier",
+        "value": "test",
+        "origin": "environments/test.yaml:3:7",
+    }
+    assert records["services.postgres.image"]["origin"].startswith("environments/base.yaml:")
