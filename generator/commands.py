@@ -14,7 +14,10 @@ from generator.settings import Settings
 
 
 def _stale_folders(settings: Settings) -> set[PurePosixPath]:
-    return {settings.rendered, *(settings.docs.parent for o in OUTPUTS if not o.per_environment)}
+    return {
+        settings.rendered,
+        *(o.destination(settings).parent for o in OUTPUTS if not o.per_environment),
+    }
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def test_invalid_specs_exit_2(shipped: Path, run: Run) -> None:
     result = run("--root", shipped, "diff", "staging", "production")
     assert result.exit_code == 2
     assert result.output == (
-        "environments/staging.yaml:36:5: services.backend.memry: unknown field `memry` "
+        "environments/staging.yaml:41:5: services.backend.memry: unknown field `memry` "
         "(did you mean `memory`?)\n1 error\n"
     )
 
@@ -144,7 +144,7 @@ def test_each_kind_of_difference(shipped: Path, run: Run) -> None:
         "  + (whole service)  image ghcr.io/vpatrin/coupette-worker:${IMAGE_TAG:-latest}\n"
         "\n"
         "stale declarations (they match no difference):\n"
-        "  environments/staging.yaml:88:9: services.migrate.image (against production): "
+        "  environments/staging.yaml:93:9: services.migrate.image (against production): "
         "runs the :staging images built on every push to main; production runs :latest, "
         "promoted by hand\n"
         "\n"
@@ -314,22 +314,22 @@ def test_stale_declarations_are_reported(shipped: Path, run: Run) -> None:
     [
         (
             "  - against: prodution\n    paths: [tier]\n    reason: typo\n",
-            "environments/staging.yaml:99:14: intended_differences.10.against: "
+            "environments/staging.yaml:104:14: intended_differences.10.against: "
             "unknown environment `prodution` (environments: local, production, staging, test)",
         ),
         (
             "  - against: staging\n    paths: [tier]\n    reason: self\n",
-            "environments/staging.yaml:99:14: intended_differences.10.against: "
+            "environments/staging.yaml:104:14: intended_differences.10.against: "
             "an environment cannot differ from itself",
         ),
         (
             "  - against: prod\n    paths: [tier]\n    reason: '  '\n",
-            "environments/staging.yaml:101:13: intended_differences.10.reason: "
+            "environments/staging.yaml:106:13: intended_differences.10.reason: "
             "say why the difference is intended",
         ),
         (
             "  - against: prod\n    paths: ['services. backend']\n    reason: spaces\n",
-            "environments/staging.yaml:100:13: intended_differences.10.paths.0: invalid value "
+            "environments/staging.yaml:105:13: intended_differences.10.paths.0: invalid value "
             "`services. backend`: write a path as shown by `envgen diff`, such as "
             "services.*.memory or bot.username",
         ),
