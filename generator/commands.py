@@ -16,7 +16,10 @@ from generator.yamlsource import field_path
 
 
 def _stale_folders(settings: Settings) -> set[PurePosixPath]:
-    return {settings.rendered, *(settings.docs.parent for o in OUTPUTS if not o.per_environment)}
+    return {
+        settings.rendered,
+        *(o.destination(settings).parent for o in OUTPUTS if not o.per_environment),
+    }
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,28 @@ def _volumes(env: Environment, service: Service, output_dir: PurePosixPath) -> l
     return mounts
 
 
-def _service(env: Environment, service: Service, output_dir: PurePosixPath) -> dict[str, Any]:
+def network_alias(env: Environment, service: str) -> str:
+    """The name `service` answers to on a shared network: unique to its environment."""
+    return f"{env.project_name}-{service}"
+
+
+def _networks(env: Environment, name: str, service: Service) -> list[str] | dict[str, Any]:
+    """The networks a service joins. Compose makes every service name an alias on every
+    network the container joins, so on a network shared with other stacks (an external
+    one, Caddy's) `backend` would answer for staging and production alike; there the
+    service also gets an alias unique to its environment, for the proxy to route to."""
+    shared = [n for n in service.networks if n in env.networks and env.networks[n].external]
+    if not shared:
+        return list(service.networks)
+    return {
+        network: {"aliases": [network_alias(env, name)]} if network in shared else {}
+        for network in service.networks
+    }
+
+
+def _service(
+    env: Environment, name: str, service: Service, output_dir: PurePosixPath
+) -> dict[str, Any]:
     doc: dict[str, Any] = _image(env, service)
     if "build" in doc:
         doc["build"]["context"] = output_relative(doc["build"]["context"], output_dir)
@@ -92,7 +113,7 @@ def _service(env: Environment, service: Service, output_dir: PurePosixPath) -> d
         "healthcheck": _healthcheck(service),
         "deploy": _limits(service),
         "logging": _logging(service),
-        "networks": list(service.networks),
+        "networks": _networks(env, name, service),
         "labels": {name: escape(service.labels[name]) for name in sorted(service.labels)},
     }
     doc.update({key: value for key, value in optional.items() if value not in (None, [], {})})
@@ -137,7 +158,7 @@ def compose_document(env: Environment, output_dir: PurePosixPath) -> dict[str, A
     doc: dict[str, Any] = {
         "name": env.project_name,
         "services": {
-            name: _service(env, service, output_dir) for name, service in env.services.items()
+            name: _service(env, name, service, output_dir) for name, service in env.services.items()
         },
     }
     used_volumes = {mount.source for service in env.services.values() for mount in service.volumes}

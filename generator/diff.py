@@ -27,6 +27,9 @@ View = Literal["compose", "spec"]
 
 # Differences that two environments have by construction, whatever anyone decides.
 PER_ENVIRONMENT = ("name", "suffix", "compose_project", "volumes.*.name")
+# Changed values that only differ by construction: a network's alias is named after the
+# compose project (joining or leaving a network is a real difference).
+PER_ENVIRONMENT_CHANGES = ("services.*.networks[*]",)
 
 _SECRET_WORDS = ("TOKEN", "KEY", "PASSWORD", "SECRET")
 
@@ -212,7 +215,11 @@ def _changes(
                 change,
                 a=secrets.hide(_pruned(change.a), change.path),
                 b=secrets.hide(_pruned(change.b), change.path),
-                per_environment=any(matches(p, change.path) for p in PER_ENVIRONMENT),
+                per_environment=any(matches(p, change.path) for p in PER_ENVIRONMENT)
+                or (
+                    change.kind == "changed"
+                    and any(matches(p, change.path) for p in PER_ENVIRONMENT_CHANGES)
+                ),
                 reason=reason,
             )
         )

@@ -19,10 +19,20 @@ from generator.spec import Environment
 
 _PORT = re.compile(r"^(?P<ip>[^:]+):(?P<host>\d+):(?P<container>\d+)(?:/(?P<protocol>\w+))?$")
 # Lists whose order means nothing and whose items are their own identity.
-_VALUE_LISTS = ("cap_add", "cap_drop", "profiles", "networks", "security_opt")
+_VALUE_LISTS = ("cap_add", "cap_drop", "profiles", "security_opt")
 # Always present in a service view, so that a first item shows as that item.
-_COLLECTIONS = ("environment", "depends_on", "labels", "ports", "volumes", "tmpfs", "env_file")
+_COLLECTIONS = (
+    "environment",
+    "depends_on",
+    "labels",
+    "ports",
+    "volumes",
+    "tmpfs",
+    "env_file",
+    "networks",
+)
 _NO_SIZE = "(default size)"
+_NO_ALIAS = "(no alias)"
 
 
 class _Item(str):
@@ -86,6 +96,12 @@ def _compose_service(doc: dict[str, Any]) -> dict[str, Any]:
                     for m in value
                     if m["type"] == "tmpfs"
                 ]
+            )
+        elif key == "networks":
+            # A network with its aliases, so that another alias shows as a changed value.
+            joined = value if isinstance(value, dict) else {name: {} for name in value}
+            view[key] = _items(
+                [(name, ", ".join(n.get("aliases", [])) or _NO_ALIAS) for name, n in joined.items()]
             )
         elif key == "env_file":
             view[key] = _items(

@@ -13,6 +13,13 @@ from generator.outputs import MARKER
 
 State = Literal["unchanged", "changed", "missing", "stale"]
 
+# Files that may carry the marker: envgen writes YAML, markdown and Caddyfiles.
+_MARKED_SUFFIXES = (".yml", ".yaml", ".md", ".caddyfile")
+
+
+def _may_be_generated(path: Path) -> bool:
+    return path.suffix in _MARKED_SUFFIXES or path.name.startswith("Caddyfile")
+
 
 @dataclass(frozen=True)
 class FileStatus:
@@ -28,6 +35,15 @@ def _read(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+
+
+def _head(path: Path) -> str:
+    """The first 400 characters, where the marker is; nothing for a file that is not text."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            return stream.read(400)
+    except UnicodeDecodeError:
+        return ""
 
 
 def _unified(path: PurePosixPath, old: str, new: str) -> str:
@@ -54,8 +70,7 @@ def stale_files(
             relative = folder / path.name
             if relative in expected or not path.is_file():
                 continue
-            head = (_read(path) or "")[:400] if path.suffix in (".yml", ".yaml", ".md") else ""
-            if MARKER in head:
+            if _may_be_generated(path) and MARKER in _head(path):
                 stale.append(relative)
     return stale
 

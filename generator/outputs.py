@@ -25,6 +25,8 @@ class Output:
         if self.name == "compose":
             assert env is not None
             return settings.rendered / f"docker-compose.{env.file_suffix}.yml"
+        if self.name == "caddy":
+            return settings.caddyfile
         return settings.docs
 
 
@@ -42,4 +44,11 @@ DOCS = Output(
     per_environment=False,
 )
 
-OUTPUTS: tuple[Output, ...] = (COMPOSE, DOCS)
+CADDY = Output(
+    "caddy",
+    "Caddyfile.j2",
+    "the reverse proxy's routes to the environments with a domain and a `proxy`",
+    per_environment=False,
+)
+
+OUTPUTS: tuple[Output, ...] = (COMPOSE, DOCS, CADDY)

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from generator.facts import FACTS
 from generator.service import EnvFile, Healthcheck, Logging, Mount, PortMapping, Service, Tmpfs
 from generator.spec import (
+    BasicAuth,
     Bot,
     Claude,
     Database,
@@ -15,6 +16,7 @@ from generator.spec import (
     Host,
     IntendedDifference,
     Network,
+    Proxy,
     Volume,
 )
 
@@ -29,6 +31,8 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("`intended_differences[]`", IntendedDifference),
     ("`volumes.<name>`", Volume),
     ("`networks.<name>`", Network),
+    ("`proxy`", Proxy),
+    ("`proxy.basic_auth`", BasicAuth),
     ('`services.<name>.ports[]` (or `"[IP:]HOST:CONTAINER"`)', PortMapping),
     ('`services.<name>.volumes[]` (or `"SOURCE:TARGET[:ro]"`)', Mount),
     ('`services.<name>.tmpfs[]` (or `"/path"`)', Tmpfs),

@@ -26,6 +26,12 @@ def check_references(env: Environment) -> Iterator[Finding]:
     if env.database is not None and env.database.service not in services and services:
         # The test tier may run the database alone; others must name a service they run.
         yield (("database", "service"), *_unknown("service", env.database.service, services))
+    proxy = env.proxy
+    if proxy is not None and env.domain is not None:  # without a domain nothing is routed
+        if proxy.network not in env.networks:
+            yield (("proxy", "network"), *_unknown("network", proxy.network, env.networks))
+        if proxy.service not in services:
+            yield (("proxy", "service"), *_unknown("service", proxy.service, services))
     published: dict[tuple[str, int, str], str] = {}
     for name, service in services.items():
         at: Path = ("services", name)

@@ -9,9 +9,10 @@ from typing import Any
 import jinja2
 import yaml
 
+from generator.caddy import caddy_context, caddy_token, caddy_variable
 from generator.compose import compose_document
 from generator.errors import ProjectError
-from generator.outputs import COMPOSE, MARKER, OUTPUTS, Output
+from generator.outputs import CADDY, COMPOSE, MARKER, OUTPUTS, Output
 from generator.parity import parity_context
 from generator.project import Project
 from generator.quoting import yaml_block, yaml_key, yaml_scalar
@@ -38,6 +39,8 @@ def make_jinja(templates: str) -> jinja2.Environment:
     env.filters["key"] = yaml_key
     env.filters["block"] = yaml_block
     env.filters["comment"] = _comment
+    env.filters["caddy"] = caddy_token
+    env.filters["caddy_variable"] = caddy_variable
     return env
 
 
@@ -118,10 +121,17 @@ def render_project(project: Project, names: list[str] | None = None) -> dict[Pur
                 _parse_back(text, context["compose"], name)
                 files[output.destination(settings, env)] = text
         else:
-            context = {
-                "marker": MARKER,
-                "project": project,
-                **parity_context(project, start_command),
-            }
-            files[output.destination(settings)] = _render(template, context, name)
+            whole = _project_context(project, output)
+            if whole is not None:
+                files[output.destination(settings)] = _render(template, whole, name)
     return files
+
+
+def _project_context(project: Project, output: Output) -> dict[str, Any] | None:
+    """The context of a file made from the whole project; None when it has nothing to say."""
+    if output is CADDY:
+        found = caddy_context(project)
+        if found is None:
+            return None  # no environment is routed: no Caddyfile
+        return {"marker": MARKER, "render_command": "envgen render", **found}
+    return {"marker": MARKER, "project": project, **parity_context(project, start_command)}

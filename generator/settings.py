@@ -14,6 +14,7 @@ DEFAULTS = {
     "templates": "templates",
     "rendered": "rendered",
     "docs": "docs/ENVIRONMENTS.md",
+    "caddyfile": "rendered/Caddyfile",
 }
 
 
@@ -26,6 +27,7 @@ class Settings:
     templates: PurePosixPath
     rendered: PurePosixPath
     docs: PurePosixPath
+    caddyfile: PurePosixPath
 
     def path(self, relative: PurePosixPath | str) -> Path:
         return self.root / relative

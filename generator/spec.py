@@ -146,6 +146,26 @@ class IntendedDifference(Model):
         return value
 
 
+class BasicAuth(Model):
+    """Basic-auth credentials, as variables of the proxy's own environment (never values)."""
+
+    user_variable: VariableName = Field(description="the variable that holds the user name")
+    hash_variable: VariableName = Field(
+        description="the variable that holds the password's bcrypt hash (`caddy hash-password`)"
+    )
+
+
+class Proxy(Model):
+    """How the reverse proxy, outside compose, reaches an environment that has a domain."""
+
+    network: Slug = Field(description="the entry of `networks` that the proxy shares")
+    service: ServiceName = Field(description="the service the domain is routed to")
+    port: Port = Field(description="the service's port inside the network")
+    basic_auth: BasicAuth | None = Field(
+        None, description="the credentials the proxy asks for, with `access: basic_auth`"
+    )
+
+
 class Environment(Model):
     """One environment, merged over base.yaml."""
 
@@ -190,6 +210,10 @@ class Environment(Model):
     silence: dict[str, Reason] = Field(
         default_factory=dict,
         description="policy rules silenced in this environment, each with the reason",
+    )
+    proxy: Proxy | None = Field(
+        None,
+        description="how the reverse proxy routes `domain` to a service (rendered/Caddyfile)",
     )
 
     @property

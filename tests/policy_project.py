@@ -24,11 +24,19 @@ database:
 volumes:
   dbdata: {}
   vectors: {}
+networks:
+  proxy:
+    name: edge
+proxy:
+  network: proxy
+  service: api
+  port: 8001
 services:
   api:
     image: example/api
     build: ./api
     command: [serve]
+    networks: [default, proxy]
     facts:
       DATABASE_URL: database.url
     healthcheck:
@@ -89,7 +97,9 @@ services:
 """
 
 
-def _deployed(*, tier: str, name: str, prefix: str, domain: str, bot: str, access: str) -> str:
+def _deployed(
+    *, tier: str, name: str, prefix: str, domain: str, bot: str, access: str, extra: str = ""
+) -> str:
     return f"""\
 tier: {tier}
 host:
@@ -111,7 +121,7 @@ database:
   password_variable: {prefix}_DB_PASSWORD
 cors_origins:
   - https://{domain}
-"""
+{extra}"""
 
 
 STAGING = _deployed(
@@ -121,6 +131,8 @@ STAGING = _deployed(
     domain="staging.example.com",
     bot="ShopStagingBot",
     access="basic_auth",
+    extra="proxy:\n  basic_auth:\n    user_variable: STAGING_AUTH_USER\n"
+    "    hash_variable: STAGING_AUTH_HASH\n",
 )
 PRODUCTION = _deployed(
     tier="production",

@@ -42,7 +42,8 @@ def test_render_one_environment_by_name_or_alias(shipped: Path, run: Run, alias:
     result = run("--root", shipped, "render", alias)
     assert result.exit_code == 0, result.output
     assert sorted(str(p.relative_to(shipped)) for p in (shipped / "rendered").iterdir()) == [
-        "rendered/docker-compose.prod.yml"
+        "rendered/Caddyfile",  # made from the whole project, like docs/ENVIRONMENTS.md
+        "rendered/docker-compose.prod.yml",
     ]
 
 

@@ -83,7 +83,7 @@ def test_invalid_specs_exit_2(shipped: Path, run: Run) -> None:
     result = run("--root", shipped, "diff", "staging", "production")
     assert result.exit_code == 2
     assert result.output == (
-        "environments/staging.yaml:36:5: services.backend.memry: unknown field `memry` "
+        "environments/staging.yaml:41:5: services.backend.memry: unknown field `memry` "
         "(did you mean `memory`?)\n1 error\n"
     )
 
@@ -144,12 +144,12 @@ def test_each_kind_of_difference(shipped: Path, run: Run) -> None:
         "  + (whole service)  image ghcr.io/vpatrin/coupette-worker:${IMAGE_TAG:-latest}\n"
         "\n"
         "stale declarations (they match no difference):\n"
-        "  environments/staging.yaml:88:9: services.migrate.image (against production): "
+        "  environments/staging.yaml:93:9: services.migrate.image (against production): "
         "runs the :staging images built on every push to main; production runs :latest, "
         "promoted by hand\n"
         "\n"
         "7 differences (0 changed, 6 added, 1 removed): 0 declared, 7 undeclared; "
-        "31 left out by the options; 1 stale declaration\n"
+        "32 left out by the options; 1 stale declaration\n"
     )
 
 
@@ -226,7 +226,7 @@ def test_reordering_lists_changes_nothing(shipped: Path, run: Run) -> None:
         "--exit-code",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert result.output.endswith("\nno differences; 3 left out by the options\n")
+    assert result.output.endswith("\nno differences; 4 left out by the options\n")
     per_environment = run("--root", shipped, "diff", "production", "mirror", "--spec")
     assert per_environment.output.splitlines()[2:6] == [
         "(environment)",
@@ -293,7 +293,7 @@ def test_stale_declarations_are_reported(shipped: Path, run: Run) -> None:
         "stale declarations (they match no difference):",
         "  environments/production.yaml:49:13: services.*.user (against staging): nobody remembers",
         "",
-        "no differences; 34 left out by the options; 1 stale declaration",
+        "no differences; 35 left out by the options; 1 stale declaration",
     ]
     stale = json.loads(run("--root", shipped, "diff", "prod", "staging", "--format", "json").output)
     assert stale["stale"] == [
@@ -314,22 +314,22 @@ def test_stale_declarations_are_reported(shipped: Path, run: Run) -> None:
     [
         (
             "  - against: prodution\n    paths: [tier]\n    reason: typo\n",
-            "environments/staging.yaml:96:14: intended_differences.9.against: "
+            "environments/staging.yaml:104:14: intended_differences.10.against: "
             "unknown environment `prodution` (environments: local, production, staging, test)",
         ),
         (
             "  - against: staging\n    paths: [tier]\n    reason: self\n",
-            "environments/staging.yaml:96:14: intended_differences.9.against: "
+            "environments/staging.yaml:104:14: intended_differences.10.against: "
             "an environment cannot differ from itself",
         ),
         (
             "  - against: prod\n    paths: [tier]\n    reason: '  '\n",
-            "environments/staging.yaml:98:13: intended_differences.9.reason: "
+            "environments/staging.yaml:106:13: intended_differences.10.reason: "
             "say why the difference is intended",
         ),
         (
             "  - against: prod\n    paths: ['services. backend']\n    reason: spaces\n",
-            "environments/staging.yaml:97:13: intended_differences.9.paths.0: invalid value "
+            "environments/staging.yaml:105:13: intended_differences.10.paths.0: invalid value "
             "`services. backend`: write a path as shown by `envgen diff`, such as "
             "services.*.memory or bot.username",
         ),

@@ -42,7 +42,7 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
                 name,
                 None,
                 "networks:\n  back:\n    name: shared_net\n    external: false\n"
-                f"{PROD_API}    networks: [default, back]\n",
+                f"{PROD_API}    networks: [default, back, proxy]\n",
             )
             for name in ("staging.yaml", "production.yaml")
         ],
@@ -301,6 +301,51 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
         "mode: mocked",
     ),
     (
+        "PRX001",
+        "error",
+        [
+            ("staging.yaml", "proxy:\n  basic_auth:\n    user_variable: STAGING_AUTH_USER\n", ""),
+            ("staging.yaml", "    hash_variable: STAGING_AUTH_HASH\n", ""),
+        ],
+        "staging.yaml",
+        "access: basic_auth",
+    ),
+    (
+        "PRX001",
+        "error",
+        [("local.yaml", None, "access: basic_auth\n")],
+        "local.yaml",
+        "access: basic_auth",
+    ),
+    (
+        "PRX001",
+        "error",
+        [
+            (
+                "production.yaml",
+                None,
+                "proxy:\n  basic_auth:\n    user_variable: PROD_AUTH_USER\n"
+                "    hash_variable: PROD_AUTH_HASH\n",
+            )
+        ],
+        "production.yaml",
+        "access: public",
+    ),
+    (
+        "PRX002",
+        "error",
+        [("production.yaml", None, f"{PROD_API}    networks: [default]\n")],
+        "base.yaml",
+        "service: api",
+    ),
+    (
+        "PRX002",
+        "error",
+        [("production.yaml", None, "networks:\n  proxy:\n    external: false\n")],
+        "production.yaml",
+        "external: false",
+    ),
+    (
         "SEC001",
         "error",
         [("local.yaml", "  api:\n", "  api:\n    environment:\n      API_TOKEN: abc123\n")],
@@ -447,6 +492,9 @@ SATISFIED: list[tuple[str, list[Patch]]] = [
         ],
     ),
     ("STG002", [("staging.yaml", "username: ShopStagingBot", "username: ShopStaging2Bot")]),
+    # Without a domain nothing is routed, so the proxy's settings are not checked.
+    ("PRX002", [("local.yaml", "  api:\n", "  api:\n    networks: [default]\n")]),
+    ("PRX001", [("local.yaml", None, "access: localhost\n")]),
     ("TST004", [("test.yaml", "15432:5432", "15433:5432")]),
 ]
 

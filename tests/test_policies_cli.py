@@ -115,8 +115,9 @@ def test_a_warning_prints_and_does_not_block(shipped: Path, run: Run) -> None:
     assert rendered.exit_code == 0
     assert (
         rendered.stdout == "  updated  docs/ENVIRONMENTS.md\n"
+        "unchanged  rendered/Caddyfile\n"
         "  updated  rendered/docker-compose.staging.yml\n"
-        "2 files written, 0 unchanged\n"
+        "2 files written, 1 unchanged\n"
     )
     assert rendered.stderr == f"{WARNING}1 warning\n"
 

@@ -82,3 +82,19 @@ def test_command_examples_show_real_output(run: Run, args: str, shown: str) -> N
         README.write_text(text, encoding="utf-8")
         return
     assert result.stdout == shown
+
+
+# Generated files shown whole: a fenced block after `<!-- envgen-file: PATH -->`.
+FILES = re.compile(r"<!-- envgen-file: (.*?) -->\n```\w+\n(.*?)```", re.DOTALL)
+
+
+def test_generated_files_are_shown_as_they_are() -> None:
+    text = README.read_text(encoding="utf-8")
+    shown = FILES.findall(text)
+    assert [path for path, _ in shown] == ["rendered/Caddyfile"]
+    for path, body in shown:
+        actual = (REPO / path).read_text(encoding="utf-8")
+        if UPDATE and body != actual:
+            README.write_text(text.replace(body, actual), encoding="utf-8")
+            continue
+        assert body == actual

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.policies import budget, production, secrets, segregation, tiers
+from generator.policies import budget, production, proxy, secrets, segregation, tiers
 from generator.policies.rule import Rule
 from generator.spec import Tier
 
@@ -13,6 +13,7 @@ RULES: dict[str, Rule] = {
         *production.RULES,
         *tiers.RULES,
         *secrets.RULES,
+        *proxy.RULES,
         *budget.RULES,
     )
 }

@@ -1,0 +1,72 @@
+"""The compose document: services on a shared network answer to an alias of their own."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from generator.compose import compose_document
+from generator.project import load_project
+from generator.settings import load_settings
+from tests.compose_cli import compose_json
+from tests.conftest import REPO, write_tree
+
+BASE = """\
+app: shop
+access: localhost
+bot:
+  mode: mocked
+claude:
+  mode: mocked
+host:
+  name: server
+networks:
+  proxy:
+    name: caddy
+  back:
+    name: shop-back
+    external: false
+services:
+  api:
+    image: example/api:1
+    networks: [default, proxy]
+  worker:
+    image: example/worker:1
+    networks: [back]
+  cache:
+    image: example/cache:1
+    networks: [proxy]
+"""
+
+
+def _networks(tmp_path: Path) -> dict[str, object]:
+    write_tree(
+        tmp_path, {"environments/base.yaml": BASE, "environments/live.yaml": "tier: local\n"}
+    )
+    env = load_project(load_settings(tmp_path)).get("live")
+    doc = compose_document(env, PurePosixPath("rendered"))
+    return {name: service.get("networks") for name, service in doc["services"].items()}
+
+
+def test_only_services_on_an_external_network_get_an_alias(tmp_path: Path) -> None:
+    assert _networks(tmp_path) == {
+        "api": {"default": {}, "proxy": {"aliases": ["shop-live-api"]}},
+        "worker": ["back"],
+        "cache": {"proxy": {"aliases": ["shop-live-cache"]}},
+    }
+
+
+def test_compose_sees_a_unique_alias_for_each_deployed_backend() -> None:
+    aliases = {
+        name: compose_json(REPO / "rendered" / name)["services"]["backend"]["networks"]
+        for name in ("docker-compose.staging.yml", "docker-compose.prod.yml")
+    }
+    assert aliases == {
+        "docker-compose.staging.yml": {
+            "default": {},
+            "proxy": {"aliases": ["coupette-staging-backend"]},
+        },
+        "docker-compose.prod.yml": {
+            "default": {},
+            "proxy": {"aliases": ["coupette-production-backend"]},
+        },
+    }
