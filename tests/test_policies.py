@@ -97,6 +97,14 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
         "key_variable: PROD_CLAUDE_KEY",
     ),
     (
+        "SEG008",
+        "error",
+        # Basic-auth variables count too: here one holds production's bot token.
+        [("staging.yaml", "user_variable: STAGING_AUTH_USER", "user_variable: PROD_BOT_TOKEN")],
+        "staging.yaml",
+        "user_variable: PROD_BOT_TOKEN",
+    ),
+    (
         "SEG009",
         "error",
         [("staging.yaml", "domain: staging.example.com", "domain: shop.example.com")],
@@ -346,6 +354,13 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
         "external: false",
     ),
     (
+        "PRX003",
+        "warning",
+        [("production.yaml", None, "proxy: !remove\n")],
+        "production.yaml",
+        "domain: shop.example.com",
+    ),
+    (
         "SEC001",
         "error",
         [("local.yaml", "  api:\n", "  api:\n    environment:\n      API_TOKEN: abc123\n")],
@@ -495,6 +510,8 @@ SATISFIED: list[tuple[str, list[Patch]]] = [
     # Without a domain nothing is routed, so the proxy's settings are not checked.
     ("PRX002", [("local.yaml", "  api:\n", "  api:\n    networks: [default]\n")]),
     ("PRX001", [("local.yaml", None, "access: localhost\n")]),
+    # A domain on a laptop tier is not deployed, so no route is demanded.
+    ("PRX003", [("local.yaml", None, "domain: shop.test\nproxy: !remove\n")]),
     ("TST004", [("test.yaml", "15432:5432", "15433:5432")]),
 ]
 

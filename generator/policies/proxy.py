@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.policies.rule import Rule, everywhere, per_environment
+from generator.policies.rule import Rule, deployed, everywhere, per_environment
 from generator.spec import Environment
 from generator.yamlsource import Path
 
@@ -53,6 +53,15 @@ def proxied_service_on_network(env: Environment) -> Iterator[tuple[Path, str]]:
         )
 
 
+def routed(env: Environment) -> Iterator[tuple[Path, str]]:
+    if env.domain is not None and env.proxy is None:
+        yield (
+            ("domain",),
+            f"`{env.domain}` has no `proxy`, so no route leads to it and the rendered Caddyfile "
+            "leaves it out",
+        )
+
+
 RULES = [
     Rule(
         "PRX001",
@@ -69,5 +78,14 @@ RULES = [
         "network they share; elsewhere the route leads nowhere.",
         everywhere("error"),
         per_environment(proxied_service_on_network),
+    ),
+    Rule(
+        "PRX003",
+        "a deployed environment's domain is routed by the proxy",
+        "A domain without a route answers nothing, or whatever the proxy serves by default; "
+        "the Caddyfile is made only from `proxy`.",
+        # A warning: a team may route with something else than the rendered Caddyfile.
+        deployed(production="warning", staging="warning"),
+        per_environment(routed),
     ),
 ]

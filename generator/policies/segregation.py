@@ -112,6 +112,11 @@ def secret_variables(scope: Scope) -> Iterator[Finding]:
             yield env.claude.key_variable, ("claude", "key_variable")
         if env.database is not None:
             yield env.database.password_variable, ("database", "password_variable")
+        credentials = env.proxy.basic_auth if env.proxy is not None else None
+        if credentials is not None:
+            # One proxy serves every environment: a shared name is a shared password.
+            yield credentials.user_variable, ("proxy", "basic_auth", "user_variable")
+            yield credentials.hash_variable, ("proxy", "basic_auth", "hash_variable")
 
     return _clashes(scope, values, "secret variable")
 
@@ -289,7 +294,7 @@ RULES = [
     ),
     _rule(
         "SEG008",
-        "distinct secret variables (bot token, API key, database password)",
+        "distinct secret variables (bot token, API key, database password, basic auth)",
         "With one variable name for two environments, a value exported for one reaches the other.",
         secret_variables,
     ),
