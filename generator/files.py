@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from generator.outputs import MARKER
+from generator.outputs import is_generated
 
 State = Literal["unchanged", "changed", "missing", "stale"]
 
@@ -38,7 +38,7 @@ def _read(path: Path) -> str | None:
 
 
 def _head(path: Path) -> str:
-    """The first 400 characters, where the marker is; nothing for a file that is not text."""
+    """The first 400 characters, where the header is; nothing for a file that is not text."""
     try:
         with path.open(encoding="utf-8") as stream:
             return stream.read(400)
@@ -59,7 +59,7 @@ def _unified(path: PurePosixPath, old: str, new: str) -> str:
 def stale_files(
     root: Path, folders: set[PurePosixPath], expected: set[PurePosixPath]
 ) -> list[PurePosixPath]:
-    """Files envgen generated earlier (they carry the marker) that it would no longer make,
+    """Files envgen generated earlier (they start with its header) that it would no longer make,
     such as the compose file of a removed environment."""
     stale = []
     for folder in sorted(folders):
@@ -70,7 +70,7 @@ def stale_files(
             relative = folder / path.name
             if relative in expected or not path.is_file():
                 continue
-            if _may_be_generated(path) and MARKER in _head(path):
+            if _may_be_generated(path) and is_generated(_head(path)):
                 stale.append(relative)
     return stale
 
