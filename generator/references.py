@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 
 from generator.facts import FACTS, FactUnavailable
+from generator.service import PortMapping
 from generator.spec import Environment
 from generator.yamlsource import Path
 
@@ -32,7 +33,6 @@ def check_references(env: Environment) -> Iterator[Finding]:
             yield (("proxy", "network"), *_unknown("network", proxy.network, env.networks))
         if proxy.service not in services:
             yield (("proxy", "service"), *_unknown("service", proxy.service, services))
-    published: dict[tuple[str, int, str], str] = {}
     for name, service in services.items():
         at: Path = ("services", name)
         for dependency in service.depends_on:
@@ -68,12 +68,15 @@ def check_references(env: Environment) -> Iterator[Finding]:
             )
         if not service.is_app and not has_tag:
             yield (*at, "image"), "pin the image with a tag", f"e.g. `{service.image}:1.0`"
-        for index, port in enumerate(service.ports):
-            key = (port.host_ip, port.host, port.protocol)
-            if key in published:
-                yield (
-                    (*at, "ports", index),
-                    f"host port {port.host} is already published by `{published[key]}`",
-                    "",
-                )
-            published[key] = name
+    yield from _port_collisions(env)
+
+
+def _port_collisions(env: Environment) -> Iterator[Finding]:
+    """Two entries of one environment that Docker cannot both bind."""
+    earlier: list[tuple[str, PortMapping]] = []
+    for (_, name, index), port in env.published_ports():
+        taken_by = next((owner for owner, seen in earlier if port.collides_with(seen)), None)
+        if taken_by is not None:
+            message = f"host port {port.host} is already published by `{taken_by}`"
+            yield ("services", name, "ports", index), message, ""
+        earlier.append((name, port))

@@ -55,6 +55,15 @@ class PortMapping(Model):
     def _address(cls, value: str) -> str:
         return str(ipaddress.ip_address(value))
 
+    def collides_with(self, other: PortMapping) -> bool:
+        """Whether both cannot be bound at once: one host port and protocol, on the same
+        address or with either on every address (0.0.0.0, ::)."""
+        wildcard = any(
+            ipaddress.ip_address(ip).is_unspecified for ip in (self.host_ip, other.host_ip)
+        )
+        same_port = (self.host, self.protocol) == (other.host, other.protocol)
+        return same_port and (self.host_ip == other.host_ip or wildcard)
+
 
 class Mount(Model):
     """A named volume or a bind mount of a project path."""

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from generator.service import Service
+from generator.service import PortMapping, Service
 from generator.types import (
     BotUsername,
     DatabaseName,
@@ -248,6 +248,14 @@ class Environment(Model):
     @property
     def builds_from_source(self) -> bool:
         return self.image_tag is None
+
+    def published_ports(self) -> list[tuple[tuple[str, str, int], PortMapping]]:
+        """Every published port with the path of its entry, in spec order."""
+        return [
+            (("services", name, index), port)
+            for name, service in self.services.items()
+            for index, port in enumerate(service.ports)
+        ]
 
     def volume_name(self, key: str) -> str:
         volume = self.volumes[key]

@@ -143,6 +143,17 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         ],
     ),
     (
+        "one host port taken twice, once on every address",
+        {
+            "local": "tier: local\nservices:\n  web:\n    ports: ['8080:80']\n"
+            "  api:\n    image: nginx:1.27\n    ports: ['0.0.0.0:8080:8080']\n"
+        },
+        [
+            "environments/local.yaml:7:13: services.api.ports.0: host port 8080 is already "
+            "published by `web`"
+        ],
+    ),
+    (
         "service name not a slug",
         {"local": "tier: local\nservices:\n  Web_Server:\n    image: nginx:1\n"},
         [

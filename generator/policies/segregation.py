@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
@@ -146,26 +145,16 @@ def origins(scope: Scope) -> Iterator[Finding]:
                     )
 
 
-def _overlap(first: str, second: str) -> bool:
-    """Whether two bind addresses can take the same port: equal, or one is a wildcard."""
-    return first == second or any(ipaddress.ip_address(a).is_unspecified for a in (first, second))
-
-
-def _published(env: Environment) -> Iterator[tuple[str, int, str, Path]]:
-    for name, service in env.services.items():
-        for index, port in enumerate(service.ports):
-            yield port.host_ip, port.host, port.protocol, ("services", name, "ports", index)
-
-
 def host_ports(scope: Scope) -> Iterator[Finding]:
     for blamed, other in scope.pairs(same_host=True):
-        for ip, port, protocol, path in _published(blamed):
-            for their_ip, their_port, their_protocol, their_path in _published(other):
-                if (port, protocol) == (their_port, their_protocol) and _overlap(ip, their_ip):
+        for (_, name, index), port in blamed.published_ports():
+            for (_, their_name, their_index), theirs in other.published_ports():
+                if port.collides_with(theirs):
+                    their_path = ("services", their_name, "ports", their_index)
                     yield Finding(
                         blamed.name,
-                        path,
-                        f"host port {port} is also published by {other.name} on host "
+                        ("services", name, "ports", index),
+                        f"host port {port.host} is also published by {other.name} on host "
                         f"`{blamed.host.name}` ({scope.where(other, their_path)})",
                     )
                     break
