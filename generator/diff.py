@@ -16,6 +16,7 @@ from generator.diff_views import compose_view, spec_view
 from generator.errors import UsageError
 from generator.facts import FACTS
 from generator.intended import Steps, dotted, item_step, key_step, matches
+from generator.policies.secrets import looks_secret
 from generator.problems import Position
 from generator.project import Project
 from generator.quoting import REFERENCE
@@ -30,8 +31,6 @@ PER_ENVIRONMENT = ("name", "suffix", "compose_project", "volumes.*.name")
 # Changed values that only differ by construction: a network's alias is named after the
 # compose project (joining or leaving a network is a real difference).
 PER_ENVIRONMENT_CHANGES = ("services.*.networks[*]",)
-
-_SECRET_WORDS = ("TOKEN", "KEY", "PASSWORD", "SECRET")
 
 
 @dataclass(frozen=True)
@@ -77,8 +76,7 @@ class Comparison:
 
 def _secretive(name: str) -> bool:
     """A name that says it holds a secret; `*_variable` fields hold only a variable's name."""
-    upper = name.upper()
-    return any(word in upper for word in _SECRET_WORDS) and not upper.endswith("_VARIABLE")
+    return looks_secret(name) and not name.upper().endswith("_VARIABLE")
 
 
 def _variable(reference: str) -> str:

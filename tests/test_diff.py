@@ -264,6 +264,18 @@ def test_secrets_never_print(shipped: Path, run: Run, output_format: str) -> Non
     assert "also-never-shown" not in spec.output
 
 
+@pytest.mark.parametrize("name", ["REDIS_PASS", "DB_PWD", "PRIVATEKEY", "SMTP_CREDENTIALS"])
+def test_every_secret_looking_name_is_hidden(shipped: Path, run: Run, name: str) -> None:
+    edit_spec(
+        shipped, "local.yaml", "services:\n  backend:\n",
+        f"services:\n  backend:\n    environment:\n      {name}: ${{X_{name}:-hunter2}}\n",
+    )  # fmt: skip
+    for args in (["staging", "local"], ["test", "local", "--spec"]):
+        for output_format in ("text", "json", "markdown"):
+            result = run("--root", shipped, "diff", *args, "--format", output_format)
+            assert "hunter2" not in result.output
+
+
 def test_secrets_in_the_spec_view(shipped: Path, run: Run) -> None:
     edit_spec(shipped, "local.yaml", "services:\n  backend:\n", SECRETS)
     result = run("--root", shipped, "diff", "test", "local", "--spec", "--format", "json")

@@ -20,7 +20,15 @@ _URL_PASSWORD = re.compile(r"://[^/:@\s]+:(?P<password>[^@\s]+)@")
 
 
 def is_secret_name(variable: str) -> bool:
+    """A name whose parts say it carries a secret; what the rules hold to references."""
     return not SECRET_WORDS.isdisjoint(variable.upper().split("_"))
+
+
+def looks_secret(name: str) -> bool:
+    """Broader, for hiding values from display, where hiding too much costs nothing: a
+    secret word anywhere in the name (PRIVATEKEY, DBPASS, REDIS_PASS)."""
+    upper = name.upper()
+    return any(word in upper for word in SECRET_WORDS)
 
 
 def _literal(value: str, deployed_tier: bool) -> str | None:
