@@ -17,7 +17,8 @@ from generator.outputs import COMPOSE
 from generator.project import Project
 from generator.spec import Environment
 
-_PORT = re.compile(r"^(?P<ip>[^:]+):(?P<host>\d+):(?P<container>\d+)(?:/(?P<protocol>\w+))?$")
+# How compose.py writes a port; the address may be IPv6 (::1), so it takes all but the end.
+_PORT = re.compile(r"(?P<ip>.+):(?P<host>\d+):(?P<container>\d+)(?:/(?P<protocol>\w+))?")
 # Lists whose order means nothing and whose items are their own identity.
 _VALUE_LISTS = ("cap_add", "cap_drop", "profiles", "security_opt")
 # Always present in a service view, so that a first item shows as that item.
@@ -58,6 +59,14 @@ def _items(pairs: list[tuple[str, Any]]) -> dict[_Item, Any]:
     return {_Item(identity): value for identity, value in pairs}
 
 
+def _port(written: str) -> tuple[str, str]:
+    """A published port as (identity, container port)."""
+    match = _PORT.fullmatch(written)
+    if match is None:  # compose.py wrote it, so this is a bug, not bad input
+        raise ValueError(f"unexpected port {written!r} in a compose document")
+    return f"{match['ip']}:{match['host']}/{match['protocol'] or 'tcp'}", match["container"]
+
+
 def _mount(source: str, read_only: bool | None) -> str:
     return f"{source}:ro" if read_only else source
 
@@ -74,14 +83,7 @@ def _compose_service(doc: dict[str, Any]) -> dict[str, Any]:
         elif key == "depends_on":
             view[key] = {name: spec["condition"] for name, spec in value.items()}
         elif key == "ports":
-            ports = [_PORT.match(port) for port in value]
-            view[key] = _items(
-                [
-                    (f"{m['ip']}:{m['host']}/{m['protocol'] or 'tcp'}", m["container"])
-                    for m in ports
-                    if m
-                ]
-            )
+            view[key] = _items([_port(port) for port in value])
         elif key == "volumes":
             view["volumes"] = _items(
                 [

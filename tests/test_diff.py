@@ -170,6 +170,18 @@ def test_removed_list_items_by_identity(shipped: Path, run: Run) -> None:
     ]
 
 
+def test_ipv6_ports_are_compared_by_identity(shipped: Path, run: Run) -> None:
+    edit_spec(
+        shipped,
+        "test.yaml",
+        "- 15432:5432",
+        "- host: 15432\n        container: 5432\n        host_ip: '::1'",
+    )
+    result = run("--root", shipped, "diff", "local", "test", "--service", "postgres")
+    assert "  + ports[::1:15432/tcp]" in result.output
+    assert "  - ports[127.0.0.1:5432/tcp]" in result.output
+
+
 def test_a_changed_item_keeps_its_identity(shipped: Path, run: Run) -> None:
     edit_spec(shipped, "test.yaml", "15432:5432", "5432:5433")
     result = run(
