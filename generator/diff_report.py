@@ -6,6 +6,8 @@ from typing import Any
 
 from generator.diff import Change, Comparison
 from generator.intended import dotted
+from generator.markdown import code as markdown_code
+from generator.markdown import text as markdown_text
 from generator.report import as_json
 
 SIGNS = {"added": "+", "removed": "-", "changed": "~"}
@@ -194,16 +196,8 @@ def json(comparison: Comparison, hidden: int = 0) -> str:
     )
 
 
-def _code(value: str) -> str:
-    if not value:
-        return ""
-    fence = "``" if "`" in value else "`"
-    pad = " " if "`" in value else ""
-    return f"{fence}{pad}{value}{pad}{fence}".replace("|", "\\|")
-
-
-def _cell(value: str) -> str:
-    return value.replace("|", "\\|")
+def _code(value: str, in_table: bool = True) -> str:
+    return markdown_code(value, in_table) if value else ""
 
 
 def markdown(comparison: Comparison, hidden: int = 0) -> str:
@@ -221,14 +215,14 @@ def markdown(comparison: Comparison, hidden: int = 0) -> str:
             service = change.service or ENVIRONMENT
             lines.append(
                 f"| {SIGNS[change.kind]} | {service} | {_code(_relative(change))} "
-                f"| {cells[0]} | {cells[1]} | {_cell(note)} |"
+                f"| {cells[0]} | {cells[1]} | {markdown_text(note)} |"
             )
         lines.append("")
     if comparison.stale:
         lines += ["Stale declarations (they match no difference):", ""]
         lines += [
-            f"- {_code(str(s.position))}: {_code(s.pattern)} "
-            f"(against {s.against}): {_cell(s.reason)}"
+            f"- {_code(str(s.position), in_table=False)}: {_code(s.pattern, in_table=False)} "
+            f"(against {s.against}): {markdown_text(s.reason)}"
             for s in comparison.stale
         ]
         lines.append("")

@@ -417,3 +417,12 @@ def test_only_diff_imports_deepdiff(shipped: Path) -> None:
     assert not _imports_deepdiff(shipped, "render")
     assert not _imports_deepdiff(shipped, "check")
     assert _imports_deepdiff(shipped, "diff", "staging", "production")
+
+
+def test_markdown_keeps_backticks_inside_code_spans(shipped: Path, run: Run) -> None:
+    edit_spec(
+        shipped, "local.yaml", "services:\n  backend:\n",
+        "services:\n  backend:\n    labels:\n      note: a``b|c\n",
+    )  # fmt: skip
+    result = run("--root", shipped, "diff", "staging", "local", "--format", "markdown")
+    assert "| `labels.note` |  | ```a``b\\|c``` |" in result.output
