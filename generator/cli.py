@@ -20,6 +20,7 @@ from generator import __version__
 from generator.errors import EnvgenError, ExitCode, SpecError
 
 if TYPE_CHECKING:
+    from generator.problems import Problem
     from generator.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,15 +45,22 @@ def _settings(ctx: click.Context) -> Settings:
     return load_settings(root if root is not None else find_root(Path.cwd()))
 
 
+def _print_problems(problems: list[Problem], *, err: bool) -> None:
+    """Problem lines for people, preceded on GitHub Actions by annotations on the lines."""
+    from generator import report
+
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        click.echo(report.problems_github(problems), nl=False)
+    click.echo(report.problems_text(problems), nl=False, err=err)
+
+
 def _report_problems(error: SpecError, output_format: str) -> None:
     from generator import report
 
     if output_format == "json":
         click.echo(report.problems_json(error.problems), nl=False)
         return
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        click.echo(report.problems_github(error.problems), nl=False)
-    click.echo(report.problems_text(error.problems), nl=False, err=True)
+    _print_problems(error.problems, err=True)
 
 
 def handled(command: F) -> F:
@@ -106,7 +114,7 @@ def render(ctx: click.Context, environments: tuple[str, ...]) -> None:
     result = commands.render(_settings(ctx), list(environments))
     click.echo(report.render_text(result.statuses), nl=False)
     if result.warnings:
-        click.echo(report.problems_text(result.warnings), nl=False, err=True)
+        _print_problems(result.warnings, err=True)
 
 
 @main.command()
@@ -136,18 +144,13 @@ def validate(ctx: click.Context, environments: tuple[str, ...], output_format: s
     """Check the specs only: schema, references and policies."""
     from generator import commands, report
 
-    project = commands.validate(_settings(ctx), list(environments))
-    chosen = project.select(list(environments))
-    names = [e.name for e in chosen]
-    findings = [p for p in project.findings if p.environment in names]
+    names, findings = commands.validate(_settings(ctx), list(environments))
     if output_format == "json":
         click.echo(report.problems_json(findings, environments=names), nl=False)
         return
-    if findings and os.environ.get("GITHUB_ACTIONS") == "true":
-        click.echo(report.problems_github(findings), nl=False)
     if findings:
-        click.echo(report.problems_text(findings), nl=False)
-    click.echo(f"{len(chosen)} environment(s) valid: {', '.join(names)}")
+        _print_problems(findings, err=False)
+    click.echo(f"{len(names)} environment(s) valid: {', '.join(names)}")
 
 
 @main.command(name="list")

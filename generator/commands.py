@@ -9,7 +9,7 @@ from typing import Any
 from generator.files import FileStatus, compare, write_all
 from generator.outputs import COMPOSE, OUTPUTS
 from generator.problems import Problem
-from generator.project import Project, load_project
+from generator.project import load_project
 from generator.settings import Settings
 from generator.validate import position_of
 from generator.yamlsource import field_path
@@ -51,11 +51,12 @@ def check(settings: Settings) -> list[FileStatus]:
     return compare(settings.root, render_project(project), _stale_folders(settings))
 
 
-def validate(settings: Settings, names: list[str]) -> Project:
-    """Load and validate everything; raises SpecError listing every problem."""
+def validate(settings: Settings, names: list[str]) -> tuple[list[str], list[Problem]]:
+    """The named environments (all when none) and the findings about them that do not
+    block; raises SpecError listing every problem, UsageError for an unknown name."""
     project = load_project(settings)
-    project.select(names)  # unknown names are usage errors
-    return project
+    chosen = [env.name for env in project.select(names)]
+    return chosen, [p for p in project.findings if p.environment in chosen]
 
 
 def environments(settings: Settings) -> list[dict[str, Any]]:

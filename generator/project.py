@@ -142,10 +142,10 @@ def load_project(settings: Settings, *, enforce_policies: bool = True) -> Projec
     if problems:
         raise SpecError(problems)
     base_path = str(settings.environments / BASE)
-    findings = check_policies(environments, documents, base_path)
-    if enforce_policies and any(finding.severity == "error" for finding in findings):
-        raise SpecError(findings)  # with the warnings, which explain more than they hurt
     environments.sort(key=lambda env: (env.tier.rank, env.name))
+    findings = check_policies(environments, documents, base_path) if enforce_policies else []
+    if any(finding.severity == "error" for finding in findings):
+        raise SpecError(findings)  # with the warnings, which explain more than they hurt
     sources: dict[str, tuple[str, ...]] = {
         env.name: (base_path, str(settings.environments / _file_of(env, spec_paths)))
         for env in environments

@@ -17,8 +17,9 @@ def check_policies(
     environments: list[Environment], documents: Mapping[str, Document], base: str
 ) -> list[Problem]:
     """Every finding of every rule, as problems: errors, warnings, and silenced findings
-    with their reason; plus problems with the `silence` entries themselves."""
-    ordered = tuple(sorted(environments, key=lambda env: (env.tier.rank, env.name)))
+    with their reason; plus problems with the `silence` entries themselves. The
+    environments come in project order (by tier), which decides the lower of a pair."""
+    ordered = tuple(environments)
     by_name = {env.name: env for env in ordered}
     found = [
         (rule, finding)
