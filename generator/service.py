@@ -169,7 +169,7 @@ class Service(Model):
     )
     facts: dict[VariableName, str] = Field(
         default_factory=dict,
-        description="container variables filled from the environment's facts (see the facts table below)",
+        description="variables filled from the environment's facts (see the facts table below)",
     )
     env_file: list[EnvFile] = Field(default_factory=list, description="files of variables")
     ports: list[PortMapping] = Field(default_factory=list, description="published ports")
