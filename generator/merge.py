@@ -7,10 +7,9 @@ points into base.yaml, where the person must edit it.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
-from generator.problems import Problem
+from generator.problems import Problem, did_you_mean
 from generator.yamlsource import REMOVE, Document, Path, field_path
 
 
@@ -76,8 +75,7 @@ def _without_removals(value: Any, path: Path, document: Document, problems: list
 
 def _nothing_to_remove(document: Document, path: Path, inherited: list[str]) -> Problem:
     key = str(path[-1])
-    close = difflib.get_close_matches(key, inherited, n=1)
-    hint = f"did you mean `{close[0]}`?" if close else ""
+    hint = did_you_mean(key, inherited)
     return Problem(
         document.keys.get(path, document.values[path]),
         field_path(path),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,6 +40,12 @@ class Problem:
         rule = f"{self.rule} {self.severity}: " if self.rule else ""
         hint = f" ({self.hint})" if self.hint else ""
         return f"{where}{rule}{what}{self.message}{hint}"
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`did you mean `x`?` for the closest known name, or nothing when none is close."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"did you mean `{close[0]}`?" if close else ""
 
 
 def sorted_unique(problems: list[Problem]) -> list[Problem]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -10,7 +9,7 @@ from generator.errors import SpecError, UsageError
 from generator.intended import check_against
 from generator.merge import merge
 from generator.policies.check import check_policies
-from generator.problems import Position, Problem
+from generator.problems import Position, Problem, did_you_mean
 from generator.references import check_references
 from generator.settings import Settings
 from generator.spec import Environment
@@ -44,8 +43,8 @@ class Project:
             for env in self.environments
         ]
         candidates = [*self.names(), *(env.file_suffix for env in self.environments)]
-        close = difflib.get_close_matches(name, candidates, n=1)
-        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        hint = did_you_mean(name, candidates)
+        hint = f" ({hint})" if hint else ""
         raise UsageError(f"unknown environment `{name}`{hint}; environments: {', '.join(aliases)}")
 
     def select(self, names: tuple[str, ...] | list[str]) -> list[Environment]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 
 from generator.facts import FACTS, FactUnavailable
+from generator.problems import did_you_mean
 from generator.service import PortMapping
 from generator.spec import Environment
 from generator.yamlsource import Path
@@ -15,10 +15,8 @@ Finding = tuple[Path, str, str]  # where, what, hint
 
 def _unknown(kind: str, name: str, known: Iterable[str]) -> tuple[str, str]:
     known = sorted(known)
-    close = difflib.get_close_matches(name, known, n=1)
-    if close:
-        return f"unknown {kind} `{name}`", f"did you mean `{close[0]}`?"
-    return f"unknown {kind} `{name}`", f"known: {', '.join(known)}" if known else ""
+    hint = did_you_mean(name, known) or (f"known: {', '.join(known)}" if known else "")
+    return f"unknown {kind} `{name}`", hint
 
 
 def check_references(env: Environment) -> Iterator[Finding]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator.errors import ProjectError
+from generator.problems import did_you_mean
 
 DEFAULTS = {
     "environments": "environments",
@@ -58,8 +58,8 @@ def load_settings(root: Path) -> Settings:
     values = dict(DEFAULTS)
     for key, value in table.items():
         if key not in DEFAULTS:
-            close = difflib.get_close_matches(key, DEFAULTS, n=1)
-            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            hint = did_you_mean(key, DEFAULTS)
+            hint = f" ({hint})" if hint else ""
             raise ProjectError(f"pyproject.toml: [tool.envgen]: unknown setting `{key}`{hint}")
         if not isinstance(value, str) or not value or PurePosixPath(value).is_absolute():
             raise ProjectError(

@@ -3,7 +3,6 @@ one-line problem that points at the line a person must edit."""
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from generator.problems import Position, Problem
+from generator.problems import Position, Problem, did_you_mean
 from generator.spec import Environment
 from generator.types import pattern_meaning
 from generator.yamlsource import Document, Path, field_path
@@ -59,8 +58,7 @@ def _problem(detail: ErrorDetails, document: Document) -> Problem:
     field = field_path(path)
     if kind == "extra_forbidden":
         key = str(path[-1])
-        close = difflib.get_close_matches(key, _fields_at(path[:-1]), n=1)
-        hint = f"did you mean `{close[0]}`?" if close else ""
+        hint = did_you_mean(key, _fields_at(path[:-1]))
         position = document.keys.get(path) or position_of(document, path)
         return Problem(position, field, f"unknown field `{key}`", hint)
     if kind == "missing":
@@ -126,9 +124,7 @@ def _hint(detail: ErrorDetails) -> str:
     if detail["type"] in ("literal_error", "enum") and isinstance(detail["input"], str):
         expected = str(detail.get("ctx", {}).get("expected", ""))
         choices = [choice.strip(" '") for choice in expected.replace(" or ", ",").split(",")]
-        close = difflib.get_close_matches(detail["input"], choices, n=1)
-        if close:
-            return f"did you mean `{close[0]}`?"
+        return did_you_mean(detail["input"], choices)
     return ""
 
 
