@@ -31,9 +31,10 @@ def merge(base: Document, overlay: Document) -> tuple[Document, list[Problem]]:
         if isinstance(low, dict) and isinstance(high, dict):
             merged: dict[str, Any] = {}
             result.values[path] = overlay.values.get(path, base.values.get(path))  # type: ignore[assignment]
-            for key in sorted(low.keys() - high.keys(), key=list(low).index):
-                _copy_positions(base, result, (*path, key))
-                merged[key] = low[key]
+            for key in low:
+                if key not in high:
+                    _copy_positions(base, result, (*path, key))
+                    merged[key] = low[key]
             for key, value in high.items():
                 child = (*path, key)
                 if value is REMOVE:

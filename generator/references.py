@@ -22,8 +22,7 @@ def _unknown(kind: str, name: str, known: Iterable[str]) -> tuple[str, str]:
 def check_references(env: Environment) -> Iterator[Finding]:
     """Every problem of names and images in `env`, with the path it is at."""
     services = env.services
-    if env.database is not None and env.database.service not in services and services:
-        # The test tier may run the database alone; others must name a service they run.
+    if env.database is not None and env.database.service not in services:
         yield (("database", "service"), *_unknown("service", env.database.service, services))
     proxy = env.proxy
     if proxy is not None and env.domain is not None:  # without a domain nothing is routed
