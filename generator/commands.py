@@ -16,10 +16,7 @@ from generator.yamlsource import field_path
 
 
 def _stale_folders(settings: Settings) -> set[PurePosixPath]:
-    return {
-        settings.rendered,
-        *(o.destination(settings).parent for o in OUTPUTS if not o.per_environment),
-    }
+    return {output.folder(settings) for output in OUTPUTS}
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -21,41 +22,48 @@ def is_generated(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Output:
-    """One kind of generated file."""
+    """One kind of generated file: its template, and where it goes."""
 
     name: str
     template: str
-    description: str
     per_environment: bool
+    folder: Callable[[Settings], PurePosixPath]
+    filename: Callable[[Settings, Environment | None], str]
+    # Read back and compared with the intended document before it is kept.
+    parse_back: bool = False
 
     def destination(self, settings: Settings, env: Environment | None = None) -> PurePosixPath:
-        if self.name == "compose":
-            assert env is not None
-            return settings.rendered / f"docker-compose.{env.file_suffix}.yml"
-        if self.name == "caddy":
-            return settings.caddyfile
-        return settings.docs
+        return self.folder(settings) / self.filename(settings, env)
+
+
+def _compose_filename(_: Settings, env: Environment | None) -> str:
+    assert env is not None, "a compose file belongs to one environment"
+    return f"docker-compose.{env.file_suffix}.yml"
 
 
 COMPOSE = Output(
     "compose",
     "docker-compose.yml.j2",
-    "a standalone compose file per environment",
     per_environment=True,
+    folder=lambda settings: settings.rendered,
+    filename=_compose_filename,
+    parse_back=True,
 )
 
 DOCS = Output(
     "docs",
     "ENVIRONMENTS.md.j2",
-    "the parity table of every environment",
     per_environment=False,
+    folder=lambda settings: settings.docs.parent,
+    filename=lambda settings, _: settings.docs.name,
 )
 
 CADDY = Output(
     "caddy",
     "Caddyfile.j2",
-    "the reverse proxy's routes to the environments with a domain and a `proxy`",
     per_environment=False,
+    folder=lambda settings: settings.caddyfile.parent,
+    filename=lambda settings, _: settings.caddyfile.name,
 )
 
 OUTPUTS: tuple[Output, ...] = (COMPOSE, DOCS, CADDY)

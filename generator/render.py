@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -12,7 +13,7 @@ import yaml
 from generator.caddy import caddy_context, caddy_token, caddy_variable
 from generator.compose import compose_document
 from generator.errors import ProjectError
-from generator.outputs import CADDY, COMPOSE, MARKER, OUTPUTS, Output
+from generator.outputs import CADDY, COMPOSE, DOCS, MARKER, OUTPUTS, Output
 from generator.parity import parity_context
 from generator.project import Project
 from generator.quoting import yaml_block, yaml_key, yaml_scalar
@@ -104,6 +105,28 @@ def _parse_back(text: str, expected: dict[str, Any], name: str) -> None:
         )
 
 
+def _docs_context(project: Project) -> dict[str, Any] | None:
+    return {"marker": MARKER, "project": project, **parity_context(project, start_command)}
+
+
+def _caddy_context(project: Project) -> dict[str, Any] | None:
+    found = caddy_context(project)
+    if found is None:
+        return None  # no environment is routed: no Caddyfile
+    return {"marker": MARKER, "render_command": "envgen render", **found}
+
+
+# What each output is made from: per environment, or from the whole project (where None
+# means the file has nothing to say and is not written).
+ENVIRONMENT_CONTEXTS: dict[str, Callable[[Project, Environment], dict[str, Any]]] = {
+    COMPOSE.name: compose_context,
+}
+PROJECT_CONTEXTS: dict[str, Callable[[Project], dict[str, Any] | None]] = {
+    DOCS.name: _docs_context,
+    CADDY.name: _caddy_context,
+}
+
+
 def render_project(project: Project, names: list[str] | None = None) -> dict[PurePosixPath, str]:
     """Every output of the named environments (all when None), keyed by project path."""
     settings = project.settings
@@ -116,22 +139,13 @@ def render_project(project: Project, names: list[str] | None = None) -> dict[Pur
         name = f"{folder}/{output.template}"
         if output.per_environment:
             for env in chosen:
-                context = compose_context(project, env)
+                context = ENVIRONMENT_CONTEXTS[output.name](project, env)
                 text = _render(template, context, name)
-                _parse_back(text, context["compose"], name)
+                if output.parse_back:
+                    _parse_back(text, context["compose"], name)
                 files[output.destination(settings, env)] = text
         else:
-            whole = _project_context(project, output)
+            whole = PROJECT_CONTEXTS[output.name](project)
             if whole is not None:
                 files[output.destination(settings)] = _render(template, whole, name)
     return files
-
-
-def _project_context(project: Project, output: Output) -> dict[str, Any] | None:
-    """The context of a file made from the whole project; None when it has nothing to say."""
-    if output is CADDY:
-        found = caddy_context(project)
-        if found is None:
-            return None  # no environment is routed: no Caddyfile
-        return {"marker": MARKER, "render_command": "envgen render", **found}
-    return {"marker": MARKER, "project": project, **parity_context(project, start_command)}
