@@ -67,3 +67,9 @@ CADDY = Output(
 )
 
 OUTPUTS: tuple[Output, ...] = (COMPOSE, DOCS, CADDY)
+
+
+def start_command(settings: Settings, env: Environment) -> str:
+    """How a person starts an environment from its rendered compose file."""
+    variables = f"--env-file {env.variables_file} " if env.variables_file else ""
+    return f"docker compose {variables}-f {COMPOSE.destination(settings, env)} up -d"

@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.compose import compose_document, referenced_variables
 from generator.markdown import code, flag, paragraph, text
-from generator.outputs import COMPOSE
+from generator.outputs import COMPOSE, start_command
 from generator.project import Project
 from generator.service import Service
 from generator.spec import Environment
@@ -55,9 +55,6 @@ class Notes:
 
     environment: str
     paragraphs: tuple[str, ...]
-
-
-StartCommand = Callable[[Project, Environment], str]
 
 
 def _listing(items: list[str], empty: str = "none") -> str:
@@ -193,7 +190,7 @@ def _per_service(
     ]
 
 
-def parity_rows(project: Project, start_command: StartCommand) -> list[Row]:
+def parity_rows(project: Project) -> list[Row]:
     """Every row of the table, one cell per environment in project order."""
     envs = project.environments
     settings = project.settings
@@ -216,7 +213,7 @@ def parity_rows(project: Project, start_command: StartCommand) -> list[Row]:
         row("Tier", lambda env: env.tier.value),
         row("Runs on", _host),
         row("Compose file", lambda env: code(str(COMPOSE.destination(settings, env)))),
-        row("Start command", lambda env: code(start_command(project, env))),
+        row("Start command", lambda env: code(start_command(project.settings, env))),
         row("Compose project", lambda env: code(env.project_name)),
         row("Services", _services),
         *_per_service(project, "Image", _image, services),
@@ -263,12 +260,12 @@ def intended_differences(project: Project) -> list[list[str]]:
     return rows
 
 
-def parity_context(project: Project, start_command: StartCommand) -> dict[str, Any]:
-    """What templates/ENVIRONMENTS.md.j2 needs; `start_command` comes from render.py."""
+def parity_context(project: Project) -> dict[str, Any]:
+    """What templates/ENVIRONMENTS.md.j2 needs."""
     return {
         "environments": [env.name for env in project.environments],
         "specs": f"{project.settings.environments}/",
-        "rows": parity_rows(project, start_command),
+        "rows": parity_rows(project),
         "notes": parity_notes(project),
         "intended_differences": intended_differences(project),
     }

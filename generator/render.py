@@ -13,7 +13,7 @@ import yaml
 from generator.caddy import caddy_context, caddy_token, caddy_variable
 from generator.compose import compose_document
 from generator.errors import ProjectError
-from generator.outputs import CADDY, COMPOSE, DOCS, MARKER, OUTPUTS, Output
+from generator.outputs import CADDY, COMPOSE, DOCS, MARKER, OUTPUTS, Output, start_command
 from generator.parity import parity_context
 from generator.project import Project
 from generator.quoting import yaml_block, yaml_key, yaml_scalar
@@ -45,12 +45,6 @@ def make_jinja(templates: str) -> jinja2.Environment:
     return env
 
 
-def start_command(project: Project, env: Environment) -> str:
-    path = COMPOSE.destination(project.settings, env)
-    variables = f"--env-file {env.variables_file} " if env.variables_file else ""
-    return f"docker compose {variables}-f {path} up -d"
-
-
 def compose_context(project: Project, env: Environment) -> dict[str, Any]:
     destination = COMPOSE.destination(project.settings, env)
     return {
@@ -59,7 +53,7 @@ def compose_context(project: Project, env: Environment) -> dict[str, Any]:
         "sources": project.sources[env.name],
         "output": str(destination),
         "render_command": f"envgen render {env.name}",
-        "start_command": start_command(project, env),
+        "start_command": start_command(project.settings, env),
         "descriptions": {name: service.description for name, service in env.services.items()},
         "compose": compose_document(env, destination.parent),
     }
@@ -106,7 +100,7 @@ def _parse_back(text: str, expected: dict[str, Any], name: str) -> None:
 
 
 def _docs_context(project: Project) -> dict[str, Any] | None:
-    return {"marker": MARKER, "project": project, **parity_context(project, start_command)}
+    return {"marker": MARKER, "project": project, **parity_context(project)}
 
 
 def _caddy_context(project: Project) -> dict[str, Any] | None:

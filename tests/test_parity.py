@@ -11,7 +11,7 @@ from pymarkdown.api import PyMarkdownApi
 from generator.outputs import MARKER
 from generator.parity import parity_context
 from generator.project import load_project
-from generator.render import render_project, start_command
+from generator.render import render_project
 from generator.settings import load_settings
 from tests.conftest import REPO, Run, write_tree
 
@@ -364,7 +364,7 @@ def test_the_doc_path_comes_from_pyproject(shipped: Path, run: Run) -> None:
 
 def test_intended_differences_render_as_a_table() -> None:
     project = load_project(load_settings(REPO))
-    rows = parity_context(project, start_command)["intended_differences"]
+    rows = parity_context(project)["intended_differences"]
     staging = project.get("staging")
     assert len(rows) == len(staging.intended_differences) > 0
     assert rows[0][:2] == ["staging", "production"]
