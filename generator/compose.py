@@ -11,8 +11,10 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from generator.facts import FACTS
+from generator.outputs import COMPOSE
 from generator.quoting import REFERENCE, escape_dollars
 from generator.service import Service
+from generator.settings import Settings
 from generator.spec import Environment
 from generator.types import format_memory
 
@@ -202,3 +204,8 @@ def referenced_variables(doc: Any) -> dict[str, bool]:
             name = body.split(":", 1)[0].split("?", 1)[0].split("-", 1)[0].split("+", 1)[0]
             found[name] = found.get(name, False) or "?" in body
     return dict(sorted(found.items()))
+
+
+def compose_for(settings: Settings, env: Environment) -> dict[str, Any]:
+    """The compose document of `env`, for the folder its file is rendered into."""
+    return compose_document(env, COMPOSE.folder(settings))

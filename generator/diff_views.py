@@ -11,9 +11,8 @@ import re
 import shlex
 from typing import Any
 
-from generator.compose import compose_document
+from generator.compose import compose_for
 from generator.intended import item_step, key_step
-from generator.outputs import COMPOSE
 from generator.project import Project
 from generator.spec import Environment
 
@@ -136,7 +135,7 @@ def _facts(env: Environment) -> dict[str, Any]:
 
 def compose_view(project: Project, env: Environment) -> dict[str, Any]:
     """What runs: the compose document, plus the facts it is made from."""
-    doc = compose_document(env, COMPOSE.destination(project.settings, env).parent)
+    doc = compose_for(project.settings, env)
     view = _facts(env)
     view["name"] = doc["name"]
     view["services"] = {name: _compose_service(s) for name, s in doc["services"].items()}

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.compose import compose_document, referenced_variables
+from generator.compose import compose_for, referenced_variables
 from generator.markdown import code, flag, paragraph, text
 from generator.outputs import COMPOSE, start_command
 from generator.project import Project
@@ -194,9 +194,7 @@ def parity_rows(project: Project) -> list[Row]:
     """Every row of the table, one cell per environment in project order."""
     envs = project.environments
     settings = project.settings
-    composes = {
-        env.name: compose_document(env, COMPOSE.destination(settings, env).parent) for env in envs
-    }
+    composes = {env.name: compose_for(settings, env) for env in envs}
     # Services in the order they are first written, base.yaml's services first.
     services = list(dict.fromkeys(name for env in envs for name in env.services))
     stateful = [

@@ -11,7 +11,7 @@ import jinja2
 import yaml
 
 from generator.caddy import caddy_context, caddy_token, caddy_variable
-from generator.compose import compose_document
+from generator.compose import compose_for
 from generator.errors import ProjectError
 from generator.outputs import CADDY, COMPOSE, DOCS, MARKER, OUTPUTS, Output, start_command
 from generator.parity import parity_context
@@ -55,7 +55,7 @@ def compose_context(project: Project, env: Environment) -> dict[str, Any]:
         "render_command": f"envgen render {env.name}",
         "start_command": start_command(project.settings, env),
         "descriptions": {name: service.description for name, service in env.services.items()},
-        "compose": compose_document(env, destination.parent),
+        "compose": compose_for(project.settings, env),
     }
 
 
