@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.facts import FACTS
 from generator.outputs import COMPOSE
-from generator.quoting import REFERENCE, escape_dollars
+from generator.quoting import REFERENCE, escape_dollars, is_required, variable_of
 from generator.service import Service
 from generator.settings import Settings
 from generator.spec import Environment
@@ -188,21 +188,20 @@ def compose_document(env: Environment, output_dir: PurePosixPath) -> dict[str, A
 
 
 def referenced_variables(doc: Any) -> dict[str, bool]:
-    """Every `${VAR}` the document refers to, and whether Compose requires it (`:?`)."""
+    """Every `${VAR}` the document refers to, by name, and whether Compose requires it
+    (`${VAR:?message}`)."""
     found: dict[str, bool] = {}
-    if isinstance(doc, dict):
-        for value in doc.values():
-            for name, needed in referenced_variables(value).items():
-                found[name] = found.get(name, False) or needed
-    elif isinstance(doc, list):
-        for value in doc:
-            for name, needed in referenced_variables(value).items():
-                found[name] = found.get(name, False) or needed
-    elif isinstance(doc, str):
-        for match in REFERENCE.finditer(doc.replace("$$", "")):
-            body = match.group()[2:-1]
-            name = body.split(":", 1)[0].split("?", 1)[0].split("-", 1)[0].split("+", 1)[0]
-            found[name] = found.get(name, False) or "?" in body
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict | list):
+            for item in value.values() if isinstance(value, dict) else value:
+                walk(item)
+        elif isinstance(value, str):
+            for match in REFERENCE.finditer(value.replace("$$", "")):
+                name = variable_of(match.group())
+                found[name] = found.get(name, False) or is_required(match.group())
+
+    walk(doc)
     return dict(sorted(found.items()))
 
 

@@ -5,7 +5,6 @@ Secrets are concealed here, so that no output format can print one.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -19,7 +18,7 @@ from generator.intended import Steps, dotted, item_step, key_step, matches
 from generator.policies.secrets import looks_secret
 from generator.problems import Position
 from generator.project import Project
-from generator.quoting import REFERENCE
+from generator.quoting import REFERENCE, variable_of
 from generator.spec import Environment
 from generator.validate import position_of
 
@@ -79,11 +78,6 @@ def _secretive(name: str) -> bool:
     return looks_secret(name) and not name.upper().endswith("_VARIABLE")
 
 
-def _variable(reference: str) -> str:
-    """`${NAME:-default}` -> `NAME`."""
-    return re.split(r"[:?+-]", reference[2:-1], maxsplit=1)[0]
-
-
 def _conceal(value: Any) -> str:
     """A secret as the variables it refers to, never as what it holds."""
     names = referenced_variables(value) if isinstance(value, str) else {}
@@ -121,7 +115,7 @@ class _Secrets:
         if self.from_fact(path) and isinstance(value, str):
             # envgen wrote this value: its only secret parts are references (and their
             # defaults), so the rest, such as a database URL's name and host, can show.
-            return REFERENCE.sub(lambda match: f"${{{_variable(match.group())}}}", value)
+            return REFERENCE.sub(lambda match: f"${{{variable_of(match.group())}}}", value)
         return _conceal(value)
 
 

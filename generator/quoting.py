@@ -21,6 +21,18 @@ _NOT_STRINGS = re.compile(
 )
 
 
+def variable_of(reference: str) -> str:
+    """The variable a reference names: `${NAME:-default}` -> `NAME`."""
+    return re.split(r"[:?+-]", reference[2:-1], maxsplit=1)[0]
+
+
+def is_required(reference: str) -> bool:
+    """Whether Compose stops when the variable is unset: `${NAME:?message}`, `${NAME?}`;
+    a `?` inside a default (`${URL:-http://x?y=1}`) does not count."""
+    operator = reference[2 + len(variable_of(reference)) :][:2]
+    return operator.startswith("?") or operator == ":?"
+
+
 def escape_dollars(text: str) -> str:
     """Double every `$` except those that start an intended reference."""
     pieces = []

@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.project import Project
-from generator.quoting import escape_dollars, unescape_dollars, yaml_block, yaml_string
+from generator.quoting import (
+    escape_dollars,
+    is_required,
+    unescape_dollars,
+    variable_of,
+    yaml_block,
+    yaml_string,
+)
 from generator.render import render_project
 from generator.settings import load_settings
 from generator.spec import Environment
@@ -99,6 +106,21 @@ def test_yaml_block_reads_back_as_the_same_data(value: Any) -> None:
 )
 def test_references_pass_through_and_literal_dollars_are_escaped(text: str, escaped: str) -> None:
     assert escape_dollars(text) == escaped
+
+
+@pytest.mark.parametrize(
+    ("reference", "variable", "required"),
+    [
+        ("${TOKEN}", "TOKEN", False),
+        ("${TOKEN:?set it}", "TOKEN", True),
+        ("${TOKEN?}", "TOKEN", True),
+        ("${URL:-http://x?y=1}", "URL", False),
+        ("${TAG-latest}", "TAG", False),
+        ("${ON:+yes}", "ON", False),
+    ],
+)
+def test_references_name_their_variable(reference: str, variable: str, required: bool) -> None:
+    assert (variable_of(reference), is_required(reference)) == (variable, required)
 
 
 @pytest.mark.parametrize(
