@@ -132,25 +132,18 @@ def _secrets(env: Environment, compose: dict[str, Any]) -> str:
     """The variables the environment needs, by name: the spec's secrets first, then any
     other `${VAR}` its compose file reads (the image tag has a row of its own)."""
     db = env.database
-    declared = [
-        env.bot.token_variable,
-        env.claude.key_variable,
-        db.password_variable if db else None,
-    ]
-    names = list(dict.fromkeys(name for name in declared if name is not None))
+    names = list(dict.fromkeys(name for name, _ in env.secret_variables()))
     names += [
         name
         for name in referenced_variables(compose)
         if name not in names and name != IMAGE_TAG_VARIABLE
     ]
-    # Only the fact that a throw-away default exists; the default itself is never shown.
-    laptop_default = db.password_variable if db and db.password_default is not None else None
-    return _listing(
-        [
-            code(name) + (" (has a laptop default)" if name == laptop_default else "")
-            for name in names
-        ]
-    )
+    notes = {name: " (in Caddy's environment)" for name, path in env.secret_variables()
+             if path[0] == "proxy"}  # fmt: skip
+    if db and db.password_default is not None:
+        # Only the fact that a throw-away default exists; the default itself is never shown.
+        notes[db.password_variable] = " (has a laptop default)"
+    return _listing([code(name) + notes.get(name, "") for name in names])
 
 
 def _flag(name: str) -> Callable[[Environment], str]:

@@ -249,6 +249,21 @@ class Environment(Model):
     def builds_from_source(self) -> bool:
         return self.image_tag is None
 
+    def secret_variables(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The variables that carry this environment's secrets, with the path of the field
+        that names each: bot token, API key, database password, basic-auth credentials."""
+        found: list[tuple[str | None, tuple[str, ...]]] = [
+            (self.bot.token_variable, ("bot", "token_variable")),
+            (self.claude.key_variable, ("claude", "key_variable")),
+        ]
+        if self.database is not None:
+            found.append((self.database.password_variable, ("database", "password_variable")))
+        credentials = self.proxy.basic_auth if self.proxy is not None else None
+        if credentials is not None:
+            found.append((credentials.user_variable, ("proxy", "basic_auth", "user_variable")))
+            found.append((credentials.hash_variable, ("proxy", "basic_auth", "hash_variable")))
+        return [(name, path) for name, path in found if name is not None]
+
     def published_ports(self) -> list[tuple[tuple[str, str, int], PortMapping]]:
         """Every published port with the path of its entry, in spec order."""
         return [

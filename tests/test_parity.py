@@ -201,7 +201,8 @@ def test_committed_doc_is_the_render_of_the_shipped_specs() -> None:
             "`TELEGRAM_BOT_TOKEN`, `ANTHROPIC_API_KEY`, `POSTGRES_PASSWORD` (has a laptop default)",
             "`TEST_POSTGRES_PASSWORD` (has a laptop default)",
             "`STAGING_TELEGRAM_BOT_TOKEN`, `STAGING_ANTHROPIC_API_KEY`, "
-            "`STAGING_POSTGRES_PASSWORD`",
+            "`STAGING_POSTGRES_PASSWORD`, `STAGING_BASIC_AUTH_USER` (in Caddy's environment), "
+            "`STAGING_BASIC_AUTH_HASH` (in Caddy's environment)",
             "`PROD_TELEGRAM_BOT_TOKEN`, `PROD_ANTHROPIC_API_KEY`, `PROD_POSTGRES_PASSWORD`",
         ),
         (

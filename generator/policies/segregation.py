@@ -105,17 +105,8 @@ def bot_usernames(scope: Scope) -> Iterator[Finding]:
 
 def secret_variables(scope: Scope) -> Iterator[Finding]:
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
-        if env.bot.token_variable is not None:
-            yield env.bot.token_variable, ("bot", "token_variable")
-        if env.claude.key_variable is not None:
-            yield env.claude.key_variable, ("claude", "key_variable")
-        if env.database is not None:
-            yield env.database.password_variable, ("database", "password_variable")
-        credentials = env.proxy.basic_auth if env.proxy is not None else None
-        if credentials is not None:
-            # One proxy serves every environment: a shared name is a shared password.
-            yield credentials.user_variable, ("proxy", "basic_auth", "user_variable")
-            yield credentials.hash_variable, ("proxy", "basic_auth", "hash_variable")
+        # Basic-auth credentials count: one proxy serves every environment.
+        yield from env.secret_variables()
 
     return _clashes(scope, values, "secret variable")
 
@@ -172,16 +163,8 @@ def _production_values(env: Environment) -> list[tuple[str, re.Pattern[str], Pat
         word(env.domain, ("domain",))
     if env.bot.username is not None:
         word(env.bot.username, ("bot", "username"))
-    for variable, path in (
-        (env.bot.token_variable, ("bot", "token_variable")),
-        (env.claude.key_variable, ("claude", "key_variable")),
-        (
-            env.database.password_variable if env.database else None,
-            ("database", "password_variable"),
-        ),
-    ):
-        if variable is not None:
-            word(variable, path, rf"\$\{{{re.escape(variable)}(?![A-Za-z0-9_])")
+    for variable, path in env.secret_variables():
+        word(variable, path, rf"\$\{{{re.escape(variable)}(?![A-Za-z0-9_])")
     if env.database is not None:
         # A database name is too common a word: look for it where a database is named.
         name = re.escape(env.database.name)
