@@ -35,6 +35,12 @@ def position_of(document: Document, path: Path) -> Position:
     return document.values.get(path, Position("?"))
 
 
+def key_position_of(document: Document, path: Path) -> Position:
+    """Where the key of `path` is written (for a problem with the key itself), or the
+    nearest value's position when it has no key (a list item)."""
+    return document.keys.get(path) or position_of(document, path)
+
+
 def _data_path(document: Document, loc: tuple[int | str, ...]) -> Path:
     """Drop pydantic's own steps (validator and union tags) from an error location."""
     path: Path = ()
@@ -59,12 +65,12 @@ def _problem(detail: ErrorDetails, document: Document) -> Problem:
     if kind == "extra_forbidden":
         key = str(path[-1])
         hint = did_you_mean(key, _fields_at(path[:-1]))
-        position = document.keys.get(path) or position_of(document, path)
+        position = key_position_of(document, path)
         return Problem(position, field, f"unknown field `{key}`", hint)
     if kind == "missing":
         return Problem(position_of(document, path[:-1]), field, "required field is missing")
     if "[key]" in detail["loc"]:  # the key itself is invalid, not its value
-        position = document.keys.get(path) or position_of(document, path)
+        position = key_position_of(document, path)
         return Problem(position, field, _message(detail), _hint(detail))
     return Problem(position_of(document, path), field, _message(detail), _hint(detail))
 

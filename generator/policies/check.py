@@ -9,7 +9,7 @@ from generator.policies import RULES
 from generator.policies.rule import Finding, Rule, Scope
 from generator.problems import Problem, Severity
 from generator.spec import Environment
-from generator.validate import position_of
+from generator.validate import key_position_of, position_of
 from generator.yamlsource import Document, field_path
 
 
@@ -84,7 +84,7 @@ def _silence_problems(
         document = documents[env.name]
         for rule_id in env.silence:
             path = ("silence", rule_id)
-            position = document.keys.get(path) or position_of(document, path)
+            position = key_position_of(document, path)
             field = field_path(path)
             if rule_id not in RULES:
                 upper = {known.upper(): known for known in RULES}
