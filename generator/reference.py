@@ -47,7 +47,7 @@ def _cell(text: str) -> str:
 
 
 def _required(model: type[BaseModel], name: str) -> str:
-    return "yes" if model.model_fields[name].is_required() else ""
+    return "yes" if model.model_fields[name].is_required() else "no"
 
 
 def spec_reference() -> str:

@@ -159,7 +159,7 @@ def rules_markdown(rules: list[dict[str, Any]]) -> str:
     tiers = list(rules[0]["severity"]) if rules else []
     lines = [
         f"| Rule | {' | '.join(tiers)} | What and why |",
-        f"| --- | {' | '.join(':---:' for _ in tiers)} | --- |",
+        f"| --- | {' | '.join('---' for _ in tiers)} | --- |",
     ]
     for rule in rules:
         severities = " | ".join(_severities(rule))

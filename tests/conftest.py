@@ -8,11 +8,24 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from pymarkdown.api import PyMarkdownApi
 
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("pyproject.toml", "environments", "templates", "rendered", "docs")
+
+
+def lint_markdown(markdown: str, *, disabled: tuple[str, ...] = ()) -> list[str]:
+    """pymarkdown's findings, with this repository's configuration ([tool.pymarkdown])."""
+    api = PyMarkdownApi().configuration_file_path(str(REPO / "pyproject.toml"))
+    for rule in disabled:
+        api = api.disable_rule_by_identifier(rule)
+    return [
+        f"{f.line_number}:{f.column_number}: {f.rule_id} {f.rule_description}"
+        f"{f.extra_error_information or ''}"
+        for f in api.scan_string(markdown).scan_failures
+    ]
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:

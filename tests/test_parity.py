@@ -6,14 +6,13 @@ import shutil
 from pathlib import Path, PurePosixPath
 
 import pytest
-from pymarkdown.api import PyMarkdownApi
 
 from generator.outputs import MARKER
 from generator.parity import parity_context
 from generator.project import load_project
 from generator.render import render_project
 from generator.settings import load_settings
-from tests.conftest import REPO, Run, write_tree
+from tests.conftest import REPO, Run, lint_markdown, write_tree
 
 DOC = PurePosixPath("docs/ENVIRONMENTS.md")
 
@@ -144,16 +143,6 @@ def render_doc(root: Path) -> str:
     return render_project(load_project(load_settings(root)))[DOC]
 
 
-def lint(markdown: str) -> list[str]:
-    """pymarkdown's findings, with this repository's configuration (tables parsed)."""
-    api = PyMarkdownApi().configuration_file_path(str(REPO / "pyproject.toml"))
-    return [
-        f"{f.line_number}:{f.column_number}: {f.rule_id} {f.rule_description}"
-        f"{f.extra_error_information or ''}"
-        for f in api.scan_string(markdown).scan_failures
-    ]
-
-
 def cells(line: str) -> list[str]:
     """The cells of a table row (no cell of ours holds an unescaped pipe)."""
     parts = line.removeprefix("| ").removesuffix(" |").replace("\\|", "\0").split(" | ")
@@ -238,12 +227,12 @@ def test_small_project_renders_the_expected_doc(tmp_path: Path) -> None:
 @pytest.mark.parametrize("source", ["shipped", "small"])
 def test_the_markdown_linter_accepts_the_doc(source: str, tmp_path: Path) -> None:
     doc = (REPO / DOC).read_text(encoding="utf-8") if source == "shipped" else SMALL_DOC
-    assert lint(doc) == []
+    assert lint_markdown(doc) == []
 
 
 def test_the_linter_is_really_configured() -> None:
     # Guards the test above: a malformed table and a trailing space must be reported.
-    assert lint("# T\n\nword \n\n| a | b |\n| --- | --- |\n| 1 |\n") == [
+    assert lint_markdown("# T\n\nword \n\n| a | b |\n| --- | --- |\n| 1 |\n") == [
         "3:5: MD009 Trailing spaces [Expected: 0 or 2; Actual: 1]",
         "7:1: MD056 Table column count [Expected: 2; Actual: 1; Too few cells, row will be "
         "missing data]",
@@ -372,4 +361,4 @@ def test_intended_differences_render_as_a_table() -> None:
     doc = (REPO / DOC).read_text(encoding="utf-8")
     limits = next(d for d in staging.intended_differences if "services.*.memory" in d.paths)
     assert f"| {limits.reason} |" in doc
-    assert lint(doc) == []
+    assert lint_markdown(doc) == []
