@@ -110,8 +110,9 @@ def debug(env: Environment) -> Iterator[tuple[Path, str]]:
 def data_mount(env: Environment) -> tuple[str, str, Path] | None:
     """The kind of storage under the database's data folder (`volume`, `bind`, `tmpfs`,
     or `container` when nothing is mounted), the service, and the path that decides it;
-    None when the environment runs no database."""
-    if env.database is None or env.database.service not in env.services:
+    None when the environment runs no database. (Its service exists: the reference checks
+    refuse a database service that does not, before any rule runs.)"""
+    if env.database is None:
         return None
     name = env.database.service
     service = env.services[name]
