@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from envgen.cli.main import main
 from pymarkdown.api import PyMarkdownApi
-
-from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("pyproject.toml", "environments", "templates", "rendered", "docs")

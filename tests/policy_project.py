@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.errors import SpecError
-from generator.problems import Problem
-from generator.project import load_project
-from generator.settings import load_settings
+from envgen.errors import SpecError
+from envgen.policies.check import enforce
+from envgen.problems import Problem
+from envgen.settings import load_settings
+from envgen.spec.project import load_project
+
 from tests.conftest import write_tree
 
 BASE = """\
@@ -171,7 +173,7 @@ def findings(root: Path, files: dict[str, str]) -> list[Problem]:
     """Every policy problem of the project in `files`, blocking or not."""
     write_tree(root, files)
     try:
-        return list(load_project(load_settings(root)).findings)
+        return enforce(load_project(load_settings(root)))
     except SpecError as error:
         return error.problems
 

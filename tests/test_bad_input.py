@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, Run, write_tree
+from tests.conftest import Run, write_tree
 
 BASE = """\
 app: shop
@@ -32,7 +31,6 @@ def project(root: Path, **files: str | None) -> Path:
     specs = {"base": BASE, "local": LOCAL, **files}
     tree = {f"environments/{name}.yaml": text for name, text in specs.items() if text is not None}
     write_tree(root, tree)
-    shutil.copytree(REPO / "templates", root / "templates")
     return root
 
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from envgen.outputs.caddy import caddy_token, caddy_variable
 
-from generator.caddy import caddy_token, caddy_variable
 from tests.conftest import REPO, Run, edit_spec, write_tree
 
 CADDY = str(Path(sys.executable).parent / "caddy")
@@ -156,7 +155,6 @@ services:
 
 def _shop(root: Path, files: dict[str, str]) -> None:
     write_tree(root, {**SHOP, **files})
-    shutil.copytree(REPO / "templates", root / "templates")
 
 
 def test_a_route_makes_a_caddyfile_and_without_one_it_is_removed(tmp_path: Path, run: Run) -> None:

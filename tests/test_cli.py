@@ -7,10 +7,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from envgen import commands
 
-from generator import commands
 from tests.conftest import REPO, Run, copy_shipped, edit_spec, write_tree
 
 COMPOSE_FILES = [
@@ -171,7 +172,7 @@ def test_unknown_setting_is_reported(shipped: Path, run: Run) -> None:
 def test_root_is_found_upwards(shipped: Path) -> None:
     inside = shipped / "environments"
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "check"],
+        [sys.executable, "-m", "envgen", "check"],
         cwd=inside,
         capture_output=True,
         text=True,
@@ -215,7 +216,7 @@ def test_output_is_identical_across_hash_seeds(tmp_path: Path) -> None:
         for relative in COMPOSE_FILES:
             (root / relative).unlink()
         subprocess.run(
-            [sys.executable, "-m", "generator", "--root", str(root), "render"],
+            [sys.executable, "-m", "envgen", "--root", str(root), "render"],
             env={**os.environ, "PYTHONHASHSEED": seed},
             check=True,
             capture_output=True,
@@ -239,7 +240,7 @@ def test_everyday_commands_import_only_what_they_use(
     shipped: Path, command: str, unused: list[str]
 ) -> None:
     code = (
-        "import sys; from generator.cli import main\n"
+        "import sys; from envgen.cli.main import main\n"
         "try:\n    main(['--root', sys.argv[1], *sys.argv[2].split()])\n"
         "except SystemExit:\n    pass\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & set(sys.argv[3].split())))"
@@ -279,3 +280,37 @@ def test_show_origins_json(run: Run) -> None:
         "origin": "environments/test.yaml:3:7",
     }
     assert records["services.postgres.image"]["origin"].startswith("environments/base.yaml:")
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("--root", "{root}", "check"),
+        ("check", "--root", "{root}"),
+        ("list", "--root", "{root}", "--format", "json"),
+    ],
+    ids=["before", "after", "after-with-options"],
+)
+def test_root_is_read_before_or_after_the_command(
+    shipped: Path, tmp_path: Path, run: Run, arguments: tuple[str, ...], monkeypatch: Any
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = run(*(part.format(root=shipped) for part in arguments))
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_root_after_the_command_wins_over_envgen_root(
+    shipped: Path, tmp_path: Path, run: Run, monkeypatch: Any
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    monkeypatch.setenv("ENVGEN_ROOT", str(empty))
+    refused = run("validate")
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith("environments:1:1: no such folder")
+    assert run("validate", "--root", str(shipped)).exit_code == 0
+    monkeypatch.setenv("ENVGEN_ROOT", str(shipped))
+    assert run("validate").exit_code == 0

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from generator.compose import compose_document
-from generator.project import load_project
-from generator.settings import load_settings
+from envgen.outputs.compose import compose_document
+from envgen.settings import load_settings
+from envgen.spec.project import load_project
+
 from tests.compose_cli import compose_json
 from tests.conftest import REPO, write_tree
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from envgen.cli.main import use_colour
 
-from generator.cli import use_colour
 from tests.conftest import REPO, Run, edit_spec
 
 EXPECTED = Path(__file__).parent / "expected" / "diff"
@@ -400,7 +400,7 @@ def _imports_deepdiff(project: Path, *args: str) -> bool:
     """Runs envgen in a fresh interpreter and tells whether deepdiff got imported."""
     code = (
         "import sys\n"
-        "from generator.cli import main\n"
+        "from envgen.cli.main import main\n"
         "try:\n"
         f"    main({['--root', str(project), *args]!r})\n"
         "except SystemExit:\n"

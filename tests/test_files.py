@@ -6,8 +6,8 @@ import os
 from pathlib import Path, PurePosixPath
 
 import pytest
+from envgen.files import compare, write_all
 
-from generator.files import compare, write_all
 from tests.conftest import write_tree
 
 P = PurePosixPath

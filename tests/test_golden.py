@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 
 from tests.compose_cli import compose, required_variables
-from tests.conftest import REPO, Run
+from tests.conftest import Run
 
 CASES = sorted(path for path in (Path(__file__).parent / "cases").iterdir() if path.is_dir())
 
 
 def _render_case(case: Path, root: Path, run: Run) -> dict[str, str]:
     shutil.copytree(case / "environments", root / "environments")
-    shutil.copytree(REPO / "templates", root / "templates")
     result = run("--root", root, "render")
     assert result.exit_code == 0, result.output
     return {

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from envgen.policies import RULES
 
-from generator.policies import RULES
 from tests.policy_project import CLEAN, Patch, findings, line_of, patched
 
 PROD_API = "services:\n  api:\n"

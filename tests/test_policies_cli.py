@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from envgen.cli import report
+from envgen.policies import RULES, catalogue
+from envgen.problems import Position, Problem
 
-from generator import report
-from generator.policies import RULES, catalogue
-from generator.problems import Position, Problem
 from tests.conftest import REPO, Run, edit_spec
 
 

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from envgen.outputs.render import render_project
+from envgen.outputs.yaml_text import yaml_block, yaml_string
+from envgen.settings import load_settings
+from envgen.spec.environment import Environment
+from envgen.spec.interpolation import escape_dollars, is_required, unescape_dollars, variable_of
+from envgen.spec.project import Project
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.project import Project
-from generator.quoting import (
-    escape_dollars,
-    is_required,
-    unescape_dollars,
-    variable_of,
-    yaml_block,
-    yaml_string,
-)
-from generator.render import render_project
-from generator.settings import load_settings
-from generator.spec import Environment
 from tests.compose_cli import compose_json
-from tests.conftest import REPO
 
 # Text a YAML file can carry: any character but lone surrogates (not encodable) and NUL
 # (no process can receive it, so the models refuse it).
@@ -147,7 +139,6 @@ def _render_with(tmp_path: Path, value: str) -> Path:
     root = tmp_path / "project"
     if not root.exists():
         (root / "environments").mkdir(parents=True)
-        shutil.copytree(REPO / "templates", root / "templates")
     env = Environment.model_validate(
         {
             "name": "prop",

@@ -9,8 +9,8 @@ import re
 import shlex
 
 import pytest
+from envgen.spec.field_reference import spec_reference
 
-from generator.reference import spec_reference
 from tests.conftest import REPO, Run, lint_markdown
 
 README = REPO / "README.md"
@@ -47,7 +47,8 @@ def test_quick_start_is_two_one_line_commands() -> None:
 def test_ci_runs_the_readme_test_command_verbatim() -> None:
     ci = (REPO / ".ci/run").read_text(encoding="utf-8").splitlines()
     assert _quick_start_commands()[1] in ci
-    assert ci[-1] == ".venv/bin/envgen check"
+    assert ".venv/bin/envgen check" in ci
+    assert ci.index(".venv/bin/envgen check") > ci.index(_quick_start_commands()[1])
 
 
 def _replace_block(text: str, name: str, body: str) -> str:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from generator.merge import merge
-from generator.problems import Position
-from generator.yamlsource import REMOVE, load
+from envgen.problems import Position
+from envgen.spec.merge import merge
+from envgen.spec.source import REMOVE, load
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,0 @@
-"""Entry point for `python -m generator`."""
-
-from generator.cli import main
-
-main()

@@ -1,0 +1,1 @@
+"""Compares two environments by meaning, and formats the comparison."""

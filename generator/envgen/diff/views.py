@@ -1,0 +1,177 @@
+"""The views `envgen diff` compares: plain data whose keys are path steps.
+
+A port, a mount or a RAM disk becomes a mapping entry named by its identity, commands
+become one string (their order means something), and every other list is a set; so
+deepdiff can ignore order everywhere and still report an added port as that port.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Any
+
+from envgen.outputs.compose import compose_for
+from envgen.spec.environment import Environment
+from envgen.spec.intended import item_step, key_step
+from envgen.spec.project import Project
+
+# How compose.py writes a port; the address may be IPv6 (::1), so it takes all but the end.
+_PORT = re.compile(r"(?P<ip>.+):(?P<host>\d+):(?P<container>\d+)(?:/(?P<protocol>\w+))?")
+# Lists whose order means nothing and whose items are their own identity.
+_VALUE_LISTS = ("cap_add", "cap_drop", "profiles", "security_opt")
+# Always present in a service view, so that a first item shows as that item.
+_COLLECTIONS = (
+    "environment",
+    "depends_on",
+    "labels",
+    "ports",
+    "volumes",
+    "tmpfs",
+    "env_file",
+    "networks",
+)
+_NO_SIZE = "(default size)"
+_NO_ALIAS = "(no alias)"
+
+
+class _Item(str):
+    """The identity of a list item, as a mapping key of the view."""
+
+    __slots__ = ()
+
+
+def _steps(value: Any) -> Any:
+    """Mapping keys as path steps, recursively; unset values dropped."""
+    if isinstance(value, dict):
+        return {
+            item_step(k) if isinstance(k, _Item) else key_step(str(k)): _steps(v)
+            for k, v in value.items()
+            if v is not None
+        }
+    if isinstance(value, list):
+        return [_steps(item) for item in value]
+    return value
+
+
+def _items(pairs: list[tuple[str, Any]]) -> dict[_Item, Any]:
+    return {_Item(identity): value for identity, value in pairs}
+
+
+def _port(written: str) -> tuple[str, str]:
+    """A published port as (identity, container port)."""
+    match = _PORT.fullmatch(written)
+    if match is None:  # compose.py wrote it, so this is a bug, not bad input
+        raise ValueError(f"unexpected port {written!r} in a compose document")
+    return f"{match['ip']}:{match['host']}/{match['protocol'] or 'tcp'}", match["container"]
+
+
+def _mount(source: str, read_only: bool | None) -> str:
+    return f"{source}:ro" if read_only else source
+
+
+def _compose_service(doc: dict[str, Any]) -> dict[str, Any]:
+    view: dict[str, Any] = {key: [] if key in _VALUE_LISTS else {} for key in _COLLECTIONS}
+    view.update({key: [] for key in _VALUE_LISTS})
+    view["deploy"] = {"resources": {"limits": {}}}  # so that a first limit shows as that limit
+    for key, value in doc.items():
+        if key in ("command", "entrypoint"):
+            view[key] = shlex.join(value)
+        elif key == "healthcheck":
+            view[key] = {**value, "test": shlex.join(value["test"])}
+        elif key == "depends_on":
+            view[key] = {name: spec["condition"] for name, spec in value.items()}
+        elif key == "ports":
+            view[key] = _items([_port(port) for port in value])
+        elif key == "volumes":
+            view["volumes"] = _items(
+                [
+                    (m["target"], _mount(m["source"], m.get("read_only")))
+                    for m in value
+                    if m["type"] != "tmpfs"
+                ]
+            )
+            view["tmpfs"] = _items(
+                [
+                    (m["target"], m.get("tmpfs", {}).get("size", _NO_SIZE))
+                    for m in value
+                    if m["type"] == "tmpfs"
+                ]
+            )
+        elif key == "networks":
+            # A network with its aliases, so that another alias shows as a changed value.
+            joined = value if isinstance(value, dict) else {name: {} for name in value}
+            view[key] = _items(
+                [(name, ", ".join(n.get("aliases", [])) or _NO_ALIAS) for name, n in joined.items()]
+            )
+        elif key == "env_file":
+            view[key] = _items(
+                [(f["path"], "required" if f["required"] else "optional") for f in value]
+            )
+        else:
+            view[key] = value
+    return view
+
+
+def _facts(env: Environment) -> dict[str, Any]:
+    """The environment-level facts, with the defaults that follow from the tier."""
+    return {
+        "tier": env.tier.value,
+        "host": env.host.name,
+        "domain": env.domain,
+        "access": env.access,
+        "image_tag": env.image_tag,
+        "bot": {"mode": env.bot.mode, "username": env.bot.username},
+        "claude": {"mode": env.claude.mode},
+        "features": {
+            "swagger_ui": env.swagger_ui,
+            "hot_reload": env.hot_reload,
+            "debug": env.debug,
+        },
+        "log_format": env.logs,
+        "cors_origins": list(env.cors_origins),
+    }
+
+
+def compose_view(project: Project, env: Environment) -> dict[str, Any]:
+    """What runs: the compose document, plus the facts it is made from."""
+    doc = compose_for(project.settings, env)
+    view = _facts(env)
+    view["name"] = doc["name"]
+    view["services"] = {name: _compose_service(s) for name, s in doc["services"].items()}
+    view["volumes"] = doc.get("volumes", {})
+    view["networks"] = doc.get("networks", {})
+    return _steps(view)  # type: ignore[no-any-return]
+
+
+def _spec_service(data: dict[str, Any]) -> dict[str, Any]:
+    view = dict(data)
+    for key in ("command", "entrypoint"):
+        if view.get(key) is not None:
+            view[key] = shlex.join(view[key])
+    if view.get("healthcheck") is not None:
+        view["healthcheck"] = {
+            **view["healthcheck"],
+            "test": shlex.join(view["healthcheck"]["test"]),
+        }
+    view["ports"] = _items(
+        [
+            (f"{p['host_ip']}:{p['host']}/{p['protocol']}", str(p["container"]))
+            for p in data["ports"]
+        ]
+    )
+    view["volumes"] = _items(
+        [(m["target"], _mount(m["source"], m["read_only"])) for m in data["volumes"]]
+    )
+    view["tmpfs"] = _items([(t["target"], t["size"] or _NO_SIZE) for t in data["tmpfs"]])
+    view["env_file"] = _items(
+        [(f["path"], "required" if f["required"] else "optional") for f in data["env_file"]]
+    )
+    return view
+
+
+def spec_view(env: Environment) -> dict[str, Any]:
+    """What the spec says, merged over base.yaml, declarations aside."""
+    data = env.model_dump(mode="json", exclude={"intended_differences"})
+    data["services"] = {name: _spec_service(s) for name, s in data["services"].items()}
+    return _steps(data)  # type: ignore[no-any-return]

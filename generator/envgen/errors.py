@@ -1,0 +1,36 @@
+"""The error hierarchy and the exit codes every command shares."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from envgen.problems import Problem, sorted_unique
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    DIFFERENT = 1  # drift (check) or differences (diff --exit-code)
+    INVALID = 2  # invalid specs, settings or usage
+    INTERNAL = 3  # a bug in envgen
+
+
+class EnvgenError(Exception):
+    """Anything the user can fix; carries its exit code."""
+
+    exit_code = ExitCode.INVALID
+
+
+class SpecError(EnvgenError):
+    """One or more problems in the specs; all of them are reported together."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted_unique(problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the specs")
+
+
+class UsageError(EnvgenError):
+    """A command-line request that cannot be met, such as an unknown environment."""
+
+
+class ProjectError(EnvgenError):
+    """The project layout or its [tool.envgen] settings are unusable."""

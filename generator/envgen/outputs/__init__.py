@@ -1,0 +1,1 @@
+"""The generated files: one module per output, a registry, and the renderer."""

@@ -1,0 +1,246 @@
+"""Builds the compose document of one environment: plain data, ready for a template.
+
+The document is exactly what the rendered file must mean; rendering is checked against it.
+Strings in it are already escaped for Compose (`$$`), with `${...}` references kept.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from envgen.outputs.output import Output
+from envgen.settings import Settings
+from envgen.spec.environment import Environment
+from envgen.spec.facts import FACTS
+from envgen.spec.fields import format_memory
+from envgen.spec.interpolation import REFERENCE, escape_dollars, is_required, variable_of
+from envgen.spec.service import Service
+
+if TYPE_CHECKING:
+    from envgen.spec.project import Project
+
+
+def output_relative(path: str, output_dir: PurePosixPath) -> str:
+    """A project path as seen from the folder of the rendered file, where Compose resolves
+    it; always starting with . or / so that Compose never takes it for a volume name."""
+    relative = posixpath.relpath(posixpath.normpath(path), str(output_dir))
+    return relative if relative.startswith((".", "/")) else f"./{relative}"
+
+
+def _image(env: Environment, service: Service) -> dict[str, Any]:
+    if not service.is_app:
+        return {"image": service.image}
+    if env.builds_from_source:
+        return {"build": {"context": service.build}}  # made relative by the caller
+    return {"image": f"{service.image}:${{IMAGE_TAG:-{env.image_tag}}}"}
+
+
+def _environment(env: Environment, service: Service) -> dict[str, str]:
+    values = dict(service.environment)
+    values.update({name: FACTS[fact].value(env) for name, fact in service.facts.items()})
+    return {name: escape_dollars(str(values[name])) for name in sorted(values)}
+
+
+def _volumes(env: Environment, service: Service, output_dir: PurePosixPath) -> list[Any]:
+    mounts: list[dict[str, Any]] = []
+    for mount in service.volumes:
+        entry: dict[str, Any] = {"type": "bind" if mount.is_bind else "volume"}
+        entry["source"] = (
+            output_relative(mount.source, output_dir) if mount.is_bind else mount.source
+        )
+        entry["target"] = mount.target
+        if mount.read_only:
+            entry["read_only"] = True
+        mounts.append(entry)
+    for tmpfs in service.tmpfs:
+        entry = {"type": "tmpfs", "target": tmpfs.target}
+        if tmpfs.size is not None:
+            entry["tmpfs"] = {"size": format_memory(tmpfs.size)}
+        mounts.append(entry)
+    return mounts
+
+
+def network_alias(env: Environment, service: str) -> str:
+    """The name `service` answers to on a shared network: unique to its environment."""
+    return f"{env.project_name}-{service}"
+
+
+def _networks(env: Environment, name: str, service: Service) -> list[str] | dict[str, Any]:
+    """The networks a service joins. Compose makes every service name an alias on every
+    network the container joins, so on a network shared with other stacks (an external
+    one, Caddy's) `backend` would answer for staging and production alike; there the
+    service also gets an alias unique to its environment, for the proxy to route to."""
+    shared = [n for n in service.networks if n in env.networks and env.networks[n].external]
+    if not shared:
+        return list(service.networks)
+    return {
+        network: {"aliases": [network_alias(env, name)]} if network in shared else {}
+        for network in service.networks
+    }
+
+
+def _service(
+    env: Environment, name: str, service: Service, output_dir: PurePosixPath
+) -> dict[str, Any]:
+    doc: dict[str, Any] = _image(env, service)
+    if "build" in doc:
+        doc["build"]["context"] = output_relative(doc["build"]["context"], output_dir)
+    escape = escape_dollars
+    optional: dict[str, Any] = {
+        "command": [escape(arg) for arg in service.command] if service.command else None,
+        "entrypoint": [escape(arg) for arg in service.entrypoint] if service.entrypoint else None,
+        "restart": service.restart,
+        "profiles": list(service.profiles),
+        "depends_on": {
+            name: {"condition": condition} for name, condition in service.depends_on.items()
+        },
+        "environment": _environment(env, service),
+        "env_file": [
+            {"path": output_relative(item.path, output_dir), "required": item.required}
+            for item in service.env_file
+        ],
+        "ports": [
+            f"{port.host_ip}:{port.host}:{port.container}"
+            + ("" if port.protocol == "tcp" else f"/{port.protocol}")
+            for port in service.ports
+        ],
+        "volumes": _volumes(env, service, output_dir),
+        "read_only": service.read_only or None,
+        "security_opt": ["no-new-privileges:true"] if service.no_new_privileges else [],
+        "cap_drop": sorted(set(service.cap_drop)),
+        "cap_add": sorted(set(service.cap_add)),
+        "user": service.user,
+        "working_dir": service.working_dir,
+        "container_name": service.container_name,
+        "stop_grace_period": service.stop_grace_period,
+        "healthcheck": _healthcheck(service),
+        "deploy": _limits(service),
+        "logging": _logging(service),
+        "networks": _networks(env, name, service),
+        "labels": {name: escape(service.labels[name]) for name in sorted(service.labels)},
+    }
+    doc.update({key: value for key, value in optional.items() if value not in (None, [], {})})
+    return doc
+
+
+def _healthcheck(service: Service) -> dict[str, Any] | None:
+    check = service.healthcheck
+    if check is None:
+        return None
+    doc: dict[str, Any] = {"test": [escape_dollars(part) for part in check.test]}
+    for key in ("interval", "timeout", "retries", "start_period"):
+        value = getattr(check, key)
+        if value is not None:
+            doc[key] = value
+    return doc
+
+
+def _limits(service: Service) -> dict[str, Any] | None:
+    limits: dict[str, Any] = {}
+    if service.cpus is not None:
+        limits["cpus"] = f"{service.cpus:g}"
+    if service.memory is not None:
+        limits["memory"] = format_memory(service.memory)
+    return {"resources": {"limits": limits}} if limits else None
+
+
+def _logging(service: Service) -> dict[str, Any] | None:
+    logging = service.logging
+    if logging is None:
+        return None
+    options = {}
+    if logging.max_size is not None:
+        options["max-size"] = format_memory(logging.max_size)
+    if logging.max_file is not None:
+        options["max-file"] = str(logging.max_file)
+    return {"driver": logging.driver, **({"options": options} if options else {})}
+
+
+def compose_document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
+    """The complete compose file of `env`, as it will be written in `output_dir`."""
+    doc: dict[str, Any] = {
+        "name": env.project_name,
+        "services": {
+            name: _service(env, name, service, output_dir) for name, service in env.services.items()
+        },
+    }
+    used_volumes = {mount.source for service in env.services.values() for mount in service.volumes}
+    volumes: dict[str, dict[str, Any]] = {}
+    for key, volume in env.volumes.items():
+        if key not in used_volumes:
+            continue  # inherited from base.yaml by an environment that does not use it
+        volumes[key] = {"name": escape_dollars(env.volume_name(key))}
+        if volume.external:
+            volumes[key]["external"] = True
+    if volumes:
+        doc["volumes"] = volumes
+    used_networks = {name for service in env.services.values() for name in service.networks}
+    networks = {
+        key: {
+            "name": escape_dollars(network.name),
+            **({"external": True} if network.external else {}),
+        }
+        for key, network in env.networks.items()
+        if key in used_networks
+    }
+    if networks:
+        doc["networks"] = networks
+    return doc
+
+
+def referenced_variables(doc: Any) -> dict[str, bool]:
+    """Every `${VAR}` the document refers to, by name, and whether Compose requires it
+    (`${VAR:?message}`)."""
+    found: dict[str, bool] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict | list):
+            for item in value.values() if isinstance(value, dict) else value:
+                walk(item)
+        elif isinstance(value, str):
+            for match in REFERENCE.finditer(value.replace("$$", "")):
+                name = variable_of(match.group())
+                found[name] = found.get(name, False) or is_required(match.group())
+
+    walk(doc)
+    return dict(sorted(found.items()))
+
+
+def compose_for(settings: Settings, env: Environment) -> dict[str, Any]:
+    """The compose document of `env`, for the folder its file is rendered into."""
+    return compose_document(env, settings.rendered)
+
+
+def start_command(settings: Settings, env: Environment) -> str:
+    """How a person starts an environment from its rendered compose file."""
+    variables = f"--env-file {env.variables_file} " if env.variables_file else ""
+    return f"docker compose {variables}-f {COMPOSE.destination(settings, env)} up -d"
+
+
+def compose_context(project: Project, env: Environment) -> dict[str, Any]:
+    """What templates/docker-compose.yml.j2 needs; `document` is what the file must mean."""
+    return {
+        "sources": project.sources[env.name],
+        "env": env,
+        "start_command": start_command(project.settings, env),
+        "descriptions": {name: service.description for name, service in env.services.items()},
+        "document": compose_for(project.settings, env),
+    }
+
+
+def _compose_filename(_: Settings, env: Environment | None) -> str:
+    assert env is not None, "a compose file belongs to one environment"
+    return f"docker-compose.{env.file_suffix}.yml"
+
+
+COMPOSE = Output(
+    "compose",
+    "docker-compose.yml.j2",
+    comment="#",
+    folder=lambda settings: settings.rendered,
+    filename=_compose_filename,
+    environment_context=compose_context,
+    parse_back=True,
+)

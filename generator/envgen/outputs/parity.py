@@ -1,0 +1,273 @@
+"""Builds the parity table of docs/ENVIRONMENTS.md: plain rows of markdown cells.
+
+Every cell is already escaped for markdown, so the template only loops. Secrets appear as
+variable names only: the table reads the spec's `*_variable` fields and the `${VAR}`
+references of the compose document, never a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from envgen.outputs.compose import COMPOSE, compose_for, referenced_variables, start_command
+from envgen.outputs.markdown import code, flag, paragraph, text
+from envgen.outputs.output import Output
+from envgen.spec.environment import Environment
+from envgen.spec.fields import format_memory
+from envgen.spec.project import Project
+from envgen.spec.service import Service
+
+# compose.py spells app images `image:${IMAGE_TAG:-<tag>}`; the tag has its own row.
+IMAGE_TAG_VARIABLE = "IMAGE_TAG"
+
+# tmpfs mounts at these paths are scratch space, not where a service keeps its data.
+SCRATCH = ("/tmp", "/var/tmp", "/run", "/var/run")
+
+ABSENT = "—"  # the service does not run in this environment (the doc's legend says so)
+UNSTATED = "not stated"  # an optional free-text field the spec leaves empty
+
+ACCESS = {
+    "localhost": "localhost only",
+    "basic_auth": "basic auth",
+    "public": "public",
+}
+
+FLAGS = (
+    ("Swagger UI (/docs)", "swagger_ui"),
+    ("Hot reload", "hot_reload"),
+    ("Debug mode", "debug"),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One aspect: a label and one markdown cell per environment, in column order."""
+
+    label: str
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Notes:
+    """The free-text notes of one environment, one escaped, wrapped paragraph per item."""
+
+    environment: str
+    paragraphs: tuple[str, ...]
+
+
+def _listing(items: list[str], empty: str = "none") -> str:
+    return ", ".join(items) if items else empty
+
+
+def _host(env: Environment) -> str:
+    memory = env.host.memory
+    return code(env.host.name) + (f" ({format_memory(memory)} for its stacks)" if memory else "")
+
+
+def _services(env: Environment) -> str:
+    names = []
+    for name, service in env.services.items():
+        profiles = ", ".join(code(profile) for profile in service.profiles)
+        names.append(f"{code(name)} (profile {profiles})" if profiles else code(name))
+    return ", ".join(names)
+
+
+def _image(env: Environment, service: Service) -> str:
+    if not service.is_app:
+        return code(service.image)
+    if env.builds_from_source:
+        return f"built from {code(service.build or '')}"
+    return code(f"{service.image}:{env.image_tag}")
+
+
+def _image_tag(env: Environment) -> str:
+    if env.image_tag is None:
+        return "none: app images are built from source"
+    return f"{code(env.image_tag)}, or {code(IMAGE_TAG_VARIABLE)} when set (e.g. a rollback tag)"
+
+
+def _is_scratch(target: str) -> bool:
+    return any(target == path or target.startswith(f"{path}/") for path in SCRATCH)
+
+
+def _storage(env: Environment, service: Service) -> str:
+    kept = [
+        f"volume {code(env.volume_name(mount.source))}"
+        + (" (external)" if env.volumes[mount.source].external else "")
+        for mount in service.volumes
+        if not mount.is_bind
+    ]
+    lost = [
+        "RAM disk (tmpfs"
+        + (f", {format_memory(tmpfs.size)}" if tmpfs.size else "")
+        + "), lost on stop"
+        for tmpfs in service.tmpfs
+        if not _is_scratch(tmpfs.target)
+    ]
+    return _listing(kept + lost)
+
+
+def _stores_data(service: Service) -> bool:
+    return any(not mount.is_bind for mount in service.volumes) or any(
+        not _is_scratch(tmpfs.target) for tmpfs in service.tmpfs
+    )
+
+
+def _database(env: Environment) -> str:
+    db = env.database
+    if db is None:
+        return "none"
+    engine = {"postgres": "PostgreSQL"}[db.engine]
+    return f"{engine} {code(db.name)}, user {code(db.user)}, service {code(db.service)}"
+
+
+def _bot(env: Environment) -> str:
+    # In a code span, so that GitHub does not link `@name` to one of its users.
+    return code(f"@{env.bot.username}") if env.bot.mode == "real" else "mocked"
+
+
+def _secrets(env: Environment, compose: dict[str, Any]) -> str:
+    """The variables the environment needs, by name: the spec's secrets first, then any
+    other `${VAR}` its compose file reads (the image tag has a row of its own)."""
+    db = env.database
+    names = list(dict.fromkeys(name for name, _ in env.secret_variables()))
+    names += [
+        name
+        for name in referenced_variables(compose)
+        if name not in names and name != IMAGE_TAG_VARIABLE
+    ]
+    notes = {name: " (in Caddy's environment)" for name, path in env.secret_variables()
+             if path[0] == "proxy"}  # fmt: skip
+    if db and db.password_default is not None:
+        # Only the fact that a throw-away default exists; the default itself is never shown.
+        notes[db.password_variable] = " (has a laptop default)"
+    return _listing([code(name) + notes.get(name, "") for name in names])
+
+
+def _flag(name: str) -> Callable[[Environment], str]:
+    return lambda env: flag(bool(getattr(env, name)))
+
+
+def _url(env: Environment) -> str:
+    return f"<https://{env.domain}>" if env.domain else "none"
+
+
+def _ports(env: Environment) -> str:
+    ports = []
+    for name, service in env.services.items():
+        for port in service.ports:
+            protocol = "" if port.protocol == "tcp" else f"/{port.protocol}"
+            host = code(f"{port.host_ip}:{port.host}{protocol}")
+            ports.append(f"{host} → {code(f'{name}:{port.container}')}")
+    return _listing(ports)
+
+
+def _memory(service: Service) -> str:
+    return format_memory(service.memory) if service.memory is not None else "no limit"
+
+
+def _per_service(
+    project: Project, label: str, cell: Callable[[Environment, Service], str], names: list[str]
+) -> list[Row]:
+    return [
+        Row(
+            f"{label}: {code(name)}",
+            tuple(
+                cell(env, env.services[name]) if name in env.services else ABSENT
+                for env in project.environments
+            ),
+        )
+        for name in names
+    ]
+
+
+def parity_rows(project: Project) -> list[Row]:
+    """Every row of the table, one cell per environment in project order."""
+    envs = project.environments
+    settings = project.settings
+    composes = {env.name: compose_for(settings, env) for env in envs}
+    # Services in the order they are first written, base.yaml's services first.
+    services = list(dict.fromkeys(name for env in envs for name in env.services))
+    stateful = [
+        name
+        for name in services
+        if any(name in env.services and _stores_data(env.services[name]) for env in envs)
+    ]
+
+    def row(label: str, cell: Callable[[Environment], str]) -> Row:
+        return Row(label, tuple(cell(env) for env in envs))
+
+    return [
+        row("Purpose", lambda env: text(env.description) if env.description else UNSTATED),
+        row("Tier", lambda env: env.tier.value),
+        row("Runs on", _host),
+        row("Compose file", lambda env: code(str(COMPOSE.destination(settings, env)))),
+        row("Start command", lambda env: code(start_command(project.settings, env))),
+        row("Compose project", lambda env: code(env.project_name)),
+        row("Services", _services),
+        *_per_service(project, "Image", _image, services),
+        row("Image tag", _image_tag),
+        row("Deploy method", lambda env: text(env.deploy) if env.deploy else UNSTATED),
+        row("Database", _database),
+        *_per_service(project, "Storage", _storage, stateful),
+        row("Telegram bot", _bot),
+        row("Claude API", lambda env: "real" if env.claude.mode == "real" else "mocked"),
+        row("Secrets (variable names)", lambda env: _secrets(env, composes[env.name])),
+        row(
+            "Variables file",
+            lambda env: code(env.variables_file) if env.variables_file else "none",
+        ),
+        *(row(label, _flag(name)) for label, name in FLAGS),
+        row("URL", _url),
+        row("Access", lambda env: ACCESS[env.access]),
+        row("Host ports", _ports),
+        row("CORS origins", lambda env: _listing([code(o) for o in env.cors_origins])),
+        row("Log format", lambda env: env.logs),
+        *_per_service(project, "Memory limit", lambda env, s: _memory(s), services),
+    ]
+
+
+def parity_notes(project: Project) -> list[Notes]:
+    """The notes of each environment that has some, a paragraph per blank-line block."""
+    notes = []
+    for env in project.environments:
+        paragraphs = tuple(paragraph(block) for block in env.notes.split("\n\n") if block.strip())
+        if paragraphs:
+            notes.append(Notes(env.name, paragraphs))
+    return notes
+
+
+def intended_differences(project: Project) -> list[list[str]]:
+    """The declared intended differences between environments (`intended_differences` in
+    a spec, as `envgen diff` reads them): one table row of escaped cells each."""
+    rows = []
+    for env in project.environments:
+        for declared in env.intended_differences:
+            other = project.get(declared.against).name
+            paths = ", ".join(code(path) for path in declared.paths)
+            rows.append([text(env.name), text(other), paths, text(declared.reason)])
+    return rows
+
+
+def parity_context(project: Project) -> dict[str, Any]:
+    """What templates/ENVIRONMENTS.md.j2 needs."""
+    return {
+        "sources": [f"{project.settings.environments}/"],
+        "environments": [env.name for env in project.environments],
+        "specs": f"{project.settings.environments}/",
+        "rows": parity_rows(project),
+        "notes": parity_notes(project),
+        "intended_differences": intended_differences(project),
+    }
+
+
+DOCS = Output(
+    "docs",
+    "ENVIRONMENTS.md.j2",
+    comment="html",
+    folder=lambda settings: settings.docs.parent,
+    filename=lambda settings, _: settings.docs.name,
+    project_context=parity_context,
+)

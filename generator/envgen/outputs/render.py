@@ -1,0 +1,134 @@
+"""Renders the registered outputs to `{path: text}`, checking each file before it is kept.
+
+Templates come from the project's own templates folder where it has one by that name, and
+from the defaults shipped inside envgen otherwise: a project overrides them file by file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+import yaml
+
+from envgen.errors import ProjectError
+from envgen.outputs.caddy import caddy_token, caddy_variable
+from envgen.outputs.output import Output, header
+from envgen.outputs.registry import OUTPUTS
+from envgen.outputs.yaml_text import yaml_block, yaml_key, yaml_scalar
+from envgen.spec.environment import Environment
+from envgen.spec.project import Project
+
+# Where the default templates live inside the installed package.
+DEFAULT_TEMPLATES = "envgen/templates"
+
+
+def _comment(text: str) -> str:
+    """Free text as the body of one comment line."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def make_jinja(project_templates: str) -> jinja2.Environment:
+    """The one Jinja environment: strict about undefined names, no autoescape (the filters
+    quote for each file's language instead), and output independent of the machine."""
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(project_templates),
+                jinja2.PackageLoader("envgen", "templates"),
+            ]
+        ),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["yaml"] = yaml_scalar
+    env.filters["key"] = yaml_key
+    env.filters["block"] = yaml_block
+    env.filters["comment"] = _comment
+    env.filters["caddy"] = caddy_token
+    env.filters["caddy_variable"] = caddy_variable
+    return env
+
+
+def _template(jinja: jinja2.Environment, output: Output, folder: str, name: str) -> jinja2.Template:
+    try:
+        return jinja.get_template(output.template)
+    except jinja2.TemplateNotFound:
+        raise ProjectError(
+            f"{output.template}: template not found in {folder}/ nor among envgen's defaults"
+        ) from None
+    except jinja2.TemplateSyntaxError as error:
+        raise ProjectError(f"{name}:{error.lineno}: {error.message}") from None
+
+
+def _render(
+    template: jinja2.Template, context: dict[str, Any], command: str, output: Output, name: str
+) -> str:
+    try:
+        body = template.render(context)
+    except jinja2.UndefinedError as error:
+        raise ProjectError(f"{name}: {error.message}") from None
+    return header(output.comment, " + ".join(context["sources"]), command) + body
+
+
+def _display_name(project_templates: Path, folder: str, output: Output) -> str:
+    """How errors name a template: the project's override, or envgen's default."""
+    if (project_templates / output.template).is_file():
+        return f"{folder}/{output.template}"
+    return f"{output.template} (envgen's default)"
+
+
+def _first_difference(expected: Any, actual: Any, path: str = "") -> str:
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        for key in [*expected, *(k for k in actual if k not in expected)]:
+            if expected.get(key) != actual.get(key):
+                return _first_difference(expected.get(key), actual.get(key), f"{path}.{key}")
+    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        for index, (low, high) in enumerate(zip(expected, actual, strict=True)):
+            if low != high:
+                return _first_difference(low, high, f"{path}[{index}]")
+    return f"{path.lstrip('.') or '(top)'}: expected {expected!r}, rendered {actual!r}"
+
+
+def _parse_back(text: str, expected: dict[str, Any], name: str) -> None:
+    """A YAML file is kept only if it reads back as exactly the intended document."""
+    try:
+        parsed = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ProjectError(f"{name} renders invalid YAML: {error}") from None
+    if parsed != expected:
+        raise ProjectError(
+            f"{name} does not render what the specs say: {_first_difference(expected, parsed)}"
+        )
+
+
+def render_project(project: Project, names: list[str] | None = None) -> dict[PurePosixPath, str]:
+    """Every output of the named environments (all when None), keyed by project path."""
+    settings = project.settings
+    folder = str(settings.templates)
+    project_templates = settings.path(settings.templates)
+    jinja = make_jinja(str(project_templates))
+    chosen: list[Environment] = project.select(names or [])
+    files: dict[PurePosixPath, str] = {}
+    for output in OUTPUTS:
+        name = _display_name(project_templates, folder, output)
+        template = _template(jinja, output, folder, name)
+        if output.environment_context is not None:
+            for env in chosen:
+                context = output.environment_context(project, env)
+                text = _render(template, context, f"envgen render {env.name}", output, name)
+                if output.parse_back:
+                    _parse_back(text, context["document"], name)
+                files[output.destination(settings, env)] = text
+        elif output.project_context is not None:
+            whole = output.project_context(project)
+            if whole is not None:
+                files[output.destination(settings)] = _render(
+                    template, whole, "envgen render", output, name
+                )
+    return files

@@ -1,0 +1,32 @@
+"""The registry of policy rules, in the order the README and `envgen rules` list them."""
+
+from __future__ import annotations
+
+from envgen.policies import budget, production, proxy, secrets, segregation, tiers
+from envgen.policies.rule import Rule
+from envgen.spec.environment import Tier
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        *segregation.RULES,
+        *production.RULES,
+        *tiers.RULES,
+        *secrets.RULES,
+        *proxy.RULES,
+        *budget.RULES,
+    )
+}
+
+
+def catalogue() -> list[dict[str, object]]:
+    """Every rule as plain data: id, title, severity in each tier (None: not applied), why."""
+    return [
+        {
+            "id": rule.id,
+            "title": rule.title,
+            "severity": {tier.value: rule.severity.get(tier) for tier in Tier},
+            "rationale": rule.rationale,
+        }
+        for rule in RULES.values()
+    ]

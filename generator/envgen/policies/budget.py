@@ -1,0 +1,105 @@
+"""Rules on a host's memory: what the environments on one machine may take together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from envgen.policies.rule import Finding, Rule, Scope, everywhere
+from envgen.spec.environment import Environment
+from envgen.spec.fields import format_memory
+
+
+def _hosts(scope: Scope) -> dict[str, list[Environment]]:
+    """Environments by host, for hosts whose size some environment declares."""
+    hosts: dict[str, list[Environment]] = {}
+    for env in scope.environments:
+        hosts.setdefault(env.host.name, []).append(env)
+    return {
+        host: envs for host, envs in hosts.items() if any(e.host.memory is not None for e in envs)
+    }
+
+
+def usage(env: Environment) -> int:
+    """Bytes the environment's services may hold: memory limits plus tmpfs sizes."""
+    return sum(
+        (service.memory or 0) + sum(t.size or 0 for t in service.tmpfs)
+        for service in env.services.values()
+    )
+
+
+def over_budget(scope: Scope) -> Iterator[Finding]:
+    for host, envs in _hosts(scope).items():
+        sized = [e for e in envs if e.host.memory is not None]
+        last = sized[-1]
+        size = min(e.host.memory or 0 for e in sized)
+        total = sum(usage(e) for e in envs)
+        if total > size:
+            parts = ", ".join(f"{e.name} {format_memory(usage(e))}" for e in envs)
+            yield Finding(
+                last.name,
+                ("host", "memory"),
+                f"the environments on host `{host}` may use {format_memory(total)} ({parts}), "
+                f"more than its {format_memory(size)}",
+            )
+
+
+def unbudgeted(scope: Scope) -> Iterator[Finding]:
+    for host, envs in _hosts(scope).items():
+        for env in envs:
+            for name, service in env.services.items():
+                if service.memory is None:
+                    yield Finding(
+                        env.name,
+                        ("services", name),
+                        f"`{name}` has no memory limit, so host `{host}`'s budget cannot count it",
+                    )
+                for index, tmpfs in enumerate(service.tmpfs):
+                    if tmpfs.size is None:
+                        yield Finding(
+                            env.name,
+                            ("services", name, "tmpfs", index),
+                            f"tmpfs `{tmpfs.target}` has no size, so host `{host}`'s budget "
+                            "cannot count it",
+                        )
+
+
+def one_size(scope: Scope) -> Iterator[Finding]:
+    for host, envs in _hosts(scope).items():
+        sized = [e for e in envs if e.host.memory is not None]
+        first = sized[0]
+        for env in sized[1:]:
+            if env.host.memory != first.host.memory:
+                yield Finding(
+                    env.name,
+                    ("host", "memory"),
+                    f"host `{host}` is {format_memory(env.host.memory or 0)} here but "
+                    f"{format_memory(first.host.memory or 0)} in {first.name} "
+                    f"({scope.where(first, ('host', 'memory'))})",
+                )
+
+
+RULES = [
+    Rule(
+        "BUD001",
+        "the environments on one host fit in its memory",
+        "Memory limits and tmpfs sizes are promises; when their sum exceeds the machine, "
+        "the kernel's OOM killer picks a victim, maybe in production.",
+        everywhere("warning"),
+        over_budget,
+    ),
+    Rule(
+        "BUD002",
+        "every service and tmpfs on a sized host has a size",
+        "A service without a memory limit or a tmpfs without a size cannot be counted "
+        "against the host's memory.",
+        everywhere("warning"),
+        unbudgeted,
+    ),
+    Rule(
+        "BUD003",
+        "environments agree on their host's size",
+        "One machine has one size; two figures mean one of them is wrong.",
+        everywhere("warning"),
+        one_size,
+    ),
+]

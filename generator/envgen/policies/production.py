@@ -1,0 +1,213 @@
+"""Rules for what production must have and must never run; staging is held to most of them."""
+
+from __future__ import annotations
+
+import ipaddress
+import posixpath
+from collections.abc import Iterator
+
+from envgen.policies.rule import Rule, deployed, per_environment
+from envgen.spec.environment import Environment
+from envgen.spec.service import Service
+from envgen.spec.source import Path
+
+POSTGRES_DATA = "/var/lib/postgresql/data"
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def long_running(service: Service) -> bool:
+    """Services in a compose profile are jobs started on demand (migrations, scrapers)."""
+    return not service.profiles
+
+
+def _long_running(env: Environment) -> Iterator[tuple[str, Service]]:
+    return ((name, s) for name, s in env.services.items() if long_running(s))
+
+
+def memory(env: Environment) -> Iterator[tuple[Path, str]]:
+    for name, service in _long_running(env):
+        if service.memory is None:
+            yield ("services", name), f"`{name}` runs without a memory limit (`memory`)"
+
+
+def restart(env: Environment) -> Iterator[tuple[Path, str]]:
+    for name, service in _long_running(env):
+        if service.restart in (None, "no"):
+            policy = "no restart policy" if service.restart is None else "`restart: no`"
+            yield (
+                ("services", name, "restart"),
+                f"`{name}` has {policy}; it stays down after a crash",
+            )
+
+
+def healthcheck(env: Environment) -> Iterator[tuple[Path, str]]:
+    for name, service in _long_running(env):
+        check = service.healthcheck
+        if check is None or check.test[0] == "NONE":
+            yield ("services", name, "healthcheck"), f"`{name}` has no health check"
+
+
+def loopback_ports(env: Environment) -> Iterator[tuple[Path, str]]:
+    for name, service in env.services.items():
+        for index, port in enumerate(service.ports):
+            if not ipaddress.ip_address(port.host_ip).is_loopback:
+                yield (
+                    ("services", name, "ports", index),
+                    f"port {port.host} is published on {port.host_ip}; publish on 127.0.0.1 "
+                    "and let the proxy in front",
+                )
+
+
+def _contexts(env: Environment) -> set[str]:
+    return {posixpath.normpath(s.build) for s in env.services.values() if s.build is not None}
+
+
+def source_mounts(env: Environment) -> Iterator[tuple[Path, str]]:
+    contexts = _contexts(env) | {"."}
+    for name, service in env.services.items():
+        for index, mount in enumerate(service.volumes):
+            if not mount.is_bind:
+                continue
+            source = posixpath.normpath(mount.source)
+            inside = source in contexts or any(source.startswith(f"{c}/") for c in contexts)
+            if inside:
+                yield (
+                    ("services", name, "volumes", index),
+                    f"`{name}` bind-mounts source code `{mount.source}`; run the image as built",
+                )
+
+
+def reload(env: Environment) -> Iterator[tuple[Path, str]]:
+    if env.hot_reload:
+        yield ("features", "hot_reload"), "hot reload is on"
+    for name, service in env.services.items():
+        for field in ("command", "entrypoint"):
+            for index, arg in enumerate(getattr(service, field) or []):
+                if arg == "--reload" or arg.startswith(("--reload=", "--reload-")):
+                    yield (
+                        ("services", name, field, index),
+                        f"`{name}` runs with `{arg}`, which watches files and restarts",
+                    )
+
+
+def swagger(env: Environment) -> Iterator[tuple[Path, str]]:
+    if env.swagger_ui:
+        yield ("features", "swagger_ui"), "Swagger UI is on, publishing the whole API"
+
+
+def debug(env: Environment) -> Iterator[tuple[Path, str]]:
+    if env.debug:
+        yield ("features", "debug"), "debug mode is on"
+    for name, service in env.services.items():
+        for variable, value in service.environment.items():
+            if variable.upper() == "DEBUG" and value.strip().lower() in _TRUE:
+                yield (
+                    ("services", name, "environment", variable),
+                    f"`{name}` sets {variable}={value}",
+                )
+
+
+def data_mount(env: Environment) -> tuple[str, str, Path] | None:
+    """The kind of storage under the database's data folder (`volume`, `bind`, `tmpfs`,
+    or `container` when nothing is mounted), the service, and the path that decides it;
+    None when the environment runs no database. (Its service exists: the reference checks
+    refuse a database service that does not, before any rule runs.)"""
+    if env.database is None:
+        return None
+    name = env.database.service
+    service = env.services[name]
+    data = service.environment.get("PGDATA", POSTGRES_DATA)
+    best: tuple[int, str, Path] = (-1, "container", ("services", name))
+
+    def consider(target: str, kind: str, path: Path) -> None:
+        nonlocal best
+        covers = data == target or data.startswith(target.rstrip("/") + "/")
+        if covers and len(target) > best[0]:
+            best = (len(target), kind, path)
+
+    for index, mount in enumerate(service.volumes):
+        kind = "bind" if mount.is_bind else "volume"
+        consider(mount.target, kind, ("services", name, "volumes", index))
+    for index, tmpfs in enumerate(service.tmpfs):
+        consider(tmpfs.target, "tmpfs", ("services", name, "tmpfs", index))
+    return best[1], name, best[2]
+
+
+def durable_database(env: Environment) -> Iterator[tuple[Path, str]]:
+    found = data_mount(env)
+    if found is None:
+        return
+    kind, name, path = found
+    if kind == "tmpfs":
+        yield path, f"`{name}` keeps the database on tmpfs; it is lost when the container stops"
+    elif kind == "container":
+        yield path, f"`{name}` keeps the database in the container; mount a volume on it"
+
+
+RULES = [
+    Rule(
+        "PRD001",
+        "a memory limit on every long-running service",
+        "Without a limit one leaking service takes the host's memory from every other stack on it.",
+        deployed("error", "warning"),
+        per_environment(memory),
+    ),
+    Rule(
+        "PRD002",
+        "a restart policy on every long-running service",
+        "A crash or a host reboot must not leave the service down until someone notices.",
+        deployed("error", "warning"),
+        per_environment(restart),
+    ),
+    Rule(
+        "PRD003",
+        "a health check on every long-running service",
+        "Dependants wait for `service_healthy`, and a hung process looks alive without one.",
+        deployed("error", "warning"),
+        per_environment(healthcheck),
+    ),
+    Rule(
+        "PRD004",
+        "no port published beyond 127.0.0.1",
+        "On a public host only the proxy faces the internet; a port on 0.0.0.0 bypasses "
+        "it (and Docker bypasses the firewall).",
+        deployed("error", "error"),
+        per_environment(loopback_ports),
+    ),
+    Rule(
+        "PRD005",
+        "no bind mount of source code",
+        "A deployed environment runs the image that was tested, not whatever files sit "
+        "on the host.",
+        deployed("error", "error"),
+        per_environment(source_mounts),
+    ),
+    Rule(
+        "PRD006",
+        "no reload command or hot reload",
+        "A file watcher restarts the service on any change and costs memory and CPU.",
+        deployed("error", "error"),
+        per_environment(reload),
+    ),
+    Rule(
+        "PRD007",
+        "Swagger UI off",
+        "An interactive map of every endpoint is for developers, not for the internet.",
+        deployed("error", "warning"),
+        per_environment(swagger),
+    ),
+    Rule(
+        "PRD008",
+        "debug features off",
+        "Debug mode shows tracebacks and internals to whoever triggers an error.",
+        deployed("error", "warning"),
+        per_environment(debug),
+    ),
+    Rule(
+        "PRD009",
+        "database data on a volume, never on tmpfs or in the container",
+        "tmpfs and the container's own layer vanish with the container, and the data with them.",
+        deployed("error", "warning"),
+        per_environment(durable_database),
+    ),
+]

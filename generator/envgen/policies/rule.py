@@ -1,0 +1,89 @@
+"""What a policy rule is, what it finds, and the view of the project that it checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from envgen.spec.environment import Environment, Tier
+from envgen.spec.source import Document, Path
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One offending value: in which environment, at which path, and what is wrong."""
+
+    environment: str
+    path: Path
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Every valid environment in tier order, with the merged documents for positions."""
+
+    environments: tuple[Environment, ...]
+    documents: Mapping[str, Document]
+
+    def where(self, env: Environment, path: Path) -> str:
+        """`file:line:column` of a value, for messages that name another environment."""
+        return str(self.documents[env.name].position_of(path))
+
+    def of_tier(self, tier: Tier) -> list[Environment]:
+        return [env for env in self.environments if env.tier is tier]
+
+    def pairs(self, same_host: bool = False) -> Iterator[tuple[Environment, Environment]]:
+        """Every pair of environments once, as (blamed, other): the one to change comes
+        first. A clash is blamed on the later tier, except that production is never the
+        one to move away from a value a lower tier copied."""
+        envs = self.environments
+        for i, first in enumerate(envs):
+            for second in envs[i + 1 :]:
+                if same_host and first.host.name != second.host.name:
+                    continue
+                if second.tier is Tier.PRODUCTION and first.tier is not Tier.PRODUCTION:
+                    yield first, second
+                else:
+                    yield second, first
+
+
+Severity = Literal["error", "warning"]
+Check = Callable[[Scope], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A policy: an id, what it demands and why, how severe it is in each tier (a tier
+    that is absent is one where the rule does not apply), and the check itself."""
+
+    id: str
+    title: str
+    rationale: str
+    severity: Mapping[Tier, Severity]
+    check: Check
+
+    def applies_to(self, tier: Tier) -> bool:
+        return tier in self.severity
+
+
+def everywhere(severity: Severity) -> dict[Tier, Severity]:
+    return dict.fromkeys(Tier, severity)
+
+
+def deployed(production: Severity, staging: Severity) -> dict[Tier, Severity]:
+    return {Tier.STAGING: staging, Tier.PRODUCTION: production}
+
+
+def per_environment(
+    check: Callable[[Environment], Iterable[tuple[Path, str]]],
+) -> Check:
+    """A check of one environment at a time, lifted to the whole project."""
+
+    def run(scope: Scope) -> Iterator[Finding]:
+        for env in scope.environments:
+            for path, message in check(env):
+                yield Finding(env.name, path, message)
+
+    return run

@@ -1,0 +1,305 @@
+"""Rules across environments: no two environments may share what would let one touch the other."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from urllib.parse import urlsplit
+
+from envgen.policies.rule import Finding, Rule, Scope, everywhere
+from envgen.spec.environment import Environment, Tier
+from envgen.spec.source import Path
+
+Values = Callable[[Environment], Iterable[tuple[object, Path]]]
+
+
+def _clashes(scope: Scope, values: Values, what: str, same_host: bool = False) -> Iterator[Finding]:
+    """A finding wherever two environments hold the same value, on the one to change."""
+    for blamed, other in scope.pairs(same_host):
+        theirs: dict[object, Path] = {}
+        for value, path in values(other):
+            theirs.setdefault(value, path)
+        for value, path in values(blamed):
+            if value in theirs:
+                where = scope.where(other, theirs[value])
+                yield Finding(
+                    blamed.name, path, f"{what} `{value}` is also {other.name}'s ({where})"
+                )
+
+
+def _used_volumes(env: Environment) -> set[str]:
+    return {m.source for s in env.services.values() for m in s.volumes if not m.is_bind}
+
+
+def _is_chroma(env: Environment, service: str) -> bool:
+    return "chroma" in env.services[service].image.rsplit("/", 1)[-1]
+
+
+def project_names(scope: Scope) -> Iterator[Finding]:
+    def values(env: Environment) -> Iterator[tuple[object, Path]]:
+        yield env.project_name, ("compose_project",)
+
+    return _clashes(scope, values, "compose project")
+
+
+def volumes(scope: Scope) -> Iterator[Finding]:
+    def values(env: Environment) -> Iterator[tuple[object, Path]]:
+        chroma = {
+            m.source for name, s in env.services.items() if _is_chroma(env, name) for m in s.volumes
+        }
+        for key in sorted(_used_volumes(env) - chroma):  # SEG006 speaks for ChromaDB's
+            yield env.volume_name(key), ("volumes", key)
+
+    return _clashes(scope, values, "volume")
+
+
+def networks(scope: Scope) -> Iterator[Finding]:
+    def values(env: Environment) -> Iterator[tuple[object, Path]]:
+        used = {n for s in env.services.values() for n in s.networks}
+        for key, network in env.networks.items():
+            # An external network is the one declared to be shared (the proxy's).
+            if key in used and not network.external:
+                yield network.name, ("networks", key, "name")
+
+    return _clashes(scope, values, "network")
+
+
+def container_names(scope: Scope) -> Iterator[Finding]:
+    def values(env: Environment) -> Iterator[tuple[object, Path]]:
+        for name, service in env.services.items():
+            if service.container_name is not None:
+                yield service.container_name, ("services", name, "container_name")
+
+    return _clashes(scope, values, "container name")
+
+
+def database_names(scope: Scope) -> Iterator[Finding]:
+    def values(env: Environment) -> Iterator[tuple[object, Path]]:
+        if env.database is not None:
+            yield env.database.name, ("database", "name")
+
+    return _clashes(scope, values, "database name")
+
+
+def chroma_storage(scope: Scope) -> Iterator[Finding]:
+    def values(env: Environment) -> Iterator[tuple[object, Path]]:
+        for name, service in env.services.items():
+            if not _is_chroma(env, name):
+                continue
+            for index, mount in enumerate(service.volumes):
+                # Bind mounts only collide on one machine; volume names everywhere.
+                where = f"{env.host.name}:{mount.source}" if mount.is_bind else None
+                source = where or env.volume_name(mount.source)
+                yield source, ("services", name, "volumes", index)
+
+    return _clashes(scope, values, "ChromaDB storage")
+
+
+def bot_usernames(scope: Scope) -> Iterator[Finding]:
+    def values(env: Environment) -> Iterator[tuple[object, Path]]:
+        if env.bot.username is not None:
+            yield env.bot.username.lower(), ("bot", "username")
+
+    return _clashes(scope, values, "bot")
+
+
+def secret_variables(scope: Scope) -> Iterator[Finding]:
+    def values(env: Environment) -> Iterator[tuple[object, Path]]:
+        # Basic-auth credentials count: one proxy serves every environment.
+        yield from env.secret_variables()
+
+    return _clashes(scope, values, "secret variable")
+
+
+def domains(scope: Scope) -> Iterator[Finding]:
+    def values(env: Environment) -> Iterator[tuple[object, Path]]:
+        if env.domain is not None:
+            yield env.domain, ("domain",)
+
+    return _clashes(scope, values, "domain")
+
+
+def origins(scope: Scope) -> Iterator[Finding]:
+    """CORS origins naming another environment's domain (its own is fine)."""
+    for env in scope.environments:
+        for other in scope.environments:
+            if other is env or other.domain is None:
+                continue
+            for index, origin in enumerate(env.cors_origins):
+                host = urlsplit(origin).hostname
+                if host == other.domain and host != env.domain:  # a shared domain is SEG009's
+                    where = scope.where(other, ("domain",))
+                    yield Finding(
+                        env.name,
+                        ("cors_origins", index),
+                        f"origin `{origin}` is {other.name}'s domain ({where})",
+                    )
+
+
+def host_ports(scope: Scope) -> Iterator[Finding]:
+    for blamed, other in scope.pairs(same_host=True):
+        for (_, name, index), port in blamed.published_ports():
+            for (_, their_name, their_index), theirs in other.published_ports():
+                if port.collides_with(theirs):
+                    their_path = ("services", their_name, "ports", their_index)
+                    yield Finding(
+                        blamed.name,
+                        ("services", name, "ports", index),
+                        f"host port {port.host} is also published by {other.name} on host "
+                        f"`{blamed.host.name}` ({scope.where(other, their_path)})",
+                    )
+                    break
+
+
+def _production_values(env: Environment) -> list[tuple[str, re.Pattern[str], Path]]:
+    """What identifies production, each with how to spot it in free text."""
+    found: list[tuple[str, re.Pattern[str], Path]] = []
+
+    def word(value: str, path: Path, pattern: str | None = None) -> None:
+        regex = pattern or rf"(?<![A-Za-z0-9_.-]){re.escape(value)}(?![A-Za-z0-9_-])"
+        found.append((value, re.compile(regex, re.IGNORECASE), path))
+
+    if env.domain is not None:
+        word(env.domain, ("domain",))
+    if env.bot.username is not None:
+        word(env.bot.username, ("bot", "username"))
+    for variable, path in env.secret_variables():
+        word(variable, path, rf"\$\{{{re.escape(variable)}(?![A-Za-z0-9_])")
+    if env.database is not None:
+        # A database name is too common a word: look for it where a database is named.
+        name = re.escape(env.database.name)
+        word(env.database.name, ("database", "name"), rf"^{name}$|://[^/\s]*/{name}(?![\w-])")
+    return found
+
+
+def _free_text(env: Environment) -> Iterator[tuple[str, Path]]:
+    """Every value a person types freely into a service, with its path."""
+    for name, service in env.services.items():
+        at: Path = ("services", name)
+        for variable, value in service.environment.items():
+            yield value, (*at, "environment", variable)
+        for field in ("command", "entrypoint"):
+            for index, arg in enumerate(getattr(service, field) or []):
+                yield arg, (*at, field, index)
+        for label, value in service.labels.items():
+            yield value, (*at, "labels", label)
+        if service.healthcheck is not None:
+            for index, arg in enumerate(service.healthcheck.test):
+                yield arg, (*at, "healthcheck", "test", index)
+
+
+def production_values(scope: Scope) -> Iterator[Finding]:
+    for production in scope.of_tier(Tier.PRODUCTION):
+        spotted = _production_values(production)
+        for env in scope.environments:
+            if env.tier is Tier.PRODUCTION:
+                continue
+            for text, path in _free_text(env):
+                for value, pattern, their_path in spotted:
+                    if pattern.search(text):
+                        where = scope.where(production, their_path)
+                        yield Finding(
+                            env.name, path, f"`{value}` belongs to {production.name} ({where})"
+                        )
+
+
+def variables_files(scope: Scope) -> Iterator[Finding]:
+    def values(env: Environment) -> Iterator[tuple[object, Path]]:
+        if env.variables_file is not None:
+            yield env.variables_file.removeprefix("./"), ("variables_file",)
+
+    return _clashes(scope, values, "variables file")
+
+
+def _rule(id: str, title: str, rationale: str, check: Callable[[Scope], Iterable[Finding]]) -> Rule:
+    return Rule(id, title, rationale, everywhere("error"), check)
+
+
+RULES = [
+    _rule(
+        "SEG001",
+        "distinct compose project names",
+        "Compose names containers, networks and volumes after the project; one name shared "
+        "means one stack replacing the other's containers.",
+        project_names,
+    ),
+    _rule(
+        "SEG002",
+        "no named volume shared between environments",
+        "A shared volume is shared data: a test run would write into another environment's.",
+        volumes,
+    ),
+    _rule(
+        "SEG003",
+        "no network shared, except the declared external one",
+        "Services on one network reach each other by name; only the proxy's external "
+        "network is meant to be common.",
+        networks,
+    ),
+    _rule(
+        "SEG004",
+        "no container name shared between environments",
+        "Docker allows one container per name; the second stack would stop the first or "
+        "fail to start.",
+        container_names,
+    ),
+    _rule(
+        "SEG005",
+        "distinct database names",
+        "A test run or a seed script aimed at a database name must not find another "
+        "environment's data under it.",
+        database_names,
+    ),
+    _rule(
+        "SEG006",
+        "distinct ChromaDB storage",
+        "The vector store is data too: two environments on one store overwrite each "
+        "other's embeddings.",
+        chroma_storage,
+    ),
+    _rule(
+        "SEG007",
+        "distinct bot usernames",
+        "Two environments on one bot answer each other's users, and a Telegram bot polled "
+        "twice loses updates.",
+        bot_usernames,
+    ),
+    _rule(
+        "SEG008",
+        "distinct secret variables (bot token, API key, database password, basic auth)",
+        "With one variable name for two environments, a value exported for one reaches the other.",
+        secret_variables,
+    ),
+    _rule(
+        "SEG009",
+        "distinct domains",
+        "Two environments on one domain means the proxy sends one's users to the other.",
+        domains,
+    ),
+    _rule(
+        "SEG010",
+        "no CORS origin pointing at another environment's domain",
+        "A browser on one environment's site must not be allowed to call another's API.",
+        origins,
+    ),
+    _rule(
+        "SEG011",
+        "no host port published by two environments on one host",
+        "Two stacks on one machine (local and test on a laptop) cannot both bind a port; "
+        "the second one fails to start, or a client reaches the wrong one.",
+        host_ports,
+    ),
+    _rule(
+        "SEG012",
+        "no production value in a lower tier's services",
+        "Production's domain, bot, database or secret variables in a lower tier's variables, "
+        "commands, labels or health checks are a path from that tier into production.",
+        production_values,
+    ),
+    _rule(
+        "SEG013",
+        "distinct variables files",
+        "Environments reading one variables file share every secret in it.",
+        variables_files,
+    ),
+]

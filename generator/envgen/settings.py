@@ -1,0 +1,69 @@
+"""The project's layout: `[tool.envgen]` in pyproject.toml, with the usual layout as default."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from envgen.errors import ProjectError
+from envgen.problems import did_you_mean
+
+DEFAULTS = {
+    "environments": "environments",
+    "templates": "templates",
+    "rendered": "rendered",
+    "docs": "docs/ENVIRONMENTS.md",
+    "caddyfile": "rendered/Caddyfile",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things are, as paths relative to the project root (POSIX form)."""
+
+    root: Path
+    environments: PurePosixPath
+    templates: PurePosixPath
+    rendered: PurePosixPath
+    docs: PurePosixPath
+    caddyfile: PurePosixPath
+
+    def path(self, relative: PurePosixPath | str) -> Path:
+        return self.root / relative
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder upwards that holds a pyproject.toml with [tool.envgen] or an
+    environments/ folder; `start` itself when there is none."""
+    for folder in (start, *start.parents):
+        if (folder / DEFAULTS["environments"] / "base.yaml").is_file():
+            return folder
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "[tool.envgen]" in pyproject.read_text(encoding="utf-8"):
+            return folder
+    return start
+
+
+def load_settings(root: Path) -> Settings:
+    """Read [tool.envgen] from `root`/pyproject.toml, if there is one."""
+    table: dict[str, object] = {}
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise ProjectError(f"pyproject.toml: {error}") from None
+        table = data.get("tool", {}).get("envgen", {})
+    values = dict(DEFAULTS)
+    for key, value in table.items():
+        if key not in DEFAULTS:
+            hint = did_you_mean(key, DEFAULTS)
+            hint = f" ({hint})" if hint else ""
+            raise ProjectError(f"pyproject.toml: [tool.envgen]: unknown setting `{key}`{hint}")
+        if not isinstance(value, str) or not value or PurePosixPath(value).is_absolute():
+            raise ProjectError(
+                f"pyproject.toml: [tool.envgen]: `{key}` must be a path relative to the project"
+            )
+        values[key] = value
+    return Settings(root, **{key: PurePosixPath(value) for key, value in values.items()})

@@ -1,0 +1,1 @@
+"""Reads specs into validated environments: YAML with positions, merge over base.yaml, models."""

@@ -1,0 +1,277 @@
+"""The pydantic models of an environment spec, after it is merged over base.yaml."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from envgen.spec.fields import (
+    BotUsername,
+    DatabaseName,
+    DiffPattern,
+    Domain,
+    MemorySize,
+    Model,
+    Origin,
+    Port,
+    ProjectPath,
+    Reason,
+    ServiceName,
+    Slug,
+    Tag,
+    VariableName,
+)
+from envgen.spec.service import PortMapping, Service
+
+
+class Tier(StrEnum):
+    """What an environment is for; the tier decides defaults and which policies apply."""
+
+    LOCAL = "local"
+    TEST = "test"
+    STAGING = "staging"
+    PRODUCTION = "production"
+
+    @property
+    def deployed(self) -> bool:
+        return self in (Tier.STAGING, Tier.PRODUCTION)
+
+    @property
+    def rank(self) -> int:
+        return list(Tier).index(self)
+
+
+class Volume(Model):
+    """A named volume."""
+
+    name: str | None = Field(None, description="Docker name; `<compose_project>_<key>` by default")
+    external: bool = Field(False, description="created outside compose")
+    description: str = Field("", description="what it holds")
+
+
+class Network(Model):
+    """A network besides compose's default one."""
+
+    name: str = Field(description="Docker name of the network")
+    external: bool = Field(True, description="created outside compose (shared with Caddy)")
+    description: str = Field("", description="what it is for")
+
+
+class Bot(Model):
+    """The environment's Telegram bot."""
+
+    mode: Literal["real", "mocked"] = Field(description="a real bot account, or mocked")
+    username: BotUsername | None = Field(None, description="bot username, without @")
+    token_variable: VariableName | None = Field(
+        None, description="the variable that holds the bot token (never the token itself)"
+    )
+
+    @model_validator(mode="after")
+    def _real_needs_account(self) -> Bot:
+        if self.mode == "real" and (self.username is None or self.token_variable is None):
+            raise ValueError("a real bot needs `username` and `token_variable`")
+        if self.mode == "mocked" and self.token_variable is not None:
+            raise ValueError("a mocked bot has no `token_variable`")
+        return self
+
+
+class Claude(Model):
+    """How the environment reaches the Claude API."""
+
+    mode: Literal["real", "mocked"] = Field(description="real API calls, or mocked")
+    key_variable: VariableName | None = Field(
+        None, description="the variable that holds the API key"
+    )
+
+    @model_validator(mode="after")
+    def _real_needs_key(self) -> Claude:
+        if self.mode == "real" and self.key_variable is None:
+            raise ValueError("a real Claude API needs `key_variable`")
+        return self
+
+
+class Database(Model):
+    """The environment's database."""
+
+    engine: Literal["postgres"] = Field("postgres", description="database engine")
+    service: str = Field("postgres", description="the service that runs it")
+    name: DatabaseName = Field(description="database name")
+    user: DatabaseName = Field(description="database user")
+    port: Port = Field(5432, description="port inside the network")
+    password_variable: VariableName = Field(description="the variable that holds the password")
+    password_default: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="a throw-away default password, for laptop tiers only",
+    )
+
+
+class Features(Model):
+    """Feature flags; unset flags follow the tier."""
+
+    swagger_ui: bool | None = Field(None, description="Swagger UI at /docs (default: local, test)")
+    hot_reload: bool | None = Field(None, description="code reload on change (default: local)")
+    debug: bool | None = Field(None, description="debug mode (default: local)")
+
+
+class Host(Model):
+    """The machine the environment runs on."""
+
+    name: Slug = Field(description="host name; environments on one host share its ports")
+    memory: MemorySize | None = Field(None, description="memory the host can give its stacks")
+
+
+class IntendedDifference(Model):
+    """A difference from another environment that someone decided on, with the reason."""
+
+    against: Slug = Field(description="the other environment, by name or alias")
+    paths: list[DiffPattern] = Field(
+        min_length=1,
+        description="what differs, as paths shown by `envgen diff`; `*` matches one step",
+    )
+    reason: str = Field(min_length=1, description="why the difference is intended")
+
+    @field_validator("paths", mode="before")
+    @classmethod
+    def _one_path(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("reason")
+    @classmethod
+    def _said(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("say why the difference is intended")
+        return value
+
+
+class BasicAuth(Model):
+    """Basic-auth credentials, as variables of the proxy's own environment (never values)."""
+
+    user_variable: VariableName = Field(description="the variable that holds the user name")
+    hash_variable: VariableName = Field(
+        description="the variable that holds the password's bcrypt hash (`caddy hash-password`)"
+    )
+
+
+class Proxy(Model):
+    """How the reverse proxy, outside compose, reaches an environment that has a domain."""
+
+    network: Slug = Field(description="the entry of `networks` that the proxy shares")
+    service: ServiceName = Field(description="the service the domain is routed to")
+    port: Port = Field(description="the service's port inside the network")
+    basic_auth: BasicAuth | None = Field(
+        None, description="the credentials the proxy asks for, with `access: basic_auth`"
+    )
+
+
+class Environment(Model):
+    """One environment, merged over base.yaml."""
+
+    name: Slug = Field(description="the spec's file name without .yaml")
+    tier: Tier = Field(description="local, test, staging or production")
+    description: str = Field("", description="one line on what the environment is for")
+    suffix: Slug | None = Field(
+        None, description="compose file suffix and alias (prod for production); default: name"
+    )
+    app: Slug = Field(description="application name")
+    compose_project: Slug | None = Field(
+        None, description="compose project name; default `<app>-<name>`"
+    )
+    host: Host = Field(description="where it runs")
+    domain: Domain | None = Field(None, description="public domain, for deployed environments")
+    access: Literal["localhost", "basic_auth", "public"] = Field(
+        description="who can reach it: localhost, basic_auth or public"
+    )
+    deploy: str = Field("", description="how it is deployed")
+    variables_file: ProjectPath | None = Field(
+        None, description="file Compose reads ${...} values from (--env-file), never committed"
+    )
+    image_tag: Tag | None = Field(
+        None, description="default IMAGE_TAG for app images; unset means build from source"
+    )
+    bot: Bot = Field(description="Telegram bot")
+    claude: Claude = Field(description="Claude API")
+    database: Database | None = Field(None, description="database")
+    features: Features = Field(default_factory=Features, description="feature flags")
+    log_format: Literal["human", "json"] | None = Field(
+        None, description="human or json; default json for staging and production"
+    )
+    cors_origins: list[Origin] = Field(default_factory=list, description="allowed CORS origins")
+    notes: str = Field("", description="free text for docs/ENVIRONMENTS.md")
+    volumes: dict[Slug, Volume] = Field(default_factory=dict, description="named volumes")
+    networks: dict[Slug, Network] = Field(default_factory=dict, description="extra networks")
+    services: dict[ServiceName, Service] = Field(description="the services", min_length=1)
+    intended_differences: list[IntendedDifference] = Field(
+        default_factory=list,
+        description="differences from other environments that are intended (see `envgen diff`)",
+    )
+    silence: dict[str, Reason] = Field(
+        default_factory=dict,
+        description="policy rules silenced in this environment, each with the reason",
+    )
+    proxy: Proxy | None = Field(
+        None,
+        description="how the reverse proxy routes `domain` to a service (rendered/Caddyfile)",
+    )
+
+    @property
+    def file_suffix(self) -> str:
+        return self.suffix or self.name
+
+    @property
+    def project_name(self) -> str:
+        return self.compose_project or f"{self.app}-{self.name}"
+
+    @property
+    def logs(self) -> Literal["human", "json"]:
+        if self.log_format is not None:
+            return self.log_format
+        return "json" if self.tier.deployed else "human"
+
+    @property
+    def swagger_ui(self) -> bool:
+        flag = self.features.swagger_ui
+        return not self.tier.deployed if flag is None else flag
+
+    @property
+    def hot_reload(self) -> bool:
+        flag = self.features.hot_reload
+        return self.tier is Tier.LOCAL if flag is None else flag
+
+    @property
+    def debug(self) -> bool:
+        flag = self.features.debug
+        return self.tier is Tier.LOCAL if flag is None else flag
+
+    @property
+    def builds_from_source(self) -> bool:
+        return self.image_tag is None
+
+    def secret_variables(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The variables that carry this environment's secrets, with the path of the field
+        that names each: bot token, API key, database password, basic-auth credentials."""
+        found: list[tuple[str | None, tuple[str, ...]]] = [
+            (self.bot.token_variable, ("bot", "token_variable")),
+            (self.claude.key_variable, ("claude", "key_variable")),
+        ]
+        if self.database is not None:
+            found.append((self.database.password_variable, ("database", "password_variable")))
+        credentials = self.proxy.basic_auth if self.proxy is not None else None
+        if credentials is not None:
+            found.append((credentials.user_variable, ("proxy", "basic_auth", "user_variable")))
+            found.append((credentials.hash_variable, ("proxy", "basic_auth", "hash_variable")))
+        return [(name, path) for name, path in found if name is not None]
+
+    def published_ports(self) -> list[tuple[tuple[str, str, int], PortMapping]]:
+        """Every published port with the path of its entry, in spec order."""
+        return [
+            (("services", name, index), port)
+            for name, service in self.services.items()
+            for index, port in enumerate(service.ports)
+        ]
+
+    def volume_name(self, key: str) -> str:
+        volume = self.volumes[key]
+        return volume.name or f"{self.project_name}_{key}"

@@ -1,0 +1,72 @@
+"""The spec format reference for the README, made from the models' field descriptions."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from envgen.spec.environment import (
+    BasicAuth,
+    Bot,
+    Claude,
+    Database,
+    Environment,
+    Features,
+    Host,
+    IntendedDifference,
+    Network,
+    Proxy,
+    Volume,
+)
+from envgen.spec.facts import FACTS
+from envgen.spec.service import EnvFile, Healthcheck, Logging, Mount, PortMapping, Service, Tmpfs
+
+SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
+    ("Environment (top level of a spec)", Environment),
+    ("`services.<name>`", Service),
+    ("`host`", Host),
+    ("`bot`", Bot),
+    ("`claude`", Claude),
+    ("`database`", Database),
+    ("`features`", Features),
+    ("`intended_differences[]`", IntendedDifference),
+    ("`volumes.<name>`", Volume),
+    ("`networks.<name>`", Network),
+    ("`proxy`", Proxy),
+    ("`proxy.basic_auth`", BasicAuth),
+    ('`services.<name>.ports[]` (or `"[IP:]HOST:CONTAINER"`)', PortMapping),
+    ('`services.<name>.volumes[]` (or `"SOURCE:TARGET[:ro]"`)', Mount),
+    ('`services.<name>.tmpfs[]` (or `"/path"`)', Tmpfs),
+    ("`services.<name>.healthcheck`", Healthcheck),
+    ("`services.<name>.logging`", Logging),
+    ('`services.<name>.env_file[]` (or `"path"`)', EnvFile),
+)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _required(model: type[BaseModel], name: str) -> str:
+    return "yes" if model.model_fields[name].is_required() else "no"
+
+
+def spec_reference() -> str:
+    """Markdown tables: every field of every model, with whether it is required and what it
+    is for."""
+    out: list[str] = []
+    for title, model in SECTIONS:
+        out += [f"#### {title}", "", "| field | required | meaning |", "| --- | --- | --- |"]
+        for name, info in model.model_fields.items():
+            if model is Environment and name == "name":
+                continue  # from the file name, never written
+            meaning = _cell(info.description or "")
+            out.append(f"| `{name}` | {_required(model, name)} | {meaning} |")
+        out.append("")
+    out += [
+        "#### Facts (values for `services.<name>.facts`)",
+        "",
+        "| fact | value |",
+        "| --- | --- |",
+    ]
+    out += [f"| `{name}` | {_cell(fact.description)} |" for name, fact in FACTS.items()]
+    return "\n".join(out) + "\n"

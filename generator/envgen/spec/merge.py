@@ -1,0 +1,85 @@
+"""Merges an environment's spec over base.yaml, keeping where every value came from.
+
+Mappings merge key by key; lists and scalars replace what base.yaml had; `!remove`
+deletes an inherited key. Positions follow the values, so a problem in an inherited value
+points into base.yaml, where the person must edit it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from envgen.problems import Problem, did_you_mean
+from envgen.spec.source import REMOVE, Document, Path, field_path
+
+
+def _copy_positions(source: Document, target: Document, path: Path) -> None:
+    """Take the positions of `path` and everything below it from `source`."""
+    size = len(path)
+    for table, out in ((source.values, target.values), (source.keys, target.keys)):
+        for key, position in table.items():
+            if key[:size] == path:
+                out[key] = position
+
+
+def merge(base: Document, overlay: Document) -> tuple[Document, list[Problem]]:
+    """Return `overlay` merged over `base`, with problems for `!remove` of nothing."""
+    result = Document(None)
+    problems: list[Problem] = []
+
+    def walk(low: Any, high: Any, path: Path) -> Any:
+        if isinstance(low, dict) and isinstance(high, dict):
+            merged: dict[str, Any] = {}
+            result.values[path] = overlay.values.get(path, base.values.get(path))  # type: ignore[assignment]
+            for key in low:
+                if key not in high:
+                    _copy_positions(base, result, (*path, key))
+                    merged[key] = low[key]
+            for key, value in high.items():
+                child = (*path, key)
+                if value is REMOVE:
+                    if key not in low:
+                        problems.append(_nothing_to_remove(overlay, child, list(low)))
+                    continue
+                if key in low:
+                    result.keys[child] = overlay.keys[child]
+                    merged[key] = walk(low[key], value, child)
+                else:
+                    _copy_positions(overlay, result, child)
+                    merged[key] = _without_removals(value, child, overlay, problems)
+            # Keep base order for inherited keys, then the overlay's additions.
+            order = [k for k in low if k in merged] + [k for k in high if k not in low]
+            return {k: merged[k] for k in order if k in merged}
+        _copy_positions(overlay, result, path)
+        return _without_removals(high, path, overlay, problems)
+
+    result.data = walk(base.data, overlay.data, ())
+    return result, problems
+
+
+def _without_removals(value: Any, path: Path, document: Document, problems: list[Problem]) -> Any:
+    """A value that is new in the overlay has nothing to remove from; say so where asked."""
+    if isinstance(value, dict):
+        clean = {}
+        for key, item in value.items():
+            if item is REMOVE:
+                problems.append(_nothing_to_remove(document, (*path, key), []))
+            else:
+                clean[key] = _without_removals(item, (*path, key), document, problems)
+        return clean
+    if isinstance(value, list):
+        return [
+            _without_removals(item, (*path, i), document, problems) for i, item in enumerate(value)
+        ]
+    return value
+
+
+def _nothing_to_remove(document: Document, path: Path, inherited: list[str]) -> Problem:
+    key = str(path[-1])
+    hint = did_you_mean(key, inherited)
+    return Problem(
+        document.keys.get(path, document.values[path]),
+        field_path(path),
+        f"`!remove` of `{key}`, which base.yaml does not define",
+        hint,
+    )

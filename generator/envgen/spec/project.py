@@ -1,0 +1,172 @@
+"""Loads a project's specs: read, merge over base.yaml, validate, resolve names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from envgen.errors import SpecError, UsageError
+from envgen.problems import Position, Problem, did_you_mean
+from envgen.settings import Settings
+from envgen.spec.environment import Environment
+from envgen.spec.intended import check_against
+from envgen.spec.merge import merge
+from envgen.spec.references import check_references
+from envgen.spec.source import Document, field_path, load
+from envgen.spec.validate import validate
+
+BASE = "base.yaml"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Every environment of a project, valid, in tier order."""
+
+    settings: Settings
+    environments: tuple[Environment, ...]
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict, compare=False)
+
+    def names(self) -> list[str]:
+        return [env.name for env in self.environments]
+
+    def get(self, name: str) -> Environment:
+        """An environment by its name or its file suffix (`prod`, `dev`)."""
+        for env in self.environments:
+            if name in (env.name, env.file_suffix):
+                return env
+        aliases = [
+            f"{env.name} ({env.file_suffix})" if env.suffix else env.name
+            for env in self.environments
+        ]
+        candidates = [*self.names(), *(env.file_suffix for env in self.environments)]
+        hint = did_you_mean(name, candidates)
+        hint = f" ({hint})" if hint else ""
+        raise UsageError(f"unknown environment `{name}`{hint}; environments: {', '.join(aliases)}")
+
+    def select(self, names: tuple[str, ...] | list[str]) -> list[Environment]:
+        """The named environments in project order; all of them when none are named."""
+        if not names:
+            return list(self.environments)
+        chosen = {self.get(name).name for name in names}
+        return [env for env in self.environments if env.name in chosen]
+
+
+def _read(settings: Settings, relative: PurePosixPath) -> tuple[Document, list[Problem]]:
+    try:
+        text = settings.path(relative).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        return Document(None), [Problem(Position(str(relative)), "", f"not UTF-8 text: {error}")]
+    except OSError as error:
+        return Document(None), [
+            Problem(Position(str(relative)), "", f"unreadable: {error.strerror}")
+        ]
+    return load(text, str(relative))
+
+
+def _spec_paths(settings: Settings) -> list[PurePosixPath]:
+    """Every environment spec: the .yaml and .yml files beside base.yaml."""
+    folder = settings.environments
+    if not settings.path(folder).is_dir():
+        hint = "create it with base.yaml and one spec per environment"
+        raise SpecError([Problem(Position(str(folder)), "", "no such folder", hint)])
+    return sorted(
+        folder / path.name
+        for path in settings.path(folder).iterdir()
+        if path.suffix in (".yaml", ".yml") and path.name != BASE and path.is_file()
+    )
+
+
+def _read_base(settings: Settings) -> tuple[Document, list[Problem]]:
+    base_path = settings.environments / BASE
+    if settings.path(base_path).is_file():
+        return _read(settings, base_path)
+    hint = "every project needs base.yaml with the shared definitions"
+    # Nothing to merge over: this problem alone is reported.
+    return Document(None), [Problem(Position(str(base_path)), "", "missing", hint)]
+
+
+def _load_environment(
+    settings: Settings, base: Document, path: PurePosixPath
+) -> tuple[Environment | None, Document, list[Problem]]:
+    """One spec read, merged over base.yaml, validated and its references checked."""
+    overlay, problems = _read(settings, path)
+    if problems or not isinstance(base.data, dict) or not isinstance(overlay.data, dict):
+        return None, overlay, problems
+    merged, problems = merge(base, overlay)
+    env, found = validate(merged, path.stem)
+    problems += found
+    if env is not None:
+        problems += [
+            Problem(merged.position_of(where), field_path(where), message, hint)
+            for where, message, hint in check_references(env)
+        ]
+    return env, merged, problems
+
+
+def load_project(settings: Settings) -> Project:
+    """Every environment of the project, or a SpecError listing every problem.
+
+    Loading judges the specs only as specs; the policies run where a command enforces
+    them (envgen.policies.check.enforce), so that a person can still look at specs that a
+    policy refuses, to understand why."""
+    spec_paths = _spec_paths(settings)
+    base, problems = _read_base(settings)
+    if not spec_paths:
+        hint = "add one <name>.yaml per environment beside base.yaml"
+        problems.append(
+            Problem(Position(str(settings.environments)), "", "no environment specs", hint)
+        )
+    stems = [path.stem for path in spec_paths]
+    environments: list[Environment] = []
+    documents: dict[str, Document] = {}
+    for path in spec_paths:
+        if stems.count(path.stem) > 1:
+            message, hint = (
+                f"`{path.stem}` is defined twice",
+                "keep either the .yaml or the .yml file",
+            )
+            problems.append(Problem(Position(str(path)), "", message, hint))
+            continue
+        env, document, found = _load_environment(settings, base, path)
+        problems += found
+        if env is not None:
+            documents[env.name] = document
+            environments.append(env)
+    problems += _clashing_names(environments, documents)
+    if not problems:  # names are known only when every environment is valid
+        problems += check_against(environments, documents)
+    if problems:
+        raise SpecError(problems)
+    base_path = str(settings.environments / BASE)
+    environments.sort(key=lambda env: (env.tier.rank, env.name))
+    sources: dict[str, tuple[str, ...]] = {
+        env.name: (base_path, str(settings.environments / _file_of(env, spec_paths)))
+        for env in environments
+    }
+    return Project(settings, tuple(environments), sources, documents)
+
+
+def _file_of(env: Environment, paths: list[PurePosixPath]) -> str:
+    return next(path.name for path in paths if path.stem == env.name)
+
+
+def _clashing_names(
+    environments: list[Environment], documents: dict[str, Document]
+) -> list[Problem]:
+    """Names and suffixes must pick out one environment, and one output file each."""
+    problems = []
+    seen: dict[str, str] = {}
+    for env in environments:
+        for alias in dict.fromkeys((env.name, env.file_suffix)):
+            other = seen.get(alias)
+            if other is not None and other != env.name:
+                problems.append(
+                    Problem(
+                        documents[env.name].position_of(("suffix",)),
+                        "suffix",
+                        f"`{alias}` already names environment `{other}`",
+                    )
+                )
+            seen[alias] = env.name
+    return problems

@@ -1,0 +1,79 @@
+"""Checks that need a whole environment: names that must refer to something that exists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from envgen.problems import did_you_mean
+from envgen.spec.environment import Environment
+from envgen.spec.facts import FACTS, FactUnavailable
+from envgen.spec.service import PortMapping
+from envgen.spec.source import Path
+
+Finding = tuple[Path, str, str]  # where, what, hint
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> tuple[str, str]:
+    known = sorted(known)
+    hint = did_you_mean(name, known) or (f"known: {', '.join(known)}" if known else "")
+    return f"unknown {kind} `{name}`", hint
+
+
+def check_references(env: Environment) -> Iterator[Finding]:
+    """Every problem of names and images in `env`, with the path it is at."""
+    services = env.services
+    if env.database is not None and env.database.service not in services:
+        yield (("database", "service"), *_unknown("service", env.database.service, services))
+    proxy = env.proxy
+    if proxy is not None and env.domain is not None:  # without a domain nothing is routed
+        if proxy.network not in env.networks:
+            yield (("proxy", "network"), *_unknown("network", proxy.network, env.networks))
+        if proxy.service not in services:
+            yield (("proxy", "service"), *_unknown("service", proxy.service, services))
+    for name, service in services.items():
+        at: Path = ("services", name)
+        for dependency in service.depends_on:
+            if dependency == name:
+                yield (*at, "depends_on", dependency), "a service cannot depend on itself", ""
+            elif dependency not in services:
+                yield ((*at, "depends_on", dependency), *_unknown("service", dependency, services))
+        for index, network in enumerate(service.networks):
+            if network != "default" and network not in env.networks:
+                known = ["default", *env.networks]
+                yield ((*at, "networks", index), *_unknown("network", network, known))
+        for index, mount in enumerate(service.volumes):
+            if not mount.is_bind and mount.source not in env.volumes:
+                message, hint = _unknown("volume", mount.source, env.volumes)
+                hint = hint or "declare it under `volumes`, or write ./path for a bind mount"
+                yield (*at, "volumes", index, "source"), message, hint
+        for variable, fact in service.facts.items():
+            if fact not in FACTS:
+                yield ((*at, "facts", variable), *_unknown("fact", fact, FACTS))
+                continue
+            if variable in service.environment:
+                yield (*at, "facts", variable), f"`{variable}` is also set in `environment`", ""
+            try:
+                FACTS[fact].value(env)
+            except FactUnavailable as error:
+                yield (*at, "facts", variable), f"fact `{fact}`: {error}", ""
+        has_tag = ":" in service.image.rsplit("/", 1)[-1]
+        if service.is_app and has_tag:
+            yield (
+                (*at, "image"),
+                "an image built from source takes its tag from `image_tag`",
+                f"write `{service.image.rsplit(':', 1)[0]}`",
+            )
+        if not service.is_app and not has_tag:
+            yield (*at, "image"), "pin the image with a tag", f"e.g. `{service.image}:1.0`"
+    yield from _port_collisions(env)
+
+
+def _port_collisions(env: Environment) -> Iterator[Finding]:
+    """Two entries of one environment that Docker cannot both bind."""
+    earlier: list[tuple[str, PortMapping]] = []
+    for (_, name, index), port in env.published_ports():
+        taken_by = next((owner for owner, seen in earlier if port.collides_with(seen)), None)
+        if taken_by is not None:
+            message = f"host port {port.host} is already published by `{taken_by}`"
+            yield ("services", name, "ports", index), message, ""
+        earlier.append((name, port))

@@ -1,0 +1,218 @@
+"""The pydantic models of one service of an environment, and of its parts."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from envgen.spec.fields import (
+    AbsolutePath,
+    Capability,
+    Duration,
+    Image,
+    MemorySize,
+    Model,
+    Port,
+    ProjectPath,
+    Scalar,
+    Slug,
+    Text,
+    VariableName,
+)
+
+_PORT = re.compile(
+    r"^(?:(?P<host_ip>\d{1,3}(?:\.\d{1,3}){3}):)?(?P<host>\d+):(?P<container>\d+)(?:/(?P<protocol>tcp|udp))?$"
+)
+
+
+class PortMapping(Model):
+    """A container port published on the host."""
+
+    host: Port = Field(description="port on the host")
+    container: Port = Field(description="port inside the container")
+    host_ip: str = Field("127.0.0.1", description="host address to bind; 127.0.0.1 by default")
+    protocol: Literal["tcp", "udp"] = Field("tcp", description="tcp or udp")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_syntax(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise ValueError("give both ports, HOST:CONTAINER, so that the host port is known")
+        if isinstance(value, str):
+            match = _PORT.fullmatch(value)
+            if not match:
+                raise ValueError(
+                    f"invalid port mapping {value!r}: write HOST:CONTAINER or IP:HOST:CONTAINER"
+                )
+            return {k: v for k, v in match.groupdict().items() if v is not None}
+        return value
+
+    @field_validator("host_ip")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        return str(ipaddress.ip_address(value))
+
+    def collides_with(self, other: PortMapping) -> bool:
+        """Whether both cannot be bound at once: one host port and protocol, on the same
+        address or with either on every address (0.0.0.0, ::)."""
+        wildcard = any(
+            ipaddress.ip_address(ip).is_unspecified for ip in (self.host_ip, other.host_ip)
+        )
+        same_port = (self.host, self.protocol) == (other.host, other.protocol)
+        return same_port and (self.host_ip == other.host_ip or wildcard)
+
+
+class Mount(Model):
+    """A named volume or a bind mount of a project path."""
+
+    source: str = Field(
+        description="a volume declared under `volumes`, or a project path starting with ./"
+    )
+    target: AbsolutePath = Field(description="absolute path inside the container")
+    read_only: bool = Field(False, description="mount read-only")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_syntax(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = value.split(":")
+            if len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] not in ("ro", "rw")):
+                raise ValueError(
+                    f"invalid mount {value!r}: write SOURCE:TARGET or SOURCE:TARGET:ro"
+                )
+            return {"source": parts[0], "target": parts[1], "read_only": parts[2:] == ["ro"]}
+        return value
+
+    @property
+    def is_bind(self) -> bool:
+        return self.source.startswith((".", "/"))
+
+
+class Tmpfs(Model):
+    """A RAM disk mounted in the container; its content is gone when the container stops."""
+
+    target: AbsolutePath = Field(description="absolute path inside the container")
+    size: MemorySize | None = Field(None, description="size limit, e.g. 512m")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_syntax(cls, value: Any) -> Any:
+        return {"target": value} if isinstance(value, str) else value
+
+
+class Healthcheck(Model):
+    """How Docker tells that the service is healthy."""
+
+    test: list[Text] = Field(
+        description="[CMD, program, args...] or [CMD-SHELL, command]; a string means CMD-SHELL",
+        min_length=1,
+    )
+    interval: Duration | None = Field(None, description="time between checks, e.g. 10s")
+    timeout: Duration | None = Field(None, description="time one check may take")
+    retries: int | None = Field(None, ge=1, description="failures before unhealthy")
+    start_period: Duration | None = Field(None, description="grace period after start")
+
+    @field_validator("test", mode="before")
+    @classmethod
+    def _shell_string(cls, value: Any) -> Any:
+        return ["CMD-SHELL", value] if isinstance(value, str) else value
+
+    @field_validator("test")
+    @classmethod
+    def _form(cls, value: list[str]) -> list[str]:
+        if value[0] not in ("CMD", "CMD-SHELL", "NONE"):
+            raise ValueError("the first item must be CMD, CMD-SHELL or NONE")
+        return value
+
+
+class Logging(Model):
+    """The container's log driver and its rotation."""
+
+    driver: str = Field("json-file", description="Docker log driver")
+    max_size: MemorySize | None = Field(None, description="rotate a log file at this size")
+    max_file: int | None = Field(None, ge=1, description="how many rotated files to keep")
+
+
+class EnvFile(Model):
+    """A file of variables passed to the container."""
+
+    path: ProjectPath = Field(description="path relative to the project root")
+    required: bool = Field(True, description="fail when the file does not exist")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_syntax(cls, value: Any) -> Any:
+        return {"path": value} if isinstance(value, str) else value
+
+
+Condition = Literal["service_started", "service_healthy", "service_completed_successfully"]
+Restart = Literal["no", "always", "on-failure", "unless-stopped"]
+
+
+class Service(Model):
+    """One service of the compose file."""
+
+    description: str = Field("", description="what the service is; a comment in the output")
+    image: Image = Field(
+        description="image; without a tag when `build` is set (the tag comes from `image_tag`)"
+    )
+    build: ProjectPath | None = Field(
+        None, description="build context, relative to the project root; marks an app image"
+    )
+    command: list[Text] | None = Field(None, description="command, as a list of arguments")
+    entrypoint: list[Text] | None = Field(None, description="entrypoint, as a list")
+    environment: dict[VariableName, Scalar] = Field(
+        default_factory=dict, description="container variables; secrets as ${VAR} references"
+    )
+    facts: dict[VariableName, str] = Field(
+        default_factory=dict,
+        description="variables filled from the environment's facts (see the facts table below)",
+    )
+    env_file: list[EnvFile] = Field(default_factory=list, description="files of variables")
+    ports: list[PortMapping] = Field(default_factory=list, description="published ports")
+    volumes: list[Mount] = Field(default_factory=list, description="volumes and bind mounts")
+    tmpfs: list[Tmpfs] = Field(default_factory=list, description="RAM disks")
+    memory: MemorySize | None = Field(None, description="memory limit, e.g. 512m")
+    cpus: float | None = Field(None, gt=0, description="CPU limit, e.g. 0.5")
+    restart: Restart | None = Field(None, description="no, always, on-failure, unless-stopped")
+    healthcheck: Healthcheck | None = Field(None, description="health check")
+    read_only: bool = Field(False, description="read-only root filesystem")
+    no_new_privileges: bool = Field(False, description="forbid privilege escalation")
+    cap_drop: list[Capability] = Field(default_factory=list, description="capabilities dropped")
+    cap_add: list[Capability] = Field(default_factory=list, description="capabilities added")
+    logging: Logging | None = Field(None, description="log driver and rotation")
+    depends_on: dict[str, Condition] = Field(
+        default_factory=dict, description="services to wait for, with the condition"
+    )
+    profiles: list[Slug] = Field(default_factory=list, description="compose profiles")
+    networks: list[str] = Field(
+        default_factory=list, description="networks to join: `default` or one under `networks`"
+    )
+    labels: dict[str, Text] = Field(default_factory=dict, description="container labels")
+    user: str | None = Field(None, description="user to run as, e.g. 1000:1000")
+    working_dir: AbsolutePath | None = Field(None, description="working directory")
+    container_name: str | None = Field(None, description="fixed container name (rarely wanted)")
+    stop_grace_period: Duration | None = Field(None, description="time to stop before a kill")
+
+    @field_validator("depends_on", mode="before")
+    @classmethod
+    def _list_form(cls, value: Any) -> Any:
+        return dict.fromkeys(value, "service_started") if isinstance(value, list) else value
+
+    @field_validator("command", "entrypoint", mode="before")
+    @classmethod
+    def _no_shell_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(
+                "write the command as a list of arguments, e.g. [uvicorn, app:app], "
+                "so that nothing depends on shell splitting"
+            )
+        return value
+
+    @property
+    def is_app(self) -> bool:
+        """Built from this project's source (so its image tag follows the environment)."""
+        return self.build is not None

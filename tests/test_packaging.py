@@ -1,0 +1,48 @@
+"""The install users do: the wheel holds every module and template, and runs on its own."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+PACKAGE = REPO / "generator" / "envgen"
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    (found,) = out.glob("compose_envgen-*.whl")
+    return found
+
+
+def test_the_wheel_holds_every_module_and_template(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {
+        str(path.relative_to(PACKAGE.parent))
+        for path in PACKAGE.rglob("*")
+        if path.is_file() and path.suffix in (".py", ".j2", ".typed")
+    }
+    assert expected - names == set()
+    assert not any(name.startswith(("tests/", "generator/")) for name in names)
+
+
+def test_the_wheel_names_its_command_and_license(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    (entry_points,) = [n for n in archive.namelist() if n.endswith("entry_points.txt")]
+    assert "envgen = envgen.cli.main:main" in archive.read(entry_points).decode()
+    (metadata,) = [n for n in archive.namelist() if n.endswith("/METADATA")]
+    text = archive.read(metadata).decode()
+    assert "Name: compose-envgen\n" in text
+    assert "License-Expression: MIT\n" in text
+    assert any(n.endswith("licenses/LICENSE") for n in archive.namelist())
