@@ -8,45 +8,76 @@ from collections.abc import Iterator
 from envgen.policies.rule import Rule, deployed, everywhere, per_environment
 from envgen.spec.environment import Environment
 from envgen.spec.facts import FACTS
-from envgen.spec.interpolation import REFERENCE
-from envgen.spec.secrecy import is_secret_name
+from envgen.spec.secrecy import credentials, is_reference, is_secret_name
 from envgen.spec.source import Path
 
-# user:password@ inside a URL, where the password is not a ${...} reference.
-_URL_PASSWORD = re.compile(r"://[^/:@\s]+:(?P<password>[^@\s]+)@")
+# The operator and value of a reference: `${NAME:-default}` -> (":-", "default").
+_MODIFIER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?P<operator>:?[-+?])?(?P<value>[^}]*)\}")
 
 
-def _literal(value: str, deployed_tier: bool) -> str | None:
-    """Why `value` is not a reference for a secret, or None when it is one."""
-    if value == "":
+def _literal(text: str, deployed_tier: bool) -> str | None:
+    """Why the text of a secret writes the secret down, or None when it only refers to a
+    value held elsewhere. An alternate value (`${T:+value}`) is what Compose uses whenever
+    T is set, so it is a literal anywhere; a default only matters where it could be used."""
+    if text == "":
         return None
-    match = REFERENCE.fullmatch(value)
-    if match is None:
+    if not is_reference(text):
         return "is a literal value"
-    body = value[2:-1]
-    default = re.match(r"[A-Za-z0-9_]+:?-(?P<default>.*)", body)
-    if deployed_tier and default and default["default"]:
-        return "has a literal default"
+    for match in _MODIFIER.finditer(text):
+        operator, value = match["operator"] or "", match["value"]
+        if operator.endswith("+") and value:
+            return "has a literal alternate value"
+        if deployed_tier and operator.endswith("-") and value:
+            return "has a literal default"
     return None
 
 
+def _in_text(text: str, deployed_tier: bool) -> Iterator[tuple[int, str]]:
+    """(offset, what is wrong) for each credential written down inside free text."""
+    for found in credentials(text):
+        why = _literal(text[found.start : found.end], deployed_tier)
+        if why:
+            yield found.start, f"a {found.what} that {why}"
+
+
+def _arguments(args: list[str], deployed_tier: bool) -> Iterator[tuple[int, str]]:
+    """(index of the argument, what is wrong) for credentials on a command line, read
+    across arguments so that `--requirepass`, `hunter2` counts as one option."""
+    line = " ".join(args)
+    starts = [sum(len(arg) + 1 for arg in args[:index]) for index in range(len(args))]
+    for offset, why in _in_text(line, deployed_tier):
+        yield max(i for i, start in enumerate(starts) if start <= offset), why
+
+
+def _named(
+    values: dict[str, str], at: Path, what: str, deployed_tier: bool
+) -> Iterator[tuple[Path, str]]:
+    """Variables or labels: a secret name must refer to its value; any other value may
+    not write a credential down inside it."""
+    for name, value in values.items():
+        if is_secret_name(name):
+            why = _literal(value, deployed_tier)
+            if why:
+                yield (*at, name), f"`{name}` {why}; write a ${{VARIABLE}} reference"
+            continue
+        for _, why in _in_text(value, deployed_tier):
+            yield (*at, name), f"{what} `{name}` holds {why}"
+            break
+
+
 def literal_secrets(env: Environment) -> Iterator[tuple[Path, str]]:
+    deployed_tier = env.tier.deployed
     for name, service in env.services.items():
         at: Path = ("services", name)
-        for variable, value in service.environment.items():
-            if is_secret_name(variable):
-                why = _literal(value, env.tier.deployed)
-                if why:
-                    yield (
-                        (*at, "environment", variable),
-                        f"`{variable}` {why}; write a ${{VARIABLE}} reference",
-                    )
-            url = _URL_PASSWORD.search(value.replace("$$", ""))
-            if url and not REFERENCE.fullmatch(url["password"]):
-                yield (
-                    (*at, "environment", variable),
-                    f"`{variable}` holds a URL with a literal password",
-                )
+        yield from _named(service.environment, (*at, "environment"), "variable", deployed_tier)
+        yield from _named(service.labels, (*at, "labels"), "label", deployed_tier)
+        commands = {"command": service.command, "entrypoint": service.entrypoint}
+        if service.healthcheck is not None:
+            commands["healthcheck"] = service.healthcheck.test
+        for field, args in commands.items():
+            where = (*at, field, "test") if field == "healthcheck" else (*at, field)
+            for index, why in _arguments(args or [], deployed_tier):
+                yield (*where, index), f"`{name}` {field} passes {why}"
         for variable, fact in service.facts.items():
             if is_secret_name(variable) and fact in FACTS and not FACTS[fact].secret:
                 yield (
@@ -75,9 +106,11 @@ def variables_file(env: Environment) -> Iterator[tuple[Path, str]]:
 RULES = [
     Rule(
         "SEC001",
-        "secret-carrying variables are ${VAR} references, never literal values",
-        "A literal token, key or password in a spec is committed to git and copied into "
-        "every rendered file.",
+        "secrets are ${VAR} references, never literal values",
+        "A literal token, key or password in a spec (a variable or label named as a secret, "
+        "a URL's password or key, a bearer token, a password on a command line or in a "
+        "health check) is committed to git and copied into every rendered file; a "
+        "`${VAR:+value}` writes its value down too, and a default does in a deployed tier.",
         everywhere("error"),
         per_environment(literal_secrets),
     ),
