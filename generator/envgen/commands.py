@@ -11,6 +11,7 @@ from envgen.outputs.compose import COMPOSE
 from envgen.outputs.registry import OUTPUTS
 from envgen.policies.check import enforce
 from envgen.problems import Problem
+from envgen.redaction import redact
 from envgen.settings import Settings
 from envgen.spec.project import load_project
 from envgen.spec.source import field_path
@@ -76,9 +77,15 @@ def environments(settings: Settings) -> list[dict[str, Any]]:
     ]
 
 
+def _name_of(path: tuple[str | int, ...]) -> str | None:
+    """The key a value is written under: the last named step of its path."""
+    return next((str(step) for step in reversed(path) if isinstance(step, str)), None)
+
+
 def origins(settings: Settings, name: str) -> list[tuple[str, Any, str]]:
     """Every value the environment's specs set, with the file:line:column it comes from
-    (base.yaml or the environment's own file), in the order of the merged spec."""
+    (base.yaml or the environment's own file), in the order of the merged spec; secret
+    values redacted."""
     project = load_project(settings)
     document = project.documents[project.get(name).name]
     found: list[tuple[str, Any, str]] = []
@@ -91,14 +98,17 @@ def origins(settings: Settings, name: str) -> list[tuple[str, Any, str]]:
             for index, item in enumerate(value):
                 walk(item, (*path, index))
         else:
-            found.append((field_path(path), value, str(document.position_of(path))))
+            shown = redact(value, _name_of(path))
+            if len(path) >= 2 and path[-2] == "facts":
+                shown = redact(value, "facts")  # a fact's name, under a variable's name
+            found.append((field_path(path), shown, str(document.position_of(path))))
 
     walk(document.data, ())
     return found
 
 
 def show(settings: Settings, name: str) -> dict[str, Any]:
-    """One environment, fully resolved, as plain data."""
+    """One environment, fully resolved, as plain data; secret values redacted."""
     project = load_project(settings)
     env = project.get(name)
     data = env.model_dump(mode="json", exclude_none=True)
@@ -112,4 +122,4 @@ def show(settings: Settings, name: str) -> dict[str, Any]:
         },
         "sources": list(project.sources[env.name]),
     }
-    return data
+    return redact(data)  # type: ignore[no-any-return]

@@ -9,6 +9,7 @@ from envgen.errors import SpecError
 from envgen.policies import RULES
 from envgen.policies.rule import Finding, Rule, Scope
 from envgen.problems import Problem, Severity
+from envgen.redaction import scrub_problems
 from envgen.spec.environment import Environment
 from envgen.spec.project import BASE, Project
 from envgen.spec.source import Document, field_path
@@ -19,6 +20,7 @@ def enforce(project: Project) -> list[Problem]:
     sorted; raises SpecError with every finding when any of them is an error."""
     base = str(project.settings.environments / BASE)
     findings = check_policies(list(project.environments), project.documents, base)
+    findings = scrub_problems(findings, project.secrets)
     if any(finding.severity == "error" for finding in findings):
         raise SpecError(findings)  # with the warnings, which explain more than they hurt
     return sorted(findings)

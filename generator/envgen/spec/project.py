@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 from envgen.errors import SpecError, UsageError
 from envgen.problems import Position, Problem, did_you_mean
+from envgen.redaction import public_in, scrub_problems, secrets_in
 from envgen.settings import Settings
 from envgen.spec.environment import Environment
 from envgen.spec.intended import check_against
@@ -26,6 +27,8 @@ class Project:
     environments: tuple[Environment, ...]
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict, compare=False)
+    # Every secret string the specs hold, which no message may quote (redaction.scrub).
+    secrets: frozenset[str] = field(default_factory=frozenset, compare=False)
 
     def names(self) -> list[str]:
         return [env.name for env in self.environments]
@@ -120,6 +123,7 @@ def load_project(settings: Settings) -> Project:
     stems = [path.stem for path in spec_paths]
     environments: list[Environment] = []
     documents: dict[str, Document] = {}
+    secrets, public = secrets_in(base.data), public_in(base.data)
     for path in spec_paths:
         if stems.count(path.stem) > 1:
             message, hint = (
@@ -129,6 +133,8 @@ def load_project(settings: Settings) -> Project:
             problems.append(Problem(Position(str(path)), "", message, hint))
             continue
         env, document, found = _load_environment(settings, base, path)
+        secrets |= secrets_in(document.data)
+        public |= public_in(document.data)
         problems += found
         if env is not None:
             documents[env.name] = document
@@ -136,15 +142,16 @@ def load_project(settings: Settings) -> Project:
     problems += _clashing_names(environments, documents)
     if not problems:  # names are known only when every environment is valid
         problems += check_against(environments, documents)
+    secrets -= public
     if problems:
-        raise SpecError(problems)
+        raise SpecError(scrub_problems(problems, secrets))
     base_path = str(settings.environments / BASE)
     environments.sort(key=lambda env: (env.tier.rank, env.name))
     sources: dict[str, tuple[str, ...]] = {
         env.name: (base_path, str(settings.environments / _file_of(env, spec_paths)))
         for env in environments
     }
-    return Project(settings, tuple(environments), sources, documents)
+    return Project(settings, tuple(environments), sources, documents, frozenset(secrets))
 
 
 def _file_of(env: Environment, paths: list[PurePosixPath]) -> str:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from envgen.problems import Problem, did_you_mean
+from envgen.redaction import SECRET, is_secret_key
 from envgen.spec.environment import Environment
 from envgen.spec.fields import pattern_meaning
 from envgen.spec.source import Document, Path, field_path
@@ -45,8 +46,17 @@ def _data_path(document: Document, loc: tuple[int | str, ...]) -> Path:
     return path
 
 
+def _may_hold_secret(path: Path) -> bool:
+    """Whether the value at `path` may be a secret, so that no message may quote it: a
+    field or variable whose name says so, or a value of a key that is itself rejected."""
+    names = [step for step in path if isinstance(step, str)]
+    return bool(names) and is_secret_key(names[-1])
+
+
 def _problem(detail: ErrorDetails, document: Document) -> Problem:
     path = _data_path(document, tuple(detail["loc"]))
+    if _may_hold_secret(path) and "[key]" not in detail["loc"]:
+        detail = _unquoted(detail)
     kind = detail["type"]
     field = field_path(path)
     if kind == "extra_forbidden":
@@ -60,6 +70,23 @@ def _problem(detail: ErrorDetails, document: Document) -> Problem:
         position = document.key_position_of(path)
         return Problem(position, field, _message(detail), _hint(detail))
     return Problem(document.position_of(path), field, _message(detail), _hint(detail))
+
+
+class _Hidden:
+    """Stands for a rejected value that may be a secret: described, never quoted."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def _unquoted(detail: ErrorDetails) -> ErrorDetails:
+    """The error with its input hidden, and every spelling of it cut from the message."""
+    value = detail["input"]
+    message = detail["msg"]
+    if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value):
+        for spelling in (repr(value), str(value)):
+            message = message.replace(spelling, SECRET)
+    return {**detail, "input": _Hidden(value), "msg": message}
 
 
 _EXPECTED = {
@@ -79,6 +106,10 @@ _EXPECTED = {
 
 
 def _describe(value: Any) -> str:
+    if isinstance(value, _Hidden):
+        if isinstance(value.value, str | int | float) and not isinstance(value.value, bool):
+            return f"{len(str(value.value))} characters, not shown as they may be a secret"
+        return _describe(value.value)
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -108,6 +139,8 @@ def _message(detail: ErrorDetails) -> str:
         return detail["msg"].removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
         meaning = pattern_meaning(str(detail.get("ctx", {}).get("pattern", "")))
+        if isinstance(detail["input"], _Hidden):
+            return f"invalid value ({_describe(detail['input'])}): {meaning}"
         return f"invalid value {_describe(detail['input'])}: {meaning}"
     message = detail["msg"]
     return message[0].lower() + message[1:]

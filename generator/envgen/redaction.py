@@ -1,0 +1,259 @@
+"""The one redaction rule: what of a value may be shown, in any output or error.
+
+Every place that prints a spec value a person did not write as a name (show, diff, error
+messages) asks here. The API:
+
+- `redact(value, name)`: a value as it may be shown, given the key or variable `name` it is
+  written under (None when it has none). Works on strings, numbers, lists and mappings
+  (a mapping's keys name its values). A value under a secret name is `concealed`; any
+  other string has its embedded credentials cut out (`redact_text`).
+- `redact_text(text)`: a string with the credentials inside it replaced by SECRET: URL
+  passwords (`scheme://user:pw@`, `redis://:pw@`), a URL's lone user part
+  (`https://key@sentry.example`), secret query parameters (`?api_key=`, `&token=`),
+  `Bearer ...`/`Basic ...` credentials and `NAME=value` pairs whose name is secret.
+  A `${VAR}` reference in a credential's place stays, without a default it might carry.
+- `conceal(value)`: a secret as the variables it refers to (`${DB_PASSWORD}`), or SECRET.
+- `is_secret_key(name)`: whether a key or variable name says its value is secret.
+- `secrets_in(data)`: every secret string held in plain spec data, for `scrub`;
+  `public_in(data)`: the strings it shows openly, which need no scrubbing.
+- `scrub(text, secrets)`: `text` with each of those strings replaced by SECRET, for
+  messages built from values that the caller cannot name; `scrub_problems` does it to
+  the message and hint of every problem.
+
+Names of variables (`${VAR}`, a `*_variable` field holding a variable name) are not
+secrets: they say where the secret comes from, which is what a reader needs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from envgen.problems import Problem
+from envgen.spec.interpolation import REFERENCE, variable_of
+from envgen.spec.secrecy import looks_secret
+
+SECRET = "(secret)"
+
+# A field that holds the name of a variable, never a value (`token_variable`).
+_NAME_FIELD = re.compile(r"(?i)^[a-z0-9_]*_variable$")
+_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Keys whose values name things rather than hold them: a service's facts are fact names.
+_NAME_MAPPINGS = frozenset({"facts"})
+
+# scheme://userinfo@ ; userinfo stops at the first character a host part cannot follow.
+_URL_USERINFO = re.compile(
+    r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^\s/?#@]*(?:\$\{[^}]*\}[^\s/?#@]*)*)@"
+)
+# ?name=value or &name=value (also ;name=value), value up to the next separator.
+_QUERY_PARAMETER = re.compile(r"(?P<lead>[?&;](?P<name>[A-Za-z0-9_.\-\[\]]+)=)(?P<value>[^&#;\s]*)")
+# Authorization schemes followed by a credential; after the words that also occur in
+# prose (`Basic auth`), only a credential-like run (8 characters or more, with a digit).
+_AUTHORIZATION = re.compile(
+    r"(?P<lead>\bBearer\s+)(?P<value>[^\s\"',;]+)"
+    r"|(?P<lead2>\b(?:Basic|Token|Bot|Digest)\s+)(?P<value2>(?=[^\s\"',;]*\d)[^\s\"',;]{8,})"
+)
+# NAME=value or --name=value, as in a command line or a healthcheck (PGPASSWORD=x psql).
+_ASSIGNMENT = re.compile(
+    r"(?P<lead>(?<![\w.-])-{0,2}(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)=)(?P<value>[^\s\"';&|]+)"
+)
+# Command-line options whose next argument is a secret: --password x, -p x is too vague.
+_OPTION = re.compile(
+    r"(?P<lead>(?<![\w-])--?(?P<name>[A-Za-z][A-Za-z0-9-]*)\s+)(?P<value>[^\s\"';&|-][^\s\"';&|]*)"
+)
+_LONE_OPTION = re.compile(r"--?(?P<name>[A-Za-z][A-Za-z0-9-]*)")
+
+# Shorter strings are not scrubbed from messages: replacing `a` everywhere would garble
+# the message while hiding nothing worth hiding.
+_SHORTEST_SCRUBBED = 3
+
+
+def is_secret_key(name: str) -> bool:
+    """A key or variable name that says its value is a secret (`DB_PASSWORD`,
+    `password_default`, `com.example.deploy-token`). `*_variable` fields are secret too:
+    they should hold a name, but what a person pasted there may be the secret itself."""
+    return looks_secret(name) or bool(_NAME_FIELD.match(name))
+
+
+def _reference_only(text: str) -> str | None:
+    """`${NAME}` when `text` is one reference (its default dropped), else None."""
+    if REFERENCE.fullmatch(text):
+        return f"${{{variable_of(text)}}}"
+    return None
+
+
+def conceal(value: Any) -> str:
+    """A secret as the variables it refers to, never as what it holds: `${A}` or
+    `${A} ${B}` for references (defaults dropped: they are literal values), SECRET when
+    the value holds anything else."""
+    if not isinstance(value, str):
+        return SECRET
+    text = value.replace("$$", "")
+    names = [variable_of(match.group()) for match in REFERENCE.finditer(text)]
+    if not names or REFERENCE.sub("", text).strip():
+        return SECRET
+    return " ".join(f"${{{name}}}" for name in dict.fromkeys(names))
+
+
+def _credential(text: str) -> str:
+    """A credential in place: a reference keeps its name, anything else is SECRET."""
+    if not text:
+        return text
+    return _reference_only(text) or SECRET
+
+
+def _userinfo(match: re.Match[str]) -> str:
+    userinfo = match["userinfo"]
+    if not userinfo:
+        return match.group()
+    user, colon, password = userinfo.partition(":")
+    if colon:
+        shown = f"{_credential(user) if looks_secret(user) else user}:{_credential(password)}"
+    else:  # a lone user part is a key more often than a user name (Sentry's DSN)
+        shown = _credential(user)
+    return f"{match['scheme']}{shown}@"
+
+
+def _if_secret_name(match: re.Match[str]) -> str:
+    if not looks_secret(match["name"]):
+        return match.group()
+    return match["lead"] + _credential(match["value"])
+
+
+def _authorization(match: re.Match[str]) -> str:
+    lead, value = (match["lead"], match["value"]) if match["lead"] else match.group(3, 4)
+    return lead + _credential(value)
+
+
+def redact_text(text: str) -> str:
+    """`text` with every credential embedded in it replaced (see the module docstring)."""
+    text = _URL_USERINFO.sub(_userinfo, text)
+    text = _QUERY_PARAMETER.sub(_if_secret_name, text)
+    text = _AUTHORIZATION.sub(_authorization, text)
+    text = _ASSIGNMENT.sub(_if_secret_name, text)
+    return _OPTION.sub(_if_secret_name, text)
+
+
+def redact(value: Any, name: str | None = None) -> Any:
+    """`value` as it may be shown under the key or variable `name`."""
+    if isinstance(value, dict):
+        if name in _NAME_MAPPINGS:
+            return {key: redact_text(str(item)) for key, item in value.items()}
+        return {key: redact(item, str(key)) for key, item in value.items()}
+    if isinstance(value, list):
+        return _arguments([redact(item, name) for item in value])
+    if value is None or isinstance(value, bool):
+        return value
+    if name is not None and is_secret_key(name):
+        if _NAME_FIELD.match(name) and isinstance(value, str) and _VARIABLE_NAME.match(value):
+            return value  # a variable's name, as the field is meant to hold
+        return conceal(value)
+    return redact_text(value) if isinstance(value, str) else value
+
+
+def _literals(text: str) -> Iterator[str]:
+    """What a secret holds besides the names it refers to: the text around references,
+    and the defaults or alternatives written inside them (`${PW:-fallback}`)."""
+    yield text
+    yield from REFERENCE.split(text)
+    for match in REFERENCE.finditer(text):
+        reference = match.group()
+        yield reference[2 + len(variable_of(reference)) : -1].lstrip(":").lstrip("-?+")
+
+
+def _secret_option(item: Any) -> bool:
+    match = _LONE_OPTION.fullmatch(item) if isinstance(item, str) else None
+    return match is not None and looks_secret(match["name"])
+
+
+def _arguments(items: list[Any]) -> list[Any]:
+    """A command's arguments, the one after a secret option (`--password`, `x`) hidden."""
+    return [
+        _credential(item) if index and _secret_option(items[index - 1]) else item
+        for index, item in enumerate(items)
+    ]
+
+
+def _credentials_in(text: str) -> Iterator[str]:
+    """The parts of `text` that redact_text would hide."""
+    for match in _URL_USERINFO.finditer(text):
+        user, colon, password = match["userinfo"].partition(":")
+        yield from _literals(password if colon else user)
+        if colon and looks_secret(user):
+            yield from _literals(user)
+    for pattern in (_QUERY_PARAMETER, _ASSIGNMENT, _OPTION):
+        for match in pattern.finditer(text):
+            if looks_secret(match["name"]):
+                yield from _literals(match["value"])
+    for match in _AUTHORIZATION.finditer(text):
+        yield from _literals(match["value"] or match["value2"])
+
+
+def secrets_in(data: Any, name: str | None = None) -> set[str]:
+    """Every secret string held in plain data: values under secret names, and credentials
+    inside any string; what `scrub` must keep out of a message."""
+    found: set[str] = set()
+    if isinstance(data, dict):
+        for key, item in data.items():
+            found |= secrets_in(item, None if name in _NAME_MAPPINGS else str(key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            found |= secrets_in(item, name)
+            if index and isinstance(item, str) and _secret_option(data[index - 1]):
+                found |= set(_literals(item))
+    elif isinstance(data, str | int | float) and not isinstance(data, bool):
+        text = str(data)
+        if name is not None and is_secret_key(name) and redact(text, name) != text:
+            found |= set(_literals(text))
+        found |= set(_credentials_in(text))
+    return {
+        secret
+        for secret in (part.strip() for part in found)
+        if len(secret) >= _SHORTEST_SCRUBBED and not REFERENCE.fullmatch(secret)
+    }
+
+
+# A span a message quotes a value in: `value`, 'value' or "value".
+_QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"")
+# What may stand either side of a secret quoted inside a longer value: a URL's or an
+# assignment's punctuation, or nothing.
+_EDGE = r"(?:^|(?<=[\s`'\"/:=@,;&?]))"
+_END = r"(?=$|[\s`'\"/:@,;&?#])"
+
+
+def public_in(data: Any, name: str | None = None) -> set[str]:
+    """The strings that plain data shows openly (under names that are not secret, with no
+    credential inside). A secret equal to one of them (a throw-away password that is also
+    the database's name) reveals nothing when quoted, so scrubbing it would only garble."""
+    found: set[str] = set()
+    if isinstance(data, dict):
+        for key, item in data.items():
+            found |= public_in(item, None if name in _NAME_MAPPINGS else str(key))
+    elif isinstance(data, list):
+        for item in data:
+            found |= public_in(item, name)
+    elif isinstance(data, str) and redact(data, name) == data:
+        found.add(data)
+    return found
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """`text` with each of `secrets` that it quotes replaced by SECRET, then with embedded
+    credentials redacted. Only quoted spans are searched, and only for whole values (a
+    secret `test` leaves `finds nothing in test` and `test-data` alone)."""
+    known = sorted(set(secrets), key=len, reverse=True)
+    if known:
+        pattern = re.compile(_EDGE + "(?:" + "|".join(map(re.escape, known)) + ")" + _END)
+        text = _QUOTED.sub(lambda span: pattern.sub(SECRET, span.group()), text)
+    return redact_text(text)
+
+
+def scrub_problems(problems: list[Problem], secrets: Iterable[str]) -> list[Problem]:
+    """Problems whose messages and hints quote none of `secrets`, nor any credential."""
+    known = set(secrets)
+    return [
+        replace(problem, message=scrub(problem.message, known), hint=scrub(problem.hint, known))
+        for problem in problems
+    ]
