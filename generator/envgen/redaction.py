@@ -8,12 +8,16 @@ messages) asks here. The API:
   (a mapping's keys name its values). A value under a secret name is `concealed`; any
   other string has its embedded credentials cut out (`redact_text`).
 - `redact_text(text)`: a string with the credentials inside it replaced by SECRET: URL
-  passwords (`scheme://user:pw@`, `redis://:pw@`), a URL's lone user part
-  (`https://key@sentry.example`), secret query parameters (`?api_key=`, `&token=`),
-  `Bearer ...`/`Basic ...` credentials and `NAME=value` pairs whose name is secret.
-  A `${VAR}` reference in a credential's place stays, without a default it might carry.
+  passwords (`scheme://user:pw@`, `redis://:pw@`), a URL's key-like user part
+  (`https://<key>@sentry.example`), secret query parameters (`?api_key=`, `&token=`),
+  `Bearer ...`/`Basic ...` credentials, secret options and `NAME=value` pairs whose name
+  is secret: the shapes that spec/secrecy.py's `credentials` finds, the same ones the
+  policies refuse. A `${VAR}` reference in a credential's place stays, without a default
+  it might carry.
 - `conceal(value)`: a secret as the variables it refers to (`${DB_PASSWORD}`), or SECRET.
-- `is_secret_key(name)`: whether a key or variable name says its value is secret.
+- `is_secret_key(name)`: whether a key or variable name says its value is secret (by
+  spec/secrecy.py's words), or names a field meant for a variable's name (`*_variable`),
+  where a pasted secret must not be echoed either.
 - `secrets_in(data)`: every secret string held in plain spec data, for `scrub`;
   `public_in(data)`: the strings it shows openly, which need no scrubbing.
 - `scrub(text, secrets)`: `text` with each of those strings replaced by SECRET, for
@@ -33,7 +37,7 @@ from typing import Any
 
 from envgen.problems import Problem
 from envgen.spec.interpolation import REFERENCE, variable_of
-from envgen.spec.secrecy import looks_secret
+from envgen.spec.secrecy import credentials, is_reference, is_secret_name
 
 SECRET = "(secret)"
 
@@ -43,26 +47,6 @@ _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Keys whose values name things rather than hold them: a service's facts are fact names.
 _NAME_MAPPINGS = frozenset({"facts"})
 
-# scheme://userinfo@ ; userinfo stops at the first character a host part cannot follow.
-_URL_USERINFO = re.compile(
-    r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^\s/?#@]*(?:\$\{[^}]*\}[^\s/?#@]*)*)@"
-)
-# ?name=value or &name=value (also ;name=value), value up to the next separator.
-_QUERY_PARAMETER = re.compile(r"(?P<lead>[?&;](?P<name>[A-Za-z0-9_.\-\[\]]+)=)(?P<value>[^&#;\s]*)")
-# Authorization schemes followed by a credential; after the words that also occur in
-# prose (`Basic auth`), only a credential-like run (8 characters or more, with a digit).
-_AUTHORIZATION = re.compile(
-    r"(?P<lead>\bBearer\s+)(?P<value>[^\s\"',;]+)"
-    r"|(?P<lead2>\b(?:Basic|Token|Bot|Digest)\s+)(?P<value2>(?=[^\s\"',;]*\d)[^\s\"',;]{8,})"
-)
-# NAME=value or --name=value, as in a command line or a healthcheck (PGPASSWORD=x psql).
-_ASSIGNMENT = re.compile(
-    r"(?P<lead>(?<![\w.-])-{0,2}(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)=)(?P<value>[^\s\"';&|]+)"
-)
-# Command-line options whose next argument is a secret: --password x, -p x is too vague.
-_OPTION = re.compile(
-    r"(?P<lead>(?<![\w-])--?(?P<name>[A-Za-z][A-Za-z0-9-]*)\s+)(?P<value>[^\s\"';&|-][^\s\"';&|]*)"
-)
 _LONE_OPTION = re.compile(r"--?(?P<name>[A-Za-z][A-Za-z0-9-]*)")
 
 # Shorter strings are not scrubbed from messages: replacing `a` everywhere would garble
@@ -74,7 +58,7 @@ def is_secret_key(name: str) -> bool:
     """A key or variable name that says its value is a secret (`DB_PASSWORD`,
     `password_default`, `com.example.deploy-token`). `*_variable` fields are secret too:
     they should hold a name, but what a person pasted there may be the secret itself."""
-    return looks_secret(name) or bool(_NAME_FIELD.match(name))
+    return is_secret_name(name) or bool(_NAME_FIELD.match(name))
 
 
 def _reference_only(text: str) -> str | None:
@@ -97,43 +81,31 @@ def conceal(value: Any) -> str:
     return " ".join(f"${{{name}}}" for name in dict.fromkeys(names))
 
 
-def _credential(text: str) -> str:
-    """A credential in place: a reference keeps its name, anything else is SECRET."""
-    if not text:
-        return text
-    return _reference_only(text) or SECRET
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Where the credentials of `text` are (spec/secrecy.py finds them), overlaps merged."""
+    spans: list[tuple[int, int]] = []
+    for found in sorted(credentials(text), key=lambda c: (c.start, c.end)):
+        if spans and found.start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], found.end))
+        else:
+            spans.append((found.start, found.end))
+    return spans
 
 
-def _userinfo(match: re.Match[str]) -> str:
-    userinfo = match["userinfo"]
-    if not userinfo:
-        return match.group()
-    user, colon, password = userinfo.partition(":")
-    if colon:
-        shown = f"{_credential(user) if looks_secret(user) else user}:{_credential(password)}"
-    else:  # a lone user part is a key more often than a user name (Sentry's DSN)
-        shown = _credential(user)
-    return f"{match['scheme']}{shown}@"
-
-
-def _if_secret_name(match: re.Match[str]) -> str:
-    if not looks_secret(match["name"]):
-        return match.group()
-    return match["lead"] + _credential(match["value"])
-
-
-def _authorization(match: re.Match[str]) -> str:
-    lead, value = (match["lead"], match["value"]) if match["lead"] else match.group(3, 4)
-    return lead + _credential(value)
+def _shown_credential(part: str) -> str:
+    """A credential in place: a reference keeps its name (no default), the rest is SECRET."""
+    if is_reference(part):
+        return REFERENCE.sub(lambda match: f"${{{variable_of(match.group())}}}", part)
+    return SECRET
 
 
 def redact_text(text: str) -> str:
     """`text` with every credential embedded in it replaced (see the module docstring)."""
-    text = _URL_USERINFO.sub(_userinfo, text)
-    text = _QUERY_PARAMETER.sub(_if_secret_name, text)
-    text = _AUTHORIZATION.sub(_authorization, text)
-    text = _ASSIGNMENT.sub(_if_secret_name, text)
-    return _OPTION.sub(_if_secret_name, text)
+    pieces, position = [], 0
+    for start, end in _spans(text):
+        pieces += [text[position:start], _shown_credential(text[start:end])]
+        position = end
+    return "".join([*pieces, text[position:]])
 
 
 def redact(value: Any, name: str | None = None) -> Any:
@@ -165,30 +137,21 @@ def _literals(text: str) -> Iterator[str]:
 
 def _secret_option(item: Any) -> bool:
     match = _LONE_OPTION.fullmatch(item) if isinstance(item, str) else None
-    return match is not None and looks_secret(match["name"])
+    return match is not None and is_secret_name(match["name"])
 
 
 def _arguments(items: list[Any]) -> list[Any]:
     """A command's arguments, the one after a secret option (`--password`, `x`) hidden."""
     return [
-        _credential(item) if index and _secret_option(items[index - 1]) else item
+        _shown_credential(item) if index and _secret_option(items[index - 1]) else item
         for index, item in enumerate(items)
     ]
 
 
 def _credentials_in(text: str) -> Iterator[str]:
-    """The parts of `text` that redact_text would hide."""
-    for match in _URL_USERINFO.finditer(text):
-        user, colon, password = match["userinfo"].partition(":")
-        yield from _literals(password if colon else user)
-        if colon and looks_secret(user):
-            yield from _literals(user)
-    for pattern in (_QUERY_PARAMETER, _ASSIGNMENT, _OPTION):
-        for match in pattern.finditer(text):
-            if looks_secret(match["name"]):
-                yield from _literals(match["value"])
-    for match in _AUTHORIZATION.finditer(text):
-        yield from _literals(match["value"] or match["value2"])
+    """The parts of `text` that redact_text would hide, and what they hold."""
+    for start, end in _spans(text):
+        yield from _literals(text[start:end])
 
 
 def secrets_in(data: Any, name: str | None = None) -> set[str]:
