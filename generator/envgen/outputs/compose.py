@@ -1,7 +1,8 @@
 """Builds the compose document of one environment: plain data, ready for a template.
 
-The document is exactly what the rendered file must mean; rendering is checked against it.
-Strings in it are already escaped for Compose (`$$`), with `${...}` references kept.
+Spec strings are Compose text and go in as written; what envgen makes itself (paths,
+aliases) goes in as `Literal`. `compose_meaning` is what the rendered file must mean (the
+read-back checks it); `compose_document` is that meaning written as Compose text.
 """
 
 from __future__ import annotations
@@ -10,23 +11,27 @@ import posixpath
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from envgen.outputs.compose_meaning import Literal, meaning, written
 from envgen.outputs.output import Output
 from envgen.settings import Settings
 from envgen.spec.environment import Environment
 from envgen.spec.facts import FACTS
 from envgen.spec.fields import format_memory
-from envgen.spec.interpolation import REFERENCE, escape_dollars, is_required, variable_of
+from envgen.spec.interpolation import referenced
 from envgen.spec.service import Service
 
 if TYPE_CHECKING:
     from envgen.spec.project import Project
 
 
-def output_relative(path: str, output_dir: PurePosixPath) -> str:
+def output_relative(path: str, output_dir: PurePosixPath) -> Literal:
     """A project path as seen from the folder of the rendered file, where Compose resolves
-    it; always starting with . or / so that Compose never takes it for a volume name."""
-    relative = posixpath.relpath(posixpath.normpath(path), str(output_dir))
-    return relative if relative.startswith((".", "/")) else f"./{relative}"
+    it; always starting with . or / so that Compose never takes it for a volume name.
+    An absolute path stays as written: it never depends on where envgen runs."""
+    if path.startswith("/"):
+        return Literal(posixpath.normpath(path))
+    relative = posixpath.relpath(posixpath.normpath(path), posixpath.normpath(str(output_dir)))
+    return Literal(relative if relative.startswith((".", "/")) else f"./{relative}")
 
 
 def _image(env: Environment, service: Service) -> dict[str, Any]:
@@ -40,7 +45,7 @@ def _image(env: Environment, service: Service) -> dict[str, Any]:
 def _environment(env: Environment, service: Service) -> dict[str, str]:
     values = dict(service.environment)
     values.update({name: FACTS[fact].value(env) for name, fact in service.facts.items()})
-    return {name: escape_dollars(str(values[name])) for name in sorted(values)}
+    return {name: str(values[name]) for name in sorted(values)}
 
 
 def _volumes(env: Environment, service: Service, output_dir: PurePosixPath) -> list[Any]:
@@ -87,10 +92,9 @@ def _service(
     doc: dict[str, Any] = _image(env, service)
     if "build" in doc:
         doc["build"]["context"] = output_relative(doc["build"]["context"], output_dir)
-    escape = escape_dollars
     optional: dict[str, Any] = {
-        "command": [escape(arg) for arg in service.command] if service.command else None,
-        "entrypoint": [escape(arg) for arg in service.entrypoint] if service.entrypoint else None,
+        "command": list(service.command) if service.command else None,
+        "entrypoint": list(service.entrypoint) if service.entrypoint else None,
         "restart": service.restart,
         "profiles": list(service.profiles),
         "depends_on": {
@@ -119,7 +123,7 @@ def _service(
         "deploy": _limits(service),
         "logging": _logging(service),
         "networks": _networks(env, name, service),
-        "labels": {name: escape(service.labels[name]) for name in sorted(service.labels)},
+        "labels": {name: service.labels[name] for name in sorted(service.labels)},
     }
     doc.update({key: value for key, value in optional.items() if value not in (None, [], {})})
     return doc
@@ -129,7 +133,7 @@ def _healthcheck(service: Service) -> dict[str, Any] | None:
     check = service.healthcheck
     if check is None:
         return None
-    doc: dict[str, Any] = {"test": [escape_dollars(part) for part in check.test]}
+    doc: dict[str, Any] = {"test": list(check.test)}
     for key in ("interval", "timeout", "retries", "start_period"):
         value = getattr(check, key)
         if value is not None:
@@ -158,8 +162,17 @@ def _logging(service: Service) -> dict[str, Any] | None:
     return {"driver": logging.driver, **({"options": options} if options else {})}
 
 
+def compose_meaning(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
+    """What the compose file of `env`, written in `output_dir`, must mean to Compose."""
+    return meaning(_document(env, output_dir))  # type: ignore[no-any-return]
+
+
 def compose_document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
-    """The complete compose file of `env`, as it will be written in `output_dir`."""
+    """The complete compose file of `env` as Compose text, for `output_dir`."""
+    return written(compose_meaning(env, output_dir))  # type: ignore[no-any-return]
+
+
+def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "name": env.project_name,
         "services": {
@@ -171,7 +184,7 @@ def compose_document(env: Environment, output_dir: PurePosixPath) -> dict[str, A
     for key, volume in env.volumes.items():
         if key not in used_volumes:
             continue  # inherited from base.yaml by an environment that does not use it
-        volumes[key] = {"name": escape_dollars(env.volume_name(key))}
+        volumes[key] = {"name": env.volume_name(key)}
         if volume.external:
             volumes[key]["external"] = True
     if volumes:
@@ -179,7 +192,7 @@ def compose_document(env: Environment, output_dir: PurePosixPath) -> dict[str, A
     used_networks = {name for service in env.services.values() for name in service.networks}
     networks = {
         key: {
-            "name": escape_dollars(network.name),
+            "name": network.name,
             **({"external": True} if network.external else {}),
         }
         for key, network in env.networks.items()
@@ -200,9 +213,8 @@ def referenced_variables(doc: Any) -> dict[str, bool]:
             for item in value.values() if isinstance(value, dict) else value:
                 walk(item)
         elif isinstance(value, str):
-            for match in REFERENCE.finditer(value.replace("$$", "")):
-                name = variable_of(match.group())
-                found[name] = found.get(name, False) or is_required(match.group())
+            for name, required in referenced(value).items():
+                found[name] = found.get(name, False) or required
 
     walk(doc)
     return dict(sorted(found.items()))
@@ -227,6 +239,7 @@ def compose_context(project: Project, env: Environment) -> dict[str, Any]:
         "start_command": start_command(project.settings, env),
         "descriptions": {name: service.description for name, service in env.services.items()},
         "document": compose_for(project.settings, env),
+        "meaning": compose_meaning(env, project.settings.rendered),
     }
 
 

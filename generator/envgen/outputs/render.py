@@ -15,10 +15,12 @@ import yaml
 
 from envgen.errors import ProjectError
 from envgen.outputs.caddy import caddy_token, caddy_variable
+from envgen.outputs.compose_meaning import meaning_of
 from envgen.outputs.output import Output, header
 from envgen.outputs.registry import OUTPUTS
 from envgen.outputs.yaml_text import yaml_block, yaml_key, yaml_scalar
 from envgen.spec.environment import Environment
+from envgen.spec.interpolation import InterpolationError
 from envgen.spec.project import Project
 
 # Where the default templates live inside the installed package.
@@ -96,11 +98,14 @@ def _first_difference(expected: Any, actual: Any, path: str = "") -> str:
 
 
 def _parse_back(text: str, expected: dict[str, Any], name: str) -> None:
-    """A YAML file is kept only if it reads back as exactly the intended document."""
+    """A YAML file is kept only if it reads back as exactly the intended meaning: parsed
+    as YAML, then every string read with Compose's interpolation grammar."""
     try:
-        parsed = yaml.safe_load(text)
+        parsed = meaning_of(yaml.safe_load(text))
     except yaml.YAMLError as error:
         raise ProjectError(f"{name} renders invalid YAML: {error}") from None
+    except InterpolationError as error:
+        raise ProjectError(f"{name} renders text Compose refuses: {error}") from None
     if parsed != expected:
         raise ProjectError(
             f"{name} does not render what the specs say: {_first_difference(expected, parsed)}"
@@ -123,7 +128,7 @@ def render_project(project: Project, names: list[str] | None = None) -> dict[Pur
                 context = output.environment_context(project, env)
                 text = _render(template, context, f"envgen render {env.name}", output, name)
                 if output.parse_back:
-                    _parse_back(text, context["document"], name)
+                    _parse_back(text, context["meaning"], name)
                 files[output.destination(settings, env)] = text
         elif output.project_context is not None:
             whole = output.project_context(project)

@@ -9,6 +9,7 @@ from envgen.errors import SpecError, UsageError
 from envgen.problems import Position, Problem, did_you_mean
 from envgen.redaction import public_in, scrub_problems, secrets_in
 from envgen.settings import Settings
+from envgen.spec.compose_text import check_interpolation
 from envgen.spec.environment import Environment
 from envgen.spec.intended import check_against
 from envgen.spec.merge import merge
@@ -97,6 +98,7 @@ def _load_environment(
     if problems or not isinstance(base.data, dict) or not isinstance(overlay.data, dict):
         return None, overlay, problems
     merged, problems = merge(base, overlay)
+    problems += check_interpolation(merged)
     env, found = validate(merged, path.stem)
     problems += found
     if env is not None:
