@@ -338,22 +338,22 @@ def test_stale_declarations_are_reported(shipped: Path, run: Run) -> None:
     [
         (
             "  - against: prodution\n    paths: [tier]\n    reason: typo\n",
-            "environments/staging.yaml:104:14: intended_differences.10.against: "
+            "environments/staging.yaml:118:14: intended_differences.13.against: "
             "unknown environment `prodution` (environments: local, production, staging, test)",
         ),
         (
             "  - against: staging\n    paths: [tier]\n    reason: self\n",
-            "environments/staging.yaml:104:14: intended_differences.10.against: "
+            "environments/staging.yaml:118:14: intended_differences.13.against: "
             "an environment cannot differ from itself",
         ),
         (
             "  - against: prod\n    paths: [tier]\n    reason: '  '\n",
-            "environments/staging.yaml:106:13: intended_differences.10.reason: "
+            "environments/staging.yaml:120:13: intended_differences.13.reason: "
             "say why the difference is intended",
         ),
         (
             "  - against: prod\n    paths: ['services. backend']\n    reason: spaces\n",
-            "environments/staging.yaml:105:13: intended_differences.10.paths.0: invalid value "
+            "environments/staging.yaml:119:13: intended_differences.13.paths.0: invalid value "
             "`services. backend`: write a path as shown by `envgen diff`, such as "
             "services.*.memory or bot.username",
         ),

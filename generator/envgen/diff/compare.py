@@ -196,6 +196,11 @@ def _pruned(value: Any) -> Any:
     return value
 
 
+# A change of A -> B seen from B is the same change; seen from A, what only B has is
+# what A lacks.
+_FROM_A: dict[Kind, Kind] = {"added": "removed", "removed": "added", "changed": "changed"}
+
+
 @dataclass(frozen=True)
 class _Declared:
     env: Environment
@@ -204,6 +209,11 @@ class _Declared:
     pattern: str
     reason: str
     against: str
+    kinds: tuple[Kind, ...]  # as A -> B kinds of the comparison
+
+    def covers(self, change: Change) -> bool:
+        """The change is at or under the declared path, and of a kind it allows."""
+        return change.kind in self.kinds and matches(self.pattern, change.path)
 
 
 def _declarations(project: Project, a: Environment, b: Environment) -> list[_Declared]:
@@ -212,9 +222,12 @@ def _declarations(project: Project, a: Environment, b: Environment) -> list[_Dec
         for index, declared in enumerate(env.intended_differences):
             if project.get(declared.against).name != other.name:
                 continue
+            kinds = tuple(_FROM_A[k] if env is a else k for k in declared.kind)
             for pattern_index, pattern in enumerate(declared.paths):
                 found.append(
-                    _Declared(env, index, pattern_index, pattern, declared.reason, other.name)
+                    _Declared(
+                        env, index, pattern_index, pattern, declared.reason, other.name, kinds
+                    )
                 )
     return found
 
@@ -224,7 +237,7 @@ def _changes(
 ) -> list[Change]:
     changes = []
     for change in _raw_changes(view_a, view_b):
-        reason = next((d.reason for d in declared if matches(d.pattern, change.path)), None)
+        reason = next((d.reason for d in declared if d.covers(change)), None)
         changes.append(
             replace(
                 change,
@@ -258,7 +271,7 @@ def compare(project: Project, name_a: str, name_b: str, view: View = "compose") 
         found[view],
         key=lambda c: (-1 if c.service is None else order.get(c.service, len(order)), c.where),
     )
-    paths = [c.path for changes_of_view in found.values() for c in changes_of_view]
+    every_change = [c for changes_of_view in found.values() for c in changes_of_view]
     stale = tuple(
         Stale(
             d.env.name,
@@ -270,7 +283,7 @@ def compare(project: Project, name_a: str, name_b: str, view: View = "compose") 
             ),
         )
         for d in declared
-        if not any(matches(d.pattern, path) for path in paths)
+        if not any(d.covers(change) for change in every_change)
     )
     return Comparison(a.name, b.name, view, tuple(changes), stale, services)
 

@@ -33,6 +33,9 @@ _COLLECTIONS = (
 )
 _NO_SIZE = "(default size)"
 _NO_ALIAS = "(no alias)"
+# Compose puts a service that names no network on the project's `default` one; listing it
+# explicitly means the same, and leaving it out of a list means leaving it.
+_IMPLICIT_NETWORKS = ["default"]
 
 
 class _Item(str):
@@ -74,6 +77,7 @@ def _compose_service(doc: dict[str, Any]) -> dict[str, Any]:
     view: dict[str, Any] = {key: [] if key in _VALUE_LISTS else {} for key in _COLLECTIONS}
     view.update({key: [] for key in _VALUE_LISTS})
     view["deploy"] = {"resources": {"limits": {}}}  # so that a first limit shows as that limit
+    doc = {**doc, "networks": doc.get("networks", _IMPLICIT_NETWORKS)}
     for key, value in doc.items():
         if key in ("command", "entrypoint"):
             view[key] = shlex.join(value)
@@ -146,6 +150,7 @@ def compose_view(project: Project, env: Environment) -> dict[str, Any]:
 
 def _spec_service(data: dict[str, Any]) -> dict[str, Any]:
     view = dict(data)
+    view["networks"] = data["networks"] or _IMPLICIT_NETWORKS
     for key in ("command", "entrypoint"):
         if view.get(key) is not None:
             view[key] = shlex.join(view[key])

@@ -123,6 +123,13 @@ class Host(Model):
     memory: MemorySize | None = Field(None, description="memory the host can give its stacks")
 
 
+DifferenceKind = Literal["changed", "added", "removed"]
+
+
+def _only_changes() -> list[DifferenceKind]:
+    return ["changed"]
+
+
 class IntendedDifference(Model):
     """A difference from another environment that someone decided on, with the reason."""
 
@@ -132,8 +139,15 @@ class IntendedDifference(Model):
         description="what differs, as paths shown by `envgen diff`; `*` matches one step",
     )
     reason: str = Field(min_length=1, description="why the difference is intended")
+    kind: list[DifferenceKind] = Field(
+        default_factory=_only_changes,
+        min_length=1,
+        description="what may differ, seen from this environment: `changed` (a value in "
+        "both), `added` (only here), `removed` (only in `against`); one or a list, "
+        "default `changed`",
+    )
 
-    @field_validator("paths", mode="before")
+    @field_validator("paths", "kind", mode="before")
     @classmethod
     def _one_path(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
