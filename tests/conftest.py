@@ -12,7 +12,16 @@ from envgen.cli.main import main
 from pymarkdown.api import PyMarkdownApi
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("pyproject.toml", "environments", "templates", "rendered", "docs")
+PROJECT_PARTS = (
+    "pyproject.toml",
+    ".gitignore",
+    ".env.example",
+    ".env.test",
+    "environments",
+    "templates",
+    "rendered",
+    "docs",
+)
 
 
 def lint_markdown(markdown: str, *, disabled: tuple[str, ...] = ()) -> list[str]:
@@ -42,6 +51,14 @@ def edit_spec(root: Path, name: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {name}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def set_envgen(root: Path, line: str) -> None:
+    """Add one line to the [tool.envgen] table of the project's pyproject.toml."""
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    assert text.count("[tool.envgen]\n") == 1
+    pyproject.write_text(text.replace("[tool.envgen]\n", f"[tool.envgen]\n{line}\n"), "utf-8")
 
 
 def copy_shipped(destination: Path) -> Path:

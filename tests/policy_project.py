@@ -146,6 +146,7 @@ PRODUCTION = _deployed(
 )
 
 CLEAN = {
+    ".gitignore": ".env\n.env.*\n!.env.example\n!.env.test\n",
     "environments/base.yaml": BASE,
     "environments/local.yaml": LOCAL,
     "environments/test.yaml": TEST,

@@ -156,7 +156,8 @@ def test_settings_from_pyproject_move_the_outputs(shipped: Path, run: Run) -> No
     result = run("--root", shipped, "render", "test")
     assert result.exit_code == 0, result.output
     text = (shipped / "deploy/compose/docker-compose.test.yml").read_text(encoding="utf-8")
-    assert "# Start: docker compose -f deploy/compose/docker-compose.test.yml up -d" in text
+    start = "# Start: docker compose --env-file .env.test -f deploy/compose/docker-compose.test.yml"
+    assert f"{start} up -d" in text
 
 
 def test_unknown_setting_is_reported(shipped: Path, run: Run) -> None:

@@ -515,6 +515,57 @@ SATISFIED: list[tuple[str, list[Patch]]] = [
     ("TST004", [("test.yaml", "15432:5432", "15433:5432")]),
 ]
 
+VIOLATIONS += [
+    (
+        "VAR001",
+        "error",
+        [("staging.yaml", "variables_file: .env.staging\n", "variables_file: staging.env\n")],
+        "staging.yaml",
+        "variables_file: staging.env",
+    ),
+    (
+        "VAR001",
+        "warning",
+        [("local.yaml", "variables_file: .env.local\n", "variables_file: local.env\n")],
+        "local.yaml",
+        "variables_file: local.env",
+    ),
+    (
+        "VAR002",
+        "error",
+        [
+            ("test.yaml", "password_default: test\n", "password_default: planted-1234abcd\n"),
+            ("test.yaml", None, "variables_file: .env.test\n"),
+        ],
+        "test.yaml",
+        "password_default: planted-1234abcd",
+    ),
+    (
+        "VAR003",
+        "error",
+        [("test.yaml", None, "variables_file: .env.testing\n")],
+        "test.yaml",
+        "variables_file: .env.testing",
+    ),
+]
+
+SATISFIED += [
+    # `.env.*` has no slash: it matches the name in every folder.
+    (
+        "VAR001",
+        [("staging.yaml", "variables_file: .env.staging\n", "variables_file: ops/.env.staging\n")],
+    ),
+    # 15 characters mixing letters and digits: one short of looking like a credential.
+    (
+        "VAR002",
+        [
+            ("test.yaml", "password_default: test\n", "password_default: abcdefghijklm12\n"),
+            ("test.yaml", None, "variables_file: .env.test\n"),
+        ],
+    ),
+    ("VAR003", [("test.yaml", None, "variables_file: .env.test\n")]),
+]
+
 
 def test_at_least_twenty_rules_each_with_a_violation() -> None:
     assert len(RULES) >= 20

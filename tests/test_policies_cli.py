@@ -114,10 +114,11 @@ def test_a_warning_prints_and_does_not_block(shipped: Path, run: Run) -> None:
     rendered = run("--root", shipped, "render", "staging")
     assert rendered.exit_code == 0
     assert (
-        rendered.stdout == "  updated  docs/ENVIRONMENTS.md\n"
+        rendered.stdout == "unchanged  .env.example\n"
+        "  updated  docs/ENVIRONMENTS.md\n"
         "unchanged  rendered/Caddyfile\n"
         "  updated  rendered/docker-compose.staging.yml\n"
-        "2 files written, 1 unchanged\n"
+        "2 files written, 2 unchanged\n"
     )
     assert rendered.stderr == f"{WARNING}1 warning\n"
 

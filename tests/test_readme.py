@@ -103,7 +103,7 @@ FILES = re.compile(r"<!-- envgen-file: (.*?) -->\n\n```\w+\n(.*?)```", re.DOTALL
 def test_generated_files_are_shown_as_they_are() -> None:
     text = README.read_text(encoding="utf-8")
     shown = FILES.findall(text)
-    assert [path for path, _ in shown] == ["rendered/Caddyfile"]
+    assert [path for path, _ in shown] == ["rendered/Caddyfile", ".env.test"]
     for path, body in shown:
         actual = (REPO / path).read_text(encoding="utf-8")
         if UPDATE and body != actual:

@@ -13,12 +13,18 @@ from envgen.outputs.output import is_generated
 
 State = Literal["unchanged", "changed", "missing", "stale"]
 
-# Files that may carry the marker: envgen writes YAML, markdown and Caddyfiles.
-_MARKED_SUFFIXES = (".yml", ".yaml", ".md", ".caddyfile")
+# Files that may carry the marker: envgen writes YAML, markdown, Caddyfiles, variables
+# files, Makefile fragments and shell scripts.
+_MARKED_SUFFIXES = (".yml", ".yaml", ".md", ".caddyfile", ".mk", ".sh")
 
 
 def _may_be_generated(path: Path) -> bool:
-    return path.suffix in _MARKED_SUFFIXES or path.name.startswith("Caddyfile")
+    return path.suffix in _MARKED_SUFFIXES or path.name.startswith(("Caddyfile", ".env"))
+
+
+def _mode(text: str) -> int:
+    """A new file's permissions: a script (it starts with `#!`) is executable."""
+    return 0o755 if text.startswith("#!") else 0o644
 
 
 @dataclass(frozen=True)
@@ -105,9 +111,9 @@ def write_all(root: Path, files: dict[PurePosixPath, str], remove: list[PurePosi
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
                 stream.write(text)
             if target.exists():
-                os.chmod(temporary, target.stat().st_mode & 0o777)
+                os.chmod(temporary, target.stat().st_mode & 0o777 | _mode(text) & 0o111)
             else:
-                os.chmod(temporary, 0o644)
+                os.chmod(temporary, _mode(text))
             staged.append((temporary, target))
     except BaseException:
         for temporary, _ in staged:

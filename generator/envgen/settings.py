@@ -15,7 +15,16 @@ DEFAULTS = {
     "rendered": "rendered",
     "docs": "docs/ENVIRONMENTS.md",
     "caddyfile": "rendered/Caddyfile",
+    "variables_example": ".env.example",
+    "makefile": "rendered/envgen.mk",
+    "scripts": "rendered/scripts",
+    # Not .github/workflows by default: GitHub would run the workflows of envgen's own
+    # example application in this repository. A real project points this there.
+    "workflows": "rendered/github",
 }
+# The one key that is not a path: outputs switched off, by name (`envgen render` then
+# removes their files).
+DISABLED = "disabled"
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,11 @@ class Settings:
     rendered: PurePosixPath
     docs: PurePosixPath
     caddyfile: PurePosixPath
+    variables_example: PurePosixPath
+    makefile: PurePosixPath
+    scripts: PurePosixPath
+    workflows: PurePosixPath
+    disabled: tuple[str, ...] = ()
 
     def path(self, relative: PurePosixPath | str) -> Path:
         return self.root / relative
@@ -56,9 +70,10 @@ def load_settings(root: Path) -> Settings:
             raise ProjectError(f"pyproject.toml: {error}") from None
         table = data.get("tool", {}).get("envgen", {})
     values = dict(DEFAULTS)
+    disabled = _disabled(table.pop(DISABLED, []))
     for key, value in table.items():
         if key not in DEFAULTS:
-            hint = did_you_mean(key, DEFAULTS)
+            hint = did_you_mean(key, [*DEFAULTS, DISABLED])
             hint = f" ({hint})" if hint else ""
             raise ProjectError(f"pyproject.toml: [tool.envgen]: unknown setting `{key}`{hint}")
         if not isinstance(value, str) or not value or PurePosixPath(value).is_absolute():
@@ -66,4 +81,14 @@ def load_settings(root: Path) -> Settings:
                 f"pyproject.toml: [tool.envgen]: `{key}` must be a path relative to the project"
             )
         values[key] = value
-    return Settings(root, **{key: PurePosixPath(value) for key, value in values.items()})
+    paths = {key: PurePosixPath(value) for key, value in values.items()}
+    return Settings(root, **paths, disabled=disabled)
+
+
+def _disabled(value: object) -> tuple[str, ...]:
+    """The names of the outputs switched off; the registry checks that they exist."""
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise ProjectError(
+            f"pyproject.toml: [tool.envgen]: `{DISABLED}` must be a list of output names"
+        )
+    return tuple(value)

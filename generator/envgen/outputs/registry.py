@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from envgen.errors import ProjectError
 from envgen.outputs.caddy import CADDY
 from envgen.outputs.compose import COMPOSE
 from envgen.outputs.output import Output
 from envgen.outputs.parity import DOCS
+from envgen.outputs.variables import VARIABLES_EXAMPLE, VARIABLES_FILE
+from envgen.problems import did_you_mean
+from envgen.settings import Settings
 
-OUTPUTS: tuple[Output, ...] = (COMPOSE, DOCS, CADDY)
+OUTPUTS: tuple[Output, ...] = (COMPOSE, DOCS, CADDY, VARIABLES_EXAMPLE, VARIABLES_FILE)
+
+
+def enabled_outputs(settings: Settings) -> list[Output]:
+    """The outputs a project renders: all but those its `disabled` setting names."""
+    names = [output.name for output in OUTPUTS]
+    for name in settings.disabled:
+        if name not in names:
+            hint = did_you_mean(name, names)
+            raise ProjectError(
+                f"pyproject.toml: [tool.envgen]: `disabled`: unknown output `{name}` "
+                f"({hint + '; ' if hint else ''}outputs: {', '.join(names)})"
+            )
+    return [output for output in OUTPUTS if output.name not in settings.disabled]

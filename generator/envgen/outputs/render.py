@@ -17,7 +17,7 @@ from envgen.errors import ProjectError
 from envgen.outputs.caddy import caddy_token, caddy_variable
 from envgen.outputs.compose_meaning import meaning_of
 from envgen.outputs.output import Output, header
-from envgen.outputs.registry import OUTPUTS
+from envgen.outputs.registry import OUTPUTS, enabled_outputs
 from envgen.outputs.yaml_text import yaml_block, yaml_key, yaml_scalar
 from envgen.spec.environment import Environment
 from envgen.spec.interpolation import InterpolationError
@@ -54,6 +54,8 @@ def make_jinja(project_templates: str) -> jinja2.Environment:
     env.filters["comment"] = _comment
     env.filters["caddy"] = caddy_token
     env.filters["caddy_variable"] = caddy_variable
+    for output in OUTPUTS:
+        env.filters.update(output.filters)
     return env
 
 
@@ -112,6 +114,15 @@ def _parse_back(text: str, expected: dict[str, Any], name: str) -> None:
         )
 
 
+def _verify(output: Output, text: str, context: dict[str, Any], name: str) -> str:
+    """The rendered text, once its language's read-back accepts it."""
+    if output.verify is not None:
+        wrong = output.verify(text, context)
+        if wrong is not None:
+            raise ProjectError(f"{name} does not render what the specs say: {wrong}")
+    return text
+
+
 def render_project(project: Project, names: list[str] | None = None) -> dict[PurePosixPath, str]:
     """Every output of the named environments (all when None), keyed by project path."""
     settings = project.settings
@@ -120,20 +131,21 @@ def render_project(project: Project, names: list[str] | None = None) -> dict[Pur
     jinja = make_jinja(str(project_templates))
     chosen: list[Environment] = project.select(names or [])
     files: dict[PurePosixPath, str] = {}
-    for output in OUTPUTS:
+    for output in enabled_outputs(settings):
         name = _display_name(project_templates, folder, output)
         template = _template(jinja, output, folder, name)
         if output.environment_context is not None:
             for env in chosen:
                 context = output.environment_context(project, env)
+                if context is None:
+                    continue
                 text = _render(template, context, f"envgen render {env.name}", output, name)
                 if output.parse_back:
                     _parse_back(text, context["meaning"], name)
-                files[output.destination(settings, env)] = text
+                files[output.destination(settings, env)] = _verify(output, text, context, name)
         elif output.project_context is not None:
             whole = output.project_context(project)
             if whole is not None:
-                files[output.destination(settings)] = _render(
-                    template, whole, "envgen render", output, name
-                )
+                text = _render(template, whole, "envgen render", output, name)
+                files[output.destination(settings)] = _verify(output, text, whole, name)
     return files

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from envgen.policies import budget, production, proxy, secrets, segregation, tiers
+from envgen.policies import (
+    budget,
+    production,
+    proxy,
+    secrets,
+    segregation,
+    tiers,
+    variables_files,
+)
 from envgen.policies.rule import Rule
 from envgen.spec.environment import Tier
 
@@ -15,6 +23,7 @@ RULES: dict[str, Rule] = {
         *secrets.RULES,
         *proxy.RULES,
         *budget.RULES,
+        *variables_files.RULES,
     )
 }
 

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterator, Mapping
 
 from envgen.errors import SpecError
+from envgen.gitignore import GitIgnore, read_gitignore
 from envgen.policies import RULES
 from envgen.policies.rule import Finding, Rule, Scope
 from envgen.problems import Problem, Severity
@@ -19,7 +20,8 @@ def enforce(project: Project) -> list[Problem]:
     """The findings that do not block (warnings, and silenced findings with their reason),
     sorted; raises SpecError with every finding when any of them is an error."""
     base = str(project.settings.environments / BASE)
-    findings = check_policies(list(project.environments), project.documents, base)
+    gitignore = read_gitignore(project.settings.root)
+    findings = check_policies(list(project.environments), project.documents, base, gitignore)
     findings = scrub_problems(findings, project.secrets)
     if any(finding.severity == "error" for finding in findings):
         raise SpecError(findings)  # with the warnings, which explain more than they hurt
@@ -27,7 +29,10 @@ def enforce(project: Project) -> list[Problem]:
 
 
 def check_policies(
-    environments: list[Environment], documents: Mapping[str, Document], base: str
+    environments: list[Environment],
+    documents: Mapping[str, Document],
+    base: str,
+    gitignore: GitIgnore | None = None,
 ) -> list[Problem]:
     """Every finding of every rule, as problems: errors, warnings, and silenced findings
     with their reason; plus problems with the `silence` entries themselves. The
@@ -37,7 +42,7 @@ def check_policies(
     found = [
         (rule, finding)
         for rule in RULES.values()
-        for finding in rule.check(Scope(ordered, documents))
+        for finding in rule.check(Scope(ordered, documents, gitignore))
         if rule.applies_to(by_name[finding.environment].tier)
     ]
     problems = []

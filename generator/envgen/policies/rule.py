@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from envgen.gitignore import GitIgnore
 from envgen.spec.environment import Environment, Tier
 from envgen.spec.source import Document, Path
 
@@ -26,6 +27,8 @@ class Scope:
 
     environments: tuple[Environment, ...]
     documents: Mapping[str, Document]
+    # The project's .gitignore, for rules on what may be committed; None when it has none.
+    gitignore: GitIgnore | None = None
 
     def where(self, env: Environment, path: Path) -> str:
         """`file:line:column` of a value, for messages that name another environment."""

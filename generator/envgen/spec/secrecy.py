@@ -144,3 +144,21 @@ def is_reference(text: str) -> bool:
     """Whether a secret's text only refers to a value held elsewhere (`${DB_PASSWORD}`,
     `$$REDIS_PASSWORD` for the container's shell), so that no secret is written down."""
     return _REFERENCE_ONLY.fullmatch(text) is not None
+
+
+# Prefixes of well-known credentials (API keys, access tokens, private keys).
+_CREDENTIAL_PREFIXES = ("sk-", "sk_", "ghp_", "gho_", "github_pat_", "xox", "AKIA", "-----BEGIN")
+
+
+def looks_like_secret_value(value: str) -> bool:
+    """A value that may be a real credential rather than a throw-away one such as `test`:
+    a well-known credential prefix, a `digits:token` bot token, or 16 characters or more
+    mixing letters and digits."""
+    if value.startswith(_CREDENTIAL_PREFIXES):
+        return True
+    bot_id, _, token = value.partition(":")
+    if bot_id.isdigit() and len(token) >= 20:
+        return True
+    has_letter = any(c.isalpha() for c in value)
+    has_digit = any(c.isdigit() for c in value)
+    return len(value) >= 16 and has_letter and has_digit
