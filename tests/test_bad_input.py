@@ -121,8 +121,8 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
     ),
     (
         "list where a mapping belongs",
-        {"local": "tier: local\nservices:\n  web:\n    environment: [A=1]\n"},
-        ["environments/local.yaml:4:18: services.web.environment: expected a mapping, got a list"],
+        {"local": "tier: local\nservices:\n  web:\n    healthcheck: [A=1]\n"},
+        ["environments/local.yaml:4:18: services.web.healthcheck: expected a mapping, got a list"],
     ),
     (
         "unknown service in depends_on",
@@ -237,8 +237,8 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         "problem inherited from base.yaml points into base.yaml",
         {"base": BASE.replace("nginx:1.27", "nginx:1.27\n    restart: sometimes")},
         [
-            "environments/base.yaml:12:14: services.web.restart: input should be 'no', 'always', "
-            "'on-failure' or 'unless-stopped'"
+            "environments/base.yaml:12:14: services.web.restart: invalid value `sometimes`: "
+            "must be no, always, on-failure, on-failure:N or unless-stopped"
         ],
     ),
     (

@@ -7,6 +7,7 @@ read-back checks it); `compose_document` is that meaning written as Compose text
 
 from __future__ import annotations
 
+import copy
 import posixpath
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -38,14 +39,22 @@ def _image(env: Environment, service: Service) -> dict[str, Any]:
     if not service.is_app:
         return {"image": service.image}
     if env.builds_from_source:
-        return {"build": {"context": service.build}}  # made relative by the caller
+        assert service.build is not None
+        build = service.build.model_dump(exclude_none=True, exclude_defaults=True)
+        build["context"] = service.build.context  # made relative by the caller
+        if service.build.args:
+            build["args"] = dict(sorted(service.build.args.items()))
+        return {"build": {"context": build.pop("context"), **build}}
     return {"image": f"{service.image}:${{IMAGE_TAG:-{env.image_tag}}}"}
 
 
-def _environment(env: Environment, service: Service) -> dict[str, str]:
-    values = dict(service.environment)
+def _environment(env: Environment, service: Service) -> dict[str, str | None]:
+    """Container variables; one written without a value stays without (`NAME: null`):
+    Compose then takes it from the shell it runs in."""
+    values: dict[str, str | None] = dict.fromkeys(service.from_shell)
+    values.update(service.environment)
     values.update({name: FACTS[fact].value(env) for name, fact in service.facts.items()})
-    return {name: str(values[name]) for name in sorted(values)}
+    return {name: values[name] for name in sorted(values)}
 
 
 def _volumes(env: Environment, service: Service, output_dir: PurePosixPath) -> list[Any]:
@@ -78,12 +87,15 @@ def _networks(env: Environment, name: str, service: Service) -> list[str] | dict
     one, Caddy's) `backend` would answer for staging and production alike; there the
     service also gets an alias unique to its environment, for the proxy to route to."""
     shared = [n for n in service.networks if n in env.networks and env.networks[n].external]
-    if not shared:
+    if not shared and not service.network_options:
         return list(service.networks)
-    return {
-        network: {"aliases": [network_alias(env, name)]} if network in shared else {}
-        for network in service.networks
-    }
+    attached: dict[str, Any] = {}
+    for network in service.networks:
+        options = copy.deepcopy(service.network_options.get(network, {}))
+        if network in shared:
+            options["aliases"] = [*options.get("aliases", []), network_alias(env, name)]
+        attached[network] = options
+    return attached
 
 
 def _service(
@@ -98,7 +110,8 @@ def _service(
         "restart": service.restart,
         "profiles": list(service.profiles),
         "depends_on": {
-            name: {"condition": condition} for name, condition in service.depends_on.items()
+            name: dependency.model_dump(exclude_none=True)
+            for name, dependency in service.depends_on.items()
         },
         "environment": _environment(env, service),
         "env_file": [
@@ -120,12 +133,15 @@ def _service(
         "container_name": service.container_name,
         "stop_grace_period": service.stop_grace_period,
         "healthcheck": _healthcheck(service),
-        "deploy": _limits(service),
+        "deploy": _deploy(service),
         "logging": _logging(service),
         "networks": _networks(env, name, service),
         "labels": {name: service.labels[name] for name in sorted(service.labels)},
     }
     doc.update({key: value for key, value in optional.items() if value not in (None, [], {})})
+    passthrough = service.passthrough
+    passthrough.pop("deploy", None)  # merged with the shorthands by _deploy
+    doc.update({key: passthrough[key] for key in sorted(passthrough)})
     return doc
 
 
@@ -133,28 +149,34 @@ def _healthcheck(service: Service) -> dict[str, Any] | None:
     check = service.healthcheck
     if check is None:
         return None
-    doc: dict[str, Any] = {"test": list(check.test)}
-    for key in ("interval", "timeout", "retries", "start_period"):
+    doc: dict[str, Any] = {"test": list(check.test)} if check.test else {}
+    for key in ("interval", "timeout", "retries", "start_period", "start_interval", "disable"):
         value = getattr(check, key)
         if value is not None:
             doc[key] = value
     return doc
 
 
-def _limits(service: Service) -> dict[str, Any] | None:
+def _deploy(service: Service) -> dict[str, Any] | None:
+    """Compose's `deploy` as written, with the `memory` and `cpus` shorthands in its
+    `resources.limits` (a spec cannot set both; the references check refuses it)."""
+    deploy: dict[str, Any] = copy.deepcopy(service.passthrough.get("deploy") or {})
     limits: dict[str, Any] = {}
     if service.cpus is not None:
         limits["cpus"] = f"{service.cpus:g}"
     if service.memory is not None:
         limits["memory"] = format_memory(service.memory)
-    return {"resources": {"limits": limits}} if limits else None
+    if limits:
+        resources = deploy.setdefault("resources", {})
+        resources["limits"] = {**(resources.get("limits") or {}), **limits}
+    return deploy or None
 
 
 def _logging(service: Service) -> dict[str, Any] | None:
     logging = service.logging
     if logging is None:
         return None
-    options = {}
+    options: dict[str, Any] = dict(sorted(logging.options.items()))
     if logging.max_size is not None:
         options["max-size"] = format_memory(logging.max_size)
     if logging.max_file is not None:
@@ -187,6 +209,7 @@ def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
         volumes[key] = {"name": env.volume_name(key)}
         if volume.external:
             volumes[key]["external"] = True
+        volumes[key].update(_sorted(volume.model_extra))
     if volumes:
         doc["volumes"] = volumes
     used_networks = {name for service in env.services.values() for name in service.networks}
@@ -194,13 +217,23 @@ def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
         key: {
             "name": network.name,
             **({"external": True} if network.external else {}),
+            **_sorted(network.model_extra),
         }
         for key, network in env.networks.items()
         if key in used_networks
     }
     if networks:
         doc["networks"] = networks
+    for section, entries in (("secrets", env.secrets), ("configs", env.configs)):
+        if entries:
+            doc[section] = {key: entries[key] for key in sorted(entries)}
+    doc.update(_sorted(env.extensions))
     return doc
+
+
+def _sorted(entries: dict[str, Any] | None) -> dict[str, Any]:
+    entries = entries or {}
+    return {key: entries[key] for key in sorted(entries)}
 
 
 def referenced_variables(doc: Any) -> dict[str, bool]:
@@ -231,15 +264,21 @@ def start_command(settings: Settings, env: Environment) -> str:
     return f"docker compose {variables}-f {COMPOSE.destination(settings, env)} up -d"
 
 
+_WRITTEN = ("name", "services", "volumes", "networks")
+
+
 def compose_context(project: Project, env: Environment) -> dict[str, Any]:
-    """What templates/docker-compose.yml.j2 needs; `document` is what the file must mean."""
+    """What templates/docker-compose.yml.j2 needs; `meaning` is what the file must mean."""
+    document = compose_for(project.settings, env)
     return {
         "sources": project.sources[env.name],
         "env": env,
         "start_command": start_command(project.settings, env),
         "descriptions": {name: service.description for name, service in env.services.items()},
-        "document": compose_for(project.settings, env),
+        "document": document,
         "meaning": compose_meaning(env, project.settings.rendered),
+        # Top-level secrets, configs and x-* keys, after the sections written above.
+        "sections": {key: value for key, value in document.items() if key not in _WRITTEN},
     }
 
 

@@ -78,7 +78,7 @@ def _image(env: Environment, service: Service) -> str:
     if not service.is_app:
         return code(service.image)
     if env.builds_from_source:
-        return f"built from {code(service.build or '')}"
+        return f"built from {code(service.build.context if service.build else '')}"
     return code(f"{service.image}:{env.image_tag}")
 
 

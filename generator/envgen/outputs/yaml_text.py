@@ -44,6 +44,8 @@ def yaml_string(text: str) -> str:
 
 def yaml_scalar(value: object) -> str:
     """Any scalar a template writes, as YAML."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):

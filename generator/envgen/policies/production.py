@@ -43,7 +43,7 @@ def restart(env: Environment) -> Iterator[tuple[Path, str]]:
 def healthcheck(env: Environment) -> Iterator[tuple[Path, str]]:
     for name, service in _long_running(env):
         check = service.healthcheck
-        if check is None or check.test[0] == "NONE":
+        if check is None or check.disable or not check.test or check.test[0] == "NONE":
             yield ("services", name, "healthcheck"), f"`{name}` has no health check"
 
 
@@ -59,7 +59,7 @@ def loopback_ports(env: Environment) -> Iterator[tuple[Path, str]]:
 
 
 def _contexts(env: Environment) -> set[str]:
-    return {posixpath.normpath(s.build) for s in env.services.values() if s.build is not None}
+    return {posixpath.normpath(s.build.context) for s in env.services.values() if s.build}
 
 
 def source_mounts(env: Environment) -> Iterator[tuple[Path, str]]:

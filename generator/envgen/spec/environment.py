@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from envgen.spec.fields import (
     BotUsername,
@@ -44,7 +44,10 @@ class Tier(StrEnum):
 
 
 class Volume(Model):
-    """A named volume."""
+    """A named volume; Compose's other volume keys (driver, labels, ...) pass through,
+    checked by its schema."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     name: str | None = Field(None, description="Docker name; `<compose_project>_<key>` by default")
     external: bool = Field(False, description="created outside compose")
@@ -52,7 +55,10 @@ class Volume(Model):
 
 
 class Network(Model):
-    """A network besides compose's default one."""
+    """A network besides compose's default one; Compose's other network keys (driver,
+    internal, ipam, ...) pass through, checked by its schema."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     name: str = Field(description="Docker name of the network")
     external: bool = Field(True, description="created outside compose (shared with Caddy)")
@@ -217,6 +223,15 @@ class Environment(Model):
     volumes: dict[Slug, Volume] = Field(default_factory=dict, description="named volumes")
     networks: dict[Slug, Network] = Field(default_factory=dict, description="extra networks")
     services: dict[ServiceName, Service] = Field(description="the services", min_length=1)
+    secrets: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Docker secrets, as Compose's top-level `secrets`"
+    )
+    configs: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Docker configs, as Compose's top-level `configs`"
+    )
+    extensions: dict[str, Any] = Field(
+        default_factory=dict, description="the spec's `x-*` keys, passed to Compose as written"
+    )
     intended_differences: list[IntendedDifference] = Field(
         default_factory=list,
         description="differences from other environments that are intended (see `envgen diff`)",

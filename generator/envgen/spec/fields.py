@@ -90,6 +90,14 @@ MemorySize = Annotated[
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 
+Restart = Annotated[
+    str,
+    _pattern(
+        r"^(?:no|always|unless-stopped|on-failure(?::\d+)?)$",
+        "must be no, always, on-failure, on-failure:N or unless-stopped",
+    ),
+]
+
 Slug = Annotated[
     str,
     _pattern(
@@ -146,8 +154,10 @@ Origin = Annotated[
 Image = Annotated[
     str,
     _pattern(
-        r"^[a-z0-9][a-z0-9._/-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$",
-        "must be an image reference such as ghcr.io/owner/name or postgres:16",
+        r"^[a-z0-9][a-z0-9._/-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
+        r"(?:@sha256:[a-f0-9]{64})?$",
+        "must be an image reference such as ghcr.io/owner/name, postgres:16 or one with "
+        "@sha256:<digest>",
     ),
 ]
 

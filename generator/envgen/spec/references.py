@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from envgen.problems import did_you_mean
 from envgen.spec.environment import Environment
 from envgen.spec.facts import FACTS, FactUnavailable
-from envgen.spec.service import PortMapping
+from envgen.spec.service import PortMapping, Service
 from envgen.spec.source import Path
 
 Finding = tuple[Path, str, str]  # where, what, hint
@@ -56,6 +56,7 @@ def check_references(env: Environment) -> Iterator[Finding]:
                 FACTS[fact].value(env)
             except FactUnavailable as error:
                 yield (*at, "facts", variable), f"fact `{fact}`: {error}", ""
+        yield from _shorthand_conflicts(at, service)
         has_tag = ":" in service.image.rsplit("/", 1)[-1]
         if service.is_app and has_tag:
             yield (
@@ -66,6 +67,26 @@ def check_references(env: Environment) -> Iterator[Finding]:
         if not service.is_app and not has_tag:
             yield (*at, "image"), "pin the image with a tag", f"e.g. `{service.image}:1.0`"
     yield from _port_collisions(env)
+
+
+def _shorthand_conflicts(at: Path, service: Service) -> Iterator[Finding]:
+    """A shorthand and the Compose key it stands for, both set: which one would win?"""
+    deploy = service.passthrough.get("deploy") or {}
+    limits = (deploy.get("resources") or {}).get("limits") or {}
+    for shorthand in ("memory", "cpus"):
+        if getattr(service, shorthand) is not None and shorthand in limits:
+            compose_key = f"deploy.resources.limits.{shorthand}"
+            yield (
+                (*at, shorthand),
+                f"`{shorthand}` is set twice",
+                f"keep `{shorthand}` or `{compose_key}`",
+            )
+    if service.memory is not None and "mem_limit" in service.passthrough:
+        yield (*at, "memory"), "`memory` is set twice", "keep `memory` or `mem_limit`"
+    options = service.passthrough.get("security_opt") or []
+    if service.no_new_privileges and any("no-new-privileges" in str(o) for o in options):
+        hint = "keep `no_new_privileges` or the `security_opt` entry"
+        yield (*at, "no_new_privileges"), "`no-new-privileges` is set twice", hint
 
 
 def _port_collisions(env: Environment) -> Iterator[Finding]:

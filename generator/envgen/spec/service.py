@@ -6,7 +6,7 @@ import ipaddress
 import re
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from envgen.spec.fields import (
     AbsolutePath,
@@ -17,6 +17,7 @@ from envgen.spec.fields import (
     Model,
     Port,
     ProjectPath,
+    Restart,
     Scalar,
     Slug,
     Text,
@@ -107,13 +108,18 @@ class Healthcheck(Model):
     """How Docker tells that the service is healthy."""
 
     test: list[Text] = Field(
-        description="[CMD, program, args...] or [CMD-SHELL, command]; a string means CMD-SHELL",
-        min_length=1,
+        default_factory=list,
+        description="[CMD, program, args...] or [CMD-SHELL, command]; a string means CMD-SHELL;"
+        " none keeps the image's own",
     )
     interval: Duration | None = Field(None, description="time between checks, e.g. 10s")
     timeout: Duration | None = Field(None, description="time one check may take")
     retries: int | None = Field(None, ge=1, description="failures before unhealthy")
     start_period: Duration | None = Field(None, description="grace period after start")
+    start_interval: Duration | None = Field(
+        None, description="time between checks during the start period"
+    )
+    disable: bool | None = Field(None, description="turn off the image's own health check")
 
     @field_validator("test", mode="before")
     @classmethod
@@ -123,7 +129,7 @@ class Healthcheck(Model):
     @field_validator("test")
     @classmethod
     def _form(cls, value: list[str]) -> list[str]:
-        if value[0] not in ("CMD", "CMD-SHELL", "NONE"):
+        if value and value[0] not in ("CMD", "CMD-SHELL", "NONE"):
             raise ValueError("the first item must be CMD, CMD-SHELL or NONE")
         return value
 
@@ -132,8 +138,22 @@ class Logging(Model):
     """The container's log driver and its rotation."""
 
     driver: str = Field("json-file", description="Docker log driver")
-    max_size: MemorySize | None = Field(None, description="rotate a log file at this size")
-    max_file: int | None = Field(None, ge=1, description="how many rotated files to keep")
+    max_size: MemorySize | None = Field(
+        None, description="rotate a log file at this size (sugar for `options.max-size`)"
+    )
+    max_file: int | None = Field(
+        None, ge=1, description="how many rotated files to keep (sugar for `options.max-file`)"
+    )
+    options: dict[str, Scalar | None] = Field(
+        default_factory=dict, description="the driver's options, as Compose takes them"
+    )
+
+    @model_validator(mode="after")
+    def _sugar_or_option(self) -> Logging:
+        for sugar, option in (("max_size", "max-size"), ("max_file", "max-file")):
+            if getattr(self, sugar) is not None and option in self.options:
+                raise ValueError(f"set `{sugar}` or `options.{option}`, not both")
+        return self
 
 
 class EnvFile(Model):
@@ -149,23 +169,73 @@ class EnvFile(Model):
 
 
 Condition = Literal["service_started", "service_healthy", "service_completed_successfully"]
-Restart = Literal["no", "always", "on-failure", "unless-stopped"]
+
+
+class Dependency(Model):
+    """A service to wait for (the long form of `depends_on`)."""
+
+    condition: Condition = Field("service_started", description="what to wait for")
+    restart: bool | None = Field(None, description="restart this service when that one is")
+    required: bool | None = Field(None, description="false: start even if that one cannot")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _condition_only(cls, value: Any) -> Any:
+        return {"condition": value} if isinstance(value, str) else value
+
+
+class Build(Model):
+    """How the image is built (the long form of `build`); Compose's other build keys pass
+    through, checked by its schema."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    context: ProjectPath = Field(".", description="build context, relative to the project root")
+    dockerfile: str | None = Field(None, description="Dockerfile, relative to the context")
+    target: str | None = Field(None, description="the build stage to stop at")
+    args: dict[str, Scalar | None] = Field(default_factory=dict, description="build arguments")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_syntax(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"context": value}
+        if isinstance(value, dict) and isinstance(value.get("args"), list):
+            return {**value, "args": _pairs(value["args"])}
+        return value
+
+
+def _pairs(items: list[Any]) -> dict[str, Any]:
+    """Compose's list form of a mapping: `NAME=value`, or `NAME` alone for no value."""
+    pairs: dict[str, Any] = {}
+    for item in items:
+        name, equals, value = str(item).partition("=")
+        pairs[name] = value if equals else None
+    return pairs
 
 
 class Service(Model):
-    """One service of the compose file."""
+    """One service of the compose file. The keys envgen reasons about are modelled here;
+    every other Compose service key passes through, checked by Compose's schema
+    (envgen.spec.compose_schema)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     description: str = Field("", description="what the service is; a comment in the output")
     image: Image = Field(
         description="image; without a tag when `build` is set (the tag comes from `image_tag`)"
     )
-    build: ProjectPath | None = Field(
-        None, description="build context, relative to the project root; marks an app image"
+    build: Build | None = Field(
+        None, description="build context (or Compose's long form); marks an app image"
     )
     command: list[Text] | None = Field(None, description="command, as a list of arguments")
     entrypoint: list[Text] | None = Field(None, description="entrypoint, as a list")
     environment: dict[VariableName, Scalar] = Field(
         default_factory=dict, description="container variables; secrets as ${VAR} references"
+    )
+    from_shell: list[VariableName] = Field(
+        default_factory=list,
+        description="variables written without a value: Compose takes them from its shell",
     )
     facts: dict[VariableName, str] = Field(
         default_factory=dict,
@@ -184,18 +254,47 @@ class Service(Model):
     cap_drop: list[Capability] = Field(default_factory=list, description="capabilities dropped")
     cap_add: list[Capability] = Field(default_factory=list, description="capabilities added")
     logging: Logging | None = Field(None, description="log driver and rotation")
-    depends_on: dict[str, Condition] = Field(
+    depends_on: dict[str, Dependency] = Field(
         default_factory=dict, description="services to wait for, with the condition"
     )
     profiles: list[Slug] = Field(default_factory=list, description="compose profiles")
     networks: list[str] = Field(
         default_factory=list, description="networks to join: `default` or one under `networks`"
     )
+    network_options: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="per network, Compose's attachment keys (aliases, ipv4_address, ...)",
+    )
     labels: dict[str, Text] = Field(default_factory=dict, description="container labels")
     user: str | None = Field(None, description="user to run as, e.g. 1000:1000")
     working_dir: AbsolutePath | None = Field(None, description="working directory")
     container_name: str | None = Field(None, description="fixed container name (rarely wanted)")
     stop_grace_period: Duration | None = Field(None, description="time to stop before a kill")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _compose_forms(cls, value: Any) -> Any:
+        """Compose's list forms and `NAME:` without a value, to envgen's fields."""
+        if not isinstance(value, dict):
+            return value
+        value = dict(value)
+        environment = value.get("environment")
+        if isinstance(environment, list):
+            environment = _pairs(environment)
+        if isinstance(environment, dict):
+            value["environment"] = {k: v for k, v in environment.items() if v is not None}
+            empty = [k for k, v in environment.items() if v is None]
+            if empty:
+                value["from_shell"] = empty
+        if isinstance(value.get("labels"), list):
+            value["labels"] = _pairs(value["labels"])
+        networks = value.get("networks")
+        if isinstance(networks, dict):
+            value["networks"] = list(networks)
+            options = {k: v for k, v in networks.items() if v}
+            if options:
+                value["network_options"] = options
+        return value
 
     @field_validator("depends_on", mode="before")
     @classmethod
@@ -211,6 +310,11 @@ class Service(Model):
                 "so that nothing depends on shell splitting"
             )
         return value
+
+    @property
+    def passthrough(self) -> dict[str, Any]:
+        """The Compose keys envgen does not model, as written (checked by the schema)."""
+        return dict(self.model_extra or {})
 
     @property
     def is_app(self) -> bool:

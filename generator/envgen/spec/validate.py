@@ -14,6 +14,7 @@ from envgen.problems import Problem, did_you_mean
 from envgen.redaction import SECRET, is_secret_key
 from envgen.spec.environment import Environment
 from envgen.spec.fields import pattern_meaning
+from envgen.spec.passthrough import check_passthrough, compose_fields
 from envgen.spec.source import Document, Path, field_path
 
 
@@ -23,10 +24,12 @@ def validate(document: Document, name: str) -> tuple[Environment | None, list[Pr
         position = document.keys[("name",)]
         message = "an environment is named by its file; remove `name`"
         return None, [Problem(position, "name", message, f"this one is `{name}`")]
+    problems = check_passthrough(document)
     try:
-        return Environment.model_validate({**document.data, "name": name}), []
+        env = Environment.model_validate({**compose_fields(document.data), "name": name})
     except ValidationError as error:
-        return None, [_problem(detail, document) for detail in error.errors()]
+        return None, problems + [_problem(detail, document) for detail in error.errors()]
+    return (None if problems else env), problems
 
 
 def _data_path(document: Document, loc: tuple[int | str, ...]) -> Path:
