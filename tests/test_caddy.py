@@ -172,8 +172,9 @@ def test_a_route_makes_a_caddyfile_and_without_one_it_is_removed(tmp_path: Path,
     assert result.output.splitlines() == [
         "  updated  docs/ENVIRONMENTS.md",
         "unchanged  rendered/docker-compose.live.yml",
+        "unchanged  rendered/envgen.mk",
         "  removed  rendered/Caddyfile",
-        "2 files written, 1 unchanged",
+        "2 files written, 2 unchanged",
     ]
 
 

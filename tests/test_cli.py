@@ -45,6 +45,7 @@ def test_render_one_environment_by_name_or_alias(shipped: Path, run: Run, alias:
     assert sorted(str(p.relative_to(shipped)) for p in (shipped / "rendered").iterdir()) == [
         "rendered/Caddyfile",  # made from the whole project, like docs/ENVIRONMENTS.md
         "rendered/docker-compose.prod.yml",
+        "rendered/envgen.mk",  # made from the whole project too
     ]
 
 

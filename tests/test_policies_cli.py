@@ -118,7 +118,8 @@ def test_a_warning_prints_and_does_not_block(shipped: Path, run: Run) -> None:
         "  updated  docs/ENVIRONMENTS.md\n"
         "unchanged  rendered/Caddyfile\n"
         "  updated  rendered/docker-compose.staging.yml\n"
-        "2 files written, 2 unchanged\n"
+        "unchanged  rendered/envgen.mk\n"
+        "2 files written, 3 unchanged\n"
     )
     assert rendered.stderr == f"{WARNING}1 warning\n"
 

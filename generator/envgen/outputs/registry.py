@@ -5,13 +5,21 @@ from __future__ import annotations
 from envgen.errors import ProjectError
 from envgen.outputs.caddy import CADDY
 from envgen.outputs.compose import COMPOSE
+from envgen.outputs.makefile import MAKEFILE
 from envgen.outputs.output import Output
 from envgen.outputs.parity import DOCS
 from envgen.outputs.variables import VARIABLES_EXAMPLE, VARIABLES_FILE
 from envgen.problems import did_you_mean
 from envgen.settings import Settings
 
-OUTPUTS: tuple[Output, ...] = (COMPOSE, DOCS, CADDY, VARIABLES_EXAMPLE, VARIABLES_FILE)
+OUTPUTS: tuple[Output, ...] = (
+    COMPOSE,
+    DOCS,
+    CADDY,
+    VARIABLES_EXAMPLE,
+    VARIABLES_FILE,
+    MAKEFILE,
+)
 
 
 def enabled_outputs(settings: Settings) -> list[Output]:
