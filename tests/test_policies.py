@@ -567,6 +567,71 @@ SATISFIED += [
 ]
 
 
+VIOLATIONS += [
+    (
+        "HST001",
+        "error",
+        [("production.yaml", None, f"{PROD_API}    {key}\n")],
+        "production.yaml",
+        key,
+    )
+    for key in (
+        "privileged: true",
+        "pid: host",
+        "network_mode: host",
+        "cap_add: [SYS_ADMIN]",
+        "volumes: ['/var/run/docker.sock:/var/run/docker.sock:ro']",
+    )
+]
+VIOLATIONS += [
+    (
+        "HST001",
+        "error",
+        [("staging.yaml", None, f"{PROD_API}    privileged: true\n")],
+        "staging.yaml",
+        "privileged: true",
+    ),
+    # A Docker secret read from a variable is a secret variable like any other.
+    (
+        "SEG008",
+        "error",
+        [
+            (name, None, "secrets:\n  api_key:\n    environment: SHARED_API_KEY\n")
+            for name in ("staging.yaml", "production.yaml")
+        ],
+        "staging.yaml",
+        "environment: SHARED_API_KEY",
+    ),
+    # Compose's deploy.replicas and reservations count in the host's budget.
+    (
+        "BUD001",
+        "warning",
+        [("production.yaml", None, f"{PROD_API}    deploy:\n      replicas: 12\n")],
+        "production.yaml",
+        "memory: 4g",
+    ),
+    (
+        "BUD001",
+        "warning",
+        [
+            (
+                "production.yaml",
+                None,
+                f"{PROD_API}    deploy:\n      resources:\n        reservations: {{memory: 3g}}\n",
+            )
+        ],
+        "production.yaml",
+        "memory: 4g",
+    ),
+]
+SATISFIED += [
+    ("HST001", [("local.yaml", "    ports:", "    privileged: true\n    pid: host\n    ports:")]),
+    ("HST001", [("production.yaml", None, f"{PROD_API}    pid: service:postgres\n")]),
+    ("HST001", [("production.yaml", None, f"{PROD_API}    cap_add: [NET_BIND_SERVICE]\n")]),
+    ("BUD001", [("production.yaml", None, f"{PROD_API}    deploy:\n      replicas: 2\n")]),
+]
+
+
 def test_at_least_twenty_rules_each_with_a_violation() -> None:
     assert len(RULES) >= 20
     assert sorted({case[0] for case in VIOLATIONS}) == sorted(RULES)

@@ -17,6 +17,41 @@ def _web(extra: str) -> dict[str, str | None]:
 
 CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
     (
+        "a dependency cycle",
+        {
+            "local": "tier: local\nservices:\n  web:\n    depends_on: [db]\n"
+            "  db:\n    image: postgres:16\n    depends_on: [web]\n"
+        },
+        [
+            "environments/local.yaml:7:17: services.db.depends_on.web: dependency cycle: "
+            "web -> db -> web"
+        ],
+    ),
+    (
+        "a missing required env_file",
+        _web("    env_file: [.env.web]"),
+        [
+            "environments/base.yaml:12:16: services.web.env_file.0: `.env.web` does not exist "
+            "(create it, or write `required: false`)"
+        ],
+    ),
+    (
+        "two mounts at one container path",
+        _web("    volumes: ['./a:/data']\n    tmpfs: [/data/]"),
+        [
+            "environments/base.yaml:13:13: services.web.tmpfs.0.target: `/data/` is already "
+            "mounted by volumes[0]"
+        ],
+    ),
+    (
+        "extends that points nowhere",
+        _web("    extends: {service: wbe}"),
+        [
+            "environments/base.yaml:12:14: services.web.extends: unknown service `wbe` "
+            "(did you mean `web`?)"
+        ],
+    ),
+    (
         "a key neither envgen nor Compose knows",
         _web("    shm_sise: 64m"),
         [
@@ -80,3 +115,20 @@ def test_refusal_is_reported_exactly(
     count = len(expected)
     assert result.stderr.splitlines() == [*expected, f"{count} error{'s' * (count != 1)}"]
     assert not (root / "rendered").exists()
+
+
+def test_a_build_context_that_is_a_file_is_refused(tmp_path: Path, run: Run) -> None:
+    root = project(tmp_path, base=BASE.replace("nginx:1.27", "example/web\n    build: ./web"))
+    (root / "web").write_text("not a folder\n", encoding="utf-8")
+    result = run("--root", root, "render")
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        2,
+        [
+            "environments/base.yaml:12:12: services.web.build: build context `./web` is not a "
+            "folder",
+            "1 error",
+        ],
+    )
+    (root / "web").unlink()
+    (root / "web").mkdir()
+    assert run("--root", root, "render").exit_code == 0

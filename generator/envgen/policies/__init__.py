@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from envgen.policies import (
     budget,
+    host_access,
     production,
     proxy,
     secrets,
@@ -23,6 +24,7 @@ RULES: dict[str, Rule] = {
         *secrets.RULES,
         *proxy.RULES,
         *budget.RULES,
+        *host_access.RULES,
         *variables_files.RULES,
     )
 }

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
 from envgen.spec.environment import Environment
-from envgen.spec.fields import format_memory
+from envgen.spec.fields import format_memory, parse_memory
+from envgen.spec.service import Service
 
 
 def _hosts(scope: Scope) -> dict[str, list[Environment]]:
@@ -19,10 +20,35 @@ def _hosts(scope: Scope) -> dict[str, list[Environment]]:
     }
 
 
+def _deploy_memory(service: Service, kind: str) -> int | None:
+    """`deploy.resources.<kind>.memory` in bytes, when the spec sets it."""
+    deploy = service.passthrough.get("deploy") or {}
+    value = ((deploy.get("resources") or {}).get(kind) or {}).get("memory")
+    try:
+        return parse_memory(value) if value is not None else None
+    except ValueError:
+        return None  # a reference such as ${MEMORY}: not countable here
+
+
+def memory_limit(service: Service) -> int | None:
+    """The service's memory limit, from `memory` or Compose's `deploy.resources.limits`."""
+    return service.memory if service.memory is not None else _deploy_memory(service, "limits")
+
+
+def replicas(service: Service) -> int:
+    count = (service.passthrough.get("deploy") or {}).get("replicas", 1)
+    return count if isinstance(count, int) and count >= 0 else 1
+
+
 def usage(env: Environment) -> int:
-    """Bytes the environment's services may hold: memory limits plus tmpfs sizes."""
+    """Bytes the environment's services may hold: per container the larger of its memory
+    limit and reservation, times its replicas, plus tmpfs sizes."""
     return sum(
-        (service.memory or 0) + sum(t.size or 0 for t in service.tmpfs)
+        replicas(service)
+        * (
+            max(memory_limit(service) or 0, _deploy_memory(service, "reservations") or 0)
+            + sum(t.size or 0 for t in service.tmpfs)
+        )
         for service in env.services.values()
     )
 
@@ -47,7 +73,7 @@ def unbudgeted(scope: Scope) -> Iterator[Finding]:
     for host, envs in _hosts(scope).items():
         for env in envs:
             for name, service in env.services.items():
-                if service.memory is None:
+                if memory_limit(service) is None:
                     yield Finding(
                         env.name,
                         ("services", name),

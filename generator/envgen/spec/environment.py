@@ -280,7 +280,8 @@ class Environment(Model):
 
     def secret_variables(self) -> list[tuple[str, tuple[str, ...]]]:
         """The variables that carry this environment's secrets, with the path of the field
-        that names each: bot token, API key, database password, basic-auth credentials."""
+        that names each: bot token, API key, database password, basic-auth credentials,
+        Docker secrets (`secrets.<name>.environment`)."""
         found: list[tuple[str | None, tuple[str, ...]]] = [
             (self.bot.token_variable, ("bot", "token_variable")),
             (self.claude.key_variable, ("claude", "key_variable")),
@@ -291,6 +292,10 @@ class Environment(Model):
         if credentials is not None:
             found.append((credentials.user_variable, ("proxy", "basic_auth", "user_variable")))
             found.append((credentials.hash_variable, ("proxy", "basic_auth", "hash_variable")))
+        for key, secret in self.secrets.items():  # Docker secrets read from a variable
+            variable = secret.get("environment")
+            if isinstance(variable, str):
+                found.append((variable, ("secrets", key, "environment")))
         return [(name, path) for name, path in found if name is not None]
 
     def published_ports(self) -> list[tuple[tuple[str, str, int], PortMapping]]:

@@ -106,7 +106,32 @@ def _load_environment(
             Problem(merged.position_of(where), field_path(where), message, hint)
             for where, message, hint in check_references(env)
         ]
+        problems += [
+            Problem(merged.position_of(where), field_path(where), message, hint)
+            for where, message, hint in _missing_files(settings, env)
+        ]
     return env, merged, problems
+
+
+def _missing_files(
+    settings: Settings, env: Environment
+) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """Project paths Compose would refuse: a required env_file that does not exist, a
+    build context that is a file. (A context that does not exist yet passes: the specs
+    may live apart from the source they build.)"""
+    found: list[tuple[tuple[str | int, ...], str, str]] = []
+    for name, service in env.services.items():
+        for index, env_file in enumerate(service.env_file):
+            if env_file.required and not settings.path(PurePosixPath(env_file.path)).is_file():
+                hint = "create it, or write `required: false`"
+                at: tuple[str | int, ...] = ("services", name, "env_file", index)
+                found.append((at, f"`{env_file.path}` does not exist", hint))
+        if service.build is not None and env.builds_from_source:
+            context = settings.path(PurePosixPath(service.build.context))
+            if context.exists() and not context.is_dir():
+                message = f"build context `{service.build.context}` is not a folder"
+                found.append((("services", name, "build"), message, ""))
+    return found
 
 
 def load_project(settings: Settings) -> Project:

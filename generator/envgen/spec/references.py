@@ -67,6 +67,56 @@ def check_references(env: Environment) -> Iterator[Finding]:
         if not service.is_app and not has_tag:
             yield (*at, "image"), "pin the image with a tag", f"e.g. `{service.image}:1.0`"
     yield from _port_collisions(env)
+    yield from _dependency_cycles(env)
+    for name, service in services.items():
+        yield from _shared_targets(("services", name), service)
+        yield from _extends(env, ("services", name), service)
+
+
+def _dependency_cycles(env: Environment) -> Iterator[Finding]:
+    """Services that wait for each other in a circle never start; Compose refuses them."""
+    reported: set[frozenset[str]] = set()
+
+    def visit(name: str, trail: list[str]) -> Iterator[Finding]:
+        for dependency in env.services[name].depends_on:
+            if dependency not in env.services or dependency == name:
+                continue  # reported as unknown or as depending on itself
+            if dependency in trail:
+                cycle = [*trail[trail.index(dependency) :], dependency]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    where = ("services", name, "depends_on", dependency)
+                    yield where, f"dependency cycle: {' -> '.join(cycle)}", ""
+            elif len(trail) <= len(env.services):
+                yield from visit(dependency, [*trail, dependency])
+
+    for name in env.services:
+        yield from visit(name, [name])
+
+
+def _shared_targets(at: Path, service: Service) -> Iterator[Finding]:
+    """Two mounts at one container path: Compose refuses the second."""
+    seen: dict[str, str] = {}
+    mounts = [(("volumes", i), m.target) for i, m in enumerate(service.volumes)]
+    mounts += [(("tmpfs", i), t.target) for i, t in enumerate(service.tmpfs)]
+    for (field, index), target in mounts:
+        normal = target.rstrip("/") or "/"
+        if normal in seen:
+            message = f"`{target}` is already mounted by {seen[normal]}"
+            yield (*at, field, index, "target"), message, ""
+        seen.setdefault(normal, f"{field}[{index}]")
+
+
+def _extends(env: Environment, at: Path, service: Service) -> Iterator[Finding]:
+    """`extends` of a service of this environment that does not exist."""
+    extends = service.passthrough.get("extends")
+    if isinstance(extends, str):
+        extends = {"service": extends}
+    if not isinstance(extends, dict) or "file" in extends:
+        return  # another file: Compose reads it, envgen does not
+    target = str(extends.get("service", ""))
+    if target not in env.services:
+        yield ((*at, "extends"), *_unknown("service", target, env.services))
 
 
 def _shorthand_conflicts(at: Path, service: Service) -> Iterator[Finding]:
