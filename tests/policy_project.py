@@ -15,10 +15,22 @@ from tests.conftest import write_tree
 BASE = """\
 app: shop
 access: localhost
-bot:
-  mode: mocked
-claude:
-  mode: mocked
+integrations:
+  bot:
+    description: chat bot
+    mode: mocked
+  llm:
+    mode: mocked
+features:
+  explorer:
+    description: API explorer
+    default_on: [local, test]
+    development_only: true
+  debug:
+    default_on: [local]
+    development_only: true
+  new_checkout:
+    default_on: [local, test, staging, production]
 database:
   name: shop
   user: shop
@@ -53,8 +65,9 @@ services:
       test: [CMD, pg_isready]
     restart: unless-stopped
     memory: 256m
-  chroma:
-    image: chromadb/chroma:1.0
+  vectors:
+    image: example/vectors:1.0
+    data: true
     volumes:
       - vectors:/data
     healthcheck:
@@ -88,7 +101,7 @@ database:
   password_default: test
 services:
   api: !remove
-  chroma: !remove
+  vectors: !remove
   postgres:
     volumes: []
     tmpfs:
@@ -111,13 +124,16 @@ domain: {domain}
 access: {access}
 variables_file: .env.{name}
 image_tag: {name}
-bot:
-  mode: real
-  username: {bot}
-  token_variable: {prefix}_BOT_TOKEN
-claude:
-  mode: real
-  key_variable: {prefix}_CLAUDE_KEY
+integrations:
+  bot:
+    mode: real
+    identity: {bot}
+    secrets:
+      token: {prefix}_BOT_TOKEN
+  llm:
+    mode: real
+    secrets:
+      key: {prefix}_LLM_KEY
 database:
   name: shop_{name}
   password_variable: {prefix}_DB_PASSWORD

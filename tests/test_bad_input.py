@@ -11,10 +11,6 @@ from tests.conftest import Run, write_tree
 BASE = """\
 app: shop
 access: localhost
-bot:
-  mode: mocked
-claude:
-  mode: mocked
 host:
   name: laptop
 services:
@@ -76,8 +72,8 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
     ),
     (
         "missing required field",
-        {"local": "tier: local\nbot: !remove\n"},
-        ["environments/local.yaml:1:1: bot: required field is missing"],
+        {"local": "tier: local\napp: !remove\n"},
+        ["environments/local.yaml:1:1: app: required field is missing"],
     ),
     (
         "unknown key with did-you-mean",
@@ -171,7 +167,7 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         "app image with a tag of its own",
         {"local": "tier: local\nservices:\n  web:\n    build: ./web\n"},
         [
-            "environments/base.yaml:11:12: services.web.image: an image built from source takes "
+            "environments/base.yaml:7:12: services.web.image: an image built from source takes "
             "its tag from `image_tag` (write `nginx`)"
         ],
     ),
@@ -198,10 +194,49 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
     ),
     (
         "unknown fact",
-        {"local": "tier: local\nservices:\n  web:\n    facts: {MODE: bot.mod}\n"},
+        {"local": "tier: local\nservices:\n  web:\n    facts: {DB: database.nam}\n"},
         [
-            "environments/local.yaml:4:19: services.web.facts.MODE: unknown fact `bot.mod` "
-            "(did you mean `bot.mode`?)"
+            "environments/local.yaml:4:17: services.web.facts.DB: unknown fact `database.nam` "
+            "(did you mean `database.name`?)"
+        ],
+    ),
+    (
+        "unknown fact of a declared integration",
+        {
+            "local": "tier: local\nintegrations:\n  mail:\n    mode: real\n"
+            "services:\n  web:\n    facts: {MODE: integrations.mail.mod}\n"
+        },
+        [
+            "environments/local.yaml:7:19: services.web.facts.MODE: unknown fact "
+            "`integrations.mail.mod` (did you mean `integrations.mail.mode`?)"
+        ],
+    ),
+    (
+        "fact of an integration the environment does not declare",
+        {"local": "tier: local\nservices:\n  web:\n    facts: {MODE: integrations.mail.mode}\n"},
+        [
+            "environments/local.yaml:4:19: services.web.facts.MODE: fact "
+            "`integrations.mail.mode`: the environment has no integration `mail`"
+        ],
+    ),
+    (
+        "secret fact of a mocked integration",
+        {
+            "local": "tier: local\nintegrations:\n  mail:\n    mode: mocked\n"
+            "services:\n  web:\n    facts: {MAIL_TOKEN: integrations.mail.secrets.token}\n"
+        },
+        [
+            "environments/local.yaml:7:25: services.web.facts.MAIL_TOKEN: fact "
+            "`integrations.mail.secrets.token`: integration `mail` has no secret `token` "
+            "(it is mocked)"
+        ],
+    ),
+    (
+        "fact of an undeclared feature flag",
+        {"local": "tier: local\nservices:\n  web:\n    facts: {DEBUG: features.debug}\n"},
+        [
+            "environments/local.yaml:4:20: services.web.facts.DEBUG: fact `features.debug`: "
+            "the environment defines no feature `debug`"
         ],
     ),
     (
@@ -213,9 +248,15 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         ],
     ),
     (
-        "real bot without account",
-        {"local": "tier: local\nbot:\n  mode: real\n"},
-        ["environments/local.yaml:3:3: bot: a real bot needs `username` and `token_variable`"],
+        "mocked integration with a secret",
+        {
+            "local": "tier: local\nintegrations:\n  mail:\n    mode: mocked\n"
+            "    secrets: {token: MAIL_TOKEN}\n"
+        },
+        [
+            "environments/local.yaml:5:14: integrations.mail.secrets: an integration that is "
+            "mocked has no secrets; remove them"
+        ],
     ),
     (
         "invalid duration",
@@ -237,7 +278,7 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         "problem inherited from base.yaml points into base.yaml",
         {"base": BASE.replace("nginx:1.27", "nginx:1.27\n    restart: sometimes")},
         [
-            "environments/base.yaml:12:14: services.web.restart: invalid value `sometimes`: "
+            "environments/base.yaml:8:14: services.web.restart: invalid value `sometimes`: "
             "must be no, always, on-failure, on-failure:N or unless-stopped"
         ],
     ),

@@ -131,10 +131,6 @@ SHOP = {
     "environments/base.yaml": """\
 app: shop
 access: public
-bot:
-  mode: mocked
-claude:
-  mode: mocked
 host:
   name: server
 networks:

@@ -14,10 +14,6 @@ from tests.conftest import REPO, write_tree
 BASE = """\
 app: shop
 access: localhost
-bot:
-  mode: mocked
-claude:
-  mode: mocked
 host:
   name: server
 networks:

@@ -83,7 +83,7 @@ def test_invalid_specs_exit_2(shipped: Path, run: Run) -> None:
     result = run("--root", shipped, "diff", "staging", "production")
     assert result.exit_code == 2
     assert result.output == (
-        "environments/staging.yaml:41:5: services.backend.memry: unknown field `memry` "
+        "environments/staging.yaml:44:5: services.backend.memry: unknown field `memry` "
         "(did you mean `memory`?)\n1 error\n"
     )
 
@@ -144,7 +144,7 @@ def test_each_kind_of_difference(shipped: Path, run: Run) -> None:
         "  + (whole service)  image ghcr.io/vpatrin/coupette-worker:${IMAGE_TAG:-latest}\n"
         "\n"
         "stale declarations (they match no difference):\n"
-        "  environments/staging.yaml:93:9: services.migrate.image (against production): "
+        "  environments/staging.yaml:96:9: services.migrate.image (against production): "
         "runs the :staging images built on every push to main; production runs :latest, "
         "promoted by hand\n"
         "\n"
@@ -308,14 +308,14 @@ def test_stale_declarations_are_reported(shipped: Path, run: Run) -> None:
         "production.yaml",
         "intended_differences:\n"
         "  - against: staging\n"
-        "    paths: [services.*.user, bot.username]\n"
+        "    paths: [services.*.user, integrations.telegram.identity]\n"
         "    reason: nobody remembers\n",
     )
     result = run("--root", shipped, "diff", "staging", "prod", "--undeclared-only")
     assert result.exit_code == 0
     assert result.output.splitlines()[-4:] == [
         "stale declarations (they match no difference):",
-        "  environments/production.yaml:49:13: services.*.user (against staging): nobody remembers",
+        "  environments/production.yaml:52:13: services.*.user (against staging): nobody remembers",
         "",
         "no differences; 35 left out by the options; 1 stale declaration",
     ]
@@ -327,7 +327,7 @@ def test_stale_declarations_are_reported(shipped: Path, run: Run) -> None:
             "path": "services.*.user",
             "reason": "nobody remembers",
             "file": "environments/production.yaml",
-            "line": 49,
+            "line": 52,
             "column": 13,
         }
     ]
@@ -338,24 +338,24 @@ def test_stale_declarations_are_reported(shipped: Path, run: Run) -> None:
     [
         (
             "  - against: prodution\n    paths: [tier]\n    reason: typo\n",
-            "environments/staging.yaml:118:14: intended_differences.13.against: "
+            "environments/staging.yaml:121:14: intended_differences.13.against: "
             "unknown environment `prodution` (environments: local, production, staging, test)",
         ),
         (
             "  - against: staging\n    paths: [tier]\n    reason: self\n",
-            "environments/staging.yaml:118:14: intended_differences.13.against: "
+            "environments/staging.yaml:121:14: intended_differences.13.against: "
             "an environment cannot differ from itself",
         ),
         (
             "  - against: prod\n    paths: [tier]\n    reason: '  '\n",
-            "environments/staging.yaml:120:13: intended_differences.13.reason: "
+            "environments/staging.yaml:123:13: intended_differences.13.reason: "
             "say why the difference is intended",
         ),
         (
             "  - against: prod\n    paths: ['services. backend']\n    reason: spaces\n",
-            "environments/staging.yaml:119:13: intended_differences.13.paths.0: invalid value "
+            "environments/staging.yaml:122:13: intended_differences.13.paths.0: invalid value "
             "`services. backend`: write a path as shown by `envgen diff`, such as "
-            "services.*.memory or bot.username",
+            "services.*.memory or database.name",
         ),
     ],
 )

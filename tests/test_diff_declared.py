@@ -69,7 +69,7 @@ def test_the_wrong_kind_is_stale_and_leaves_the_difference(shipped: Path, run: R
         REMOVED_LINE,
         "",
         "stale declarations (they match no difference):",
-        "  environments/production.yaml:51:13: services.backend.environment.DATABASE_URL "
+        "  environments/production.yaml:54:13: services.backend.environment.DATABASE_URL "
         "(against staging): the backend reads its database from the secrets file",
         "",
         "1 difference (0 changed, 0 added, 1 removed): 0 declared, 1 undeclared; "
@@ -82,7 +82,7 @@ def test_an_unknown_kind_is_a_spec_error(shipped: Path, run: Run) -> None:
     result = run("--root", shipped, "validate")
     assert result.exit_code == 2
     assert result.output == (
-        "environments/production.yaml:50:11: intended_differences.0.kind: "
+        "environments/production.yaml:53:11: intended_differences.0.kind: "
         "input should be 'changed', 'added' or 'removed'\n1 error\n"
     )
 

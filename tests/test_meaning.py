@@ -19,10 +19,6 @@ from tests.conftest import Run, write_tree
 BASE = """\
 app: shop
 access: localhost
-bot:
-  mode: mocked
-claude:
-  mode: mocked
 host:
   name: laptop
 services:

@@ -21,10 +21,10 @@ app: demo
 access: localhost
 host:
   name: laptop
-bot:
-  mode: mocked
-claude:
-  mode: mocked
+features:
+  beta_banner:
+    description: "Beta | banner"
+    default_on: [local]
 services:
   web:
     image: ghcr.io/example/demo-web
@@ -56,13 +56,13 @@ access: public
 image_tag: v1
 deploy: "git tag v* | CI"
 variables_file: .env.beta
-bot:
-  mode: real
-  username: DemoBot
-  token_variable: DEMO_BOT_TOKEN
-claude:
-  mode: real
-  key_variable: DEMO_CLAUDE_KEY
+integrations:
+  mailer:
+    description: Mail *service*
+    mode: real
+    identity: mail@demo.example.org
+    secrets:
+      token: DEMO_MAIL_TOKEN
 cors_origins: [https://demo.example.org]
 services:
   cache: !remove
@@ -105,15 +105,11 @@ does not run there.
 | Image tag | none: app images are built from source \
 | `v1`, or `IMAGE_TAG` when set (e.g. a rollback tag) |
 | Deploy method | not stated | git tag v\\* \\| CI |
-| Database | none | none |
 | Storage: `cache` | RAM disk (tmpfs, 64m), lost on stop | — |
-| Telegram bot | mocked | `@DemoBot` |
-| Claude API | mocked | real |
-| Secrets (variable names) | none | `DEMO_BOT_TOKEN`, `DEMO_CLAUDE_KEY`, `DEMO_SENTRY_DSN` |
+| Mail \\*service\\* | none | real, as `mail@demo.example.org` |
+| Secrets (variable names) | none | `DEMO_MAIL_TOKEN`, `DEMO_SENTRY_DSN` |
 | Variables file | none | `.env.beta` |
-| Swagger UI (/docs) | ✓ | ✗ |
-| Hot reload | ✓ | ✗ |
-| Debug mode | ✓ | ✗ |
+| Beta \\| banner | ✓ | ✗ |
 | URL | none | <https://demo.example.org> |
 | Access | localhost only | public |
 | Host ports | `127.0.0.1:8080` → `web:80` | none |
@@ -179,10 +175,10 @@ def test_committed_doc_is_the_render_of_the_shipped_specs() -> None:
         ),
         (
             "Telegram bot",
-            "`@CoupetteDevBot`",
+            "real, as `CoupetteDevBot`",
             "mocked",
-            "`@SAQSommelierStagingBot`",
-            "`@SAQSommelierBot`",
+            "real, as `SAQSommelierStagingBot`",
+            "real, as `SAQSommelierBot`",
         ),
         ("Swagger UI (/docs)", "✓", "✓", "✗", "✗"),
         ("Hot reload", "✓", "✗", "✗", "✗"),
@@ -223,6 +219,37 @@ def test_a_reader_can_answer_from_the_committed_doc(
 
 def test_small_project_renders_the_expected_doc(tmp_path: Path) -> None:
     assert render_doc(small_project(tmp_path)) == SMALL_DOC
+
+
+def test_rows_only_for_what_a_project_declares(tmp_path: Path) -> None:
+    """No database, integration, flag or CORS origin declared: no row about them."""
+    bare = {
+        "environments/base.yaml": "app: bare\naccess: localhost\nhost:\n  name: laptop\n"
+        "services:\n  web:\n    image: nginx:1.27\n",
+        "environments/local.yaml": "tier: local\n",
+    }
+    labels = [cells(line)[0] for line in render_doc(write_tree(tmp_path, bare)).splitlines()]
+    labels = [label for label in labels if not label.startswith("---")]
+    assert labels[labels.index("Aspect") :] == [
+        "Aspect",
+        "Purpose",
+        "Tier",
+        "Runs on",
+        "Compose file",
+        "Start command",
+        "Compose project",
+        "Services",
+        "Image: `web`",
+        "Image tag",
+        "Deploy method",
+        "Secrets (variable names)",
+        "Variables file",
+        "URL",
+        "Access",
+        "Host ports",
+        "Log format",
+        "Memory limit: `web`",
+    ]
 
 
 @pytest.mark.parametrize("source", ["shipped", "small"])

@@ -70,7 +70,7 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
         "SEG006",
         "error",
         [
-            (name, None, "services:\n  chroma:\n    volumes: [./vectors:/data]\n")
+            (name, None, "services:\n  vectors:\n    volumes: [./vectors:/data]\n")
             for name in ("staging.yaml", "production.yaml")
         ],
         "staging.yaml",
@@ -83,18 +83,25 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
             (
                 "local.yaml",
                 None,
-                "bot:\n  mode: real\n  username: shopbot\n  token_variable: BOT_TOKEN\n",
+                "integrations:\n  bot:\n    mode: real\n    identity: shopbot\n"
+                "    secrets: {token: BOT_TOKEN}\n",
             )
         ],
         "local.yaml",
-        "username: shopbot",
+        "identity: shopbot",
     ),
     (
         "SEG008",
         "error",
-        [("local.yaml", None, "claude:\n  mode: real\n  key_variable: PROD_CLAUDE_KEY\n")],
+        [
+            (
+                "local.yaml",
+                None,
+                "integrations:\n  llm:\n    mode: real\n    secrets:\n      key: PROD_LLM_KEY\n",
+            )
+        ],
         "local.yaml",
-        "key_variable: PROD_CLAUDE_KEY",
+        "key: PROD_LLM_KEY",
     ),
     (
         "SEG008",
@@ -198,18 +205,26 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
         "command",
     ),
     (
-        "PRD006",
+        "PRD007",
         "error",
-        [("staging.yaml", None, "features:\n  hot_reload: true\n")],
-        "staging.yaml",
-        "hot_reload",
+        [("production.yaml", None, "features:\n  explorer:\n    enabled: true\n")],
+        "production.yaml",
+        "enabled: true",
     ),
     (
         "PRD007",
+        "warning",
+        [("staging.yaml", None, "features:\n  debug:\n    enabled: true\n")],
+        "staging.yaml",
+        "enabled: true",
+    ),
+    (
+        # On by the tier default that base.yaml declares: the finding points there.
+        "PRD007",
         "error",
-        [("production.yaml", None, "features:\n  swagger_ui: true\n")],
-        "production.yaml",
-        "swagger_ui",
+        [("base.yaml", "default_on: [local, test]", "default_on: [local, test, production]")],
+        "base.yaml",
+        "default_on: [local, test, production]",
     ),
     (
         "PRD008",
@@ -221,9 +236,9 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
     (
         "PRD008",
         "warning",
-        [("staging.yaml", None, "features:\n  debug: true\n")],
+        [("staging.yaml", None, f"{PROD_API}    environment:\n      DEBUG: 'on'\n")],
         "staging.yaml",
-        "debug: true",
+        "DEBUG",
     ),
     (
         "PRD009",
@@ -259,17 +274,19 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
             (
                 "test.yaml",
                 None,
-                "bot:\n  mode: real\n  username: ShopTestBot\n  token_variable: TEST_BOT_TOKEN\n",
+                "integrations:\n  bot:\n    mode: real\n    identity: ShopTestBot\n"
+                "    secrets: {token: TEST_BOT_TOKEN}\n",
             )
         ],
         "test.yaml",
         "mode: real",
     ),
     (
-        "TST003",
+        # Real by inheritance: the finding points at base.yaml's mode.
+        "TST002",
         "error",
-        [("test.yaml", None, "claude:\n  mode: real\n  key_variable: TEST_CLAUDE_KEY\n")],
-        "test.yaml",
+        [("base.yaml", "  llm:\n    mode: mocked\n", "  llm:\n    mode: real\n")],
+        "base.yaml",
         "mode: real",
     ),
     # On one host SEG011 would find it too; TST004, the narrower rule, is reported.
@@ -289,24 +306,19 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
         "access",
     ),
     (
+        # SEG007 finds it too; STG002, the narrower rule, is reported.
         "STG002",
         "error",
-        [("staging.yaml", "username: ShopStagingBot", "username: ShopBot")],
+        [("staging.yaml", "identity: ShopStagingBot", "identity: shopBOT")],
         "staging.yaml",
-        "username",
+        "identity: shopBOT",
     ),
     (
         "STG002",
         "error",
-        [
-            (
-                "staging.yaml",
-                "  mode: real\n  username: ShopStagingBot\n  token_variable: STAGING_BOT_TOKEN\n",
-                "  mode: mocked\n",
-            )
-        ],
+        [("staging.yaml", "    identity: ShopStagingBot\n", "")],
         "staging.yaml",
-        "mode: mocked",
+        "    mode: real",  # the first line of staging's `bot`
     ),
     (
         "PRX001",
@@ -424,7 +436,7 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
     (
         "BUD002",
         "warning",
-        [("production.yaml", None, "services:\n  chroma:\n    tmpfs: [/cache]\n")],
+        [("production.yaml", None, "services:\n  vectors:\n    tmpfs: [/cache]\n")],
         "production.yaml",
         "/cache",
     ),
@@ -506,7 +518,50 @@ SATISFIED: list[tuple[str, list[Patch]]] = [
             )
         ],
     ),
-    ("STG002", [("staging.yaml", "username: ShopStagingBot", "username: ShopStaging2Bot")]),
+    ("STG002", [("staging.yaml", "identity: ShopStagingBot", "identity: ShopStaging2Bot")]),
+    # A staging that mocks an integration has no identity to share.
+    (
+        "STG002",
+        [
+            (
+                "staging.yaml",
+                "    mode: real\n    identity: ShopStagingBot\n",
+                "    mode: mocked\n",
+            ),
+            ("staging.yaml", "    secrets:\n      token: STAGING_BOT_TOKEN\n", ""),
+        ],
+    ),
+    # Without an identity in production there is nothing for staging to differ from.
+    (
+        "STG002",
+        [
+            ("staging.yaml", "    identity: ShopStagingBot\n", ""),
+            ("production.yaml", "    identity: ShopBot\n", ""),
+        ],
+    ),
+    # One identity for two different integrations is no clash.
+    (
+        "SEG007",
+        [("local.yaml", None, "integrations:\n  llm:\n    mode: real\n    identity: ShopBot\n")],
+    ),
+    # An identity shared with a mocked integration is only a label.
+    ("SEG007", [("local.yaml", None, "integrations:\n  bot:\n    identity: ShopBot\n")]),
+    # The `data` marker, not the image, makes a service's storage SEG006's business.
+    (
+        "SEG006",
+        [("base.yaml", "    data: true\n", "")]
+        + [
+            (name, None, "services:\n  vectors:\n    volumes: [./vectors:/data]\n")
+            for name in ("staging.yaml", "production.yaml")
+        ],
+    ),
+    ("TST002", [("test.yaml", None, "integrations:\n  bot:\n    mode: 'off'\n")]),
+    # A flag that is not for developers only may be on anywhere.
+    ("PRD007", [("production.yaml", None, "features:\n  new_checkout:\n    enabled: true\n")]),
+    (
+        "PRD008",
+        [("production.yaml", None, f"{PROD_API}    environment:\n      DEBUG: 'false'\n")],
+    ),
     # Without a domain nothing is routed, so the proxy's settings are not checked.
     ("PRX002", [("local.yaml", "  api:\n", "  api:\n    networks: [default]\n")]),
     ("PRX001", [("local.yaml", None, "access: localhost\n")]),

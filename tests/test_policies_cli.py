@@ -44,26 +44,25 @@ def test_test_on_production_database_is_refused(shipped: Path, run: Run) -> None
     edit_spec(shipped, "test.yaml", "name: coupette_test", "name: coupette")
     assert _refused(shipped, run) == (
         "test:\n"
-        "environments/test.yaml:14:9: SEG005 error: database.name: database name `coupette` "
-        "is also production's (environments/production.yaml:21:9)\n"
+        "environments/test.yaml:15:9: SEG005 error: database.name: database name `coupette` "
+        "is also production's (environments/production.yaml:24:9)\n"
         "1 error\n"
     )
 
 
 def test_staging_on_production_bot_is_refused(shipped: Path, run: Run) -> None:
     edit_spec(
-        shipped, "staging.yaml", "username: SAQSommelierStagingBot", "username: SAQSommelierBot"
+        shipped, "staging.yaml", "identity: SAQSommelierStagingBot", "identity: SAQSommelierBot"
     )
     edit_spec(shipped, "staging.yaml", "STAGING_TELEGRAM_BOT_TOKEN", "PROD_TELEGRAM_BOT_TOKEN")
-    hint = " (create a staging bot with @BotFather)"
     assert _refused(shipped, run) == (
         "staging:\n"
-        "environments/staging.yaml:15:13: STG002 error: bot.username: staging uses "
-        "production's bot username `SAQSommelierBot` (environments/production.yaml:15:13)"
-        f"{hint}\n"
-        "environments/staging.yaml:16:19: STG002 error: bot.token_variable: staging uses "
-        "production's bot token variable `PROD_TELEGRAM_BOT_TOKEN` "
-        f"(environments/production.yaml:16:19){hint}\n"
+        "environments/staging.yaml:16:15: STG002 error: integrations.telegram.identity: staging "
+        "uses production's `telegram` identity `SAQSommelierBot` "
+        "(environments/production.yaml:16:15) (give staging an account of its own)\n"
+        "environments/staging.yaml:18:14: SEG008 error: integrations.telegram.secrets.token: "
+        "secret variable `PROD_TELEGRAM_BOT_TOKEN` is also production's "
+        "(environments/production.yaml:18:14)\n"
         "2 errors\n"
     )
 
@@ -72,8 +71,8 @@ def test_local_and_test_on_one_port_is_refused(shipped: Path, run: Run) -> None:
     edit_spec(shipped, "test.yaml", "15432:5432", "5432:5432")
     assert _refused(shipped, run) == (
         "test:\n"
-        "environments/test.yaml:34:9: TST004 error: services.postgres.ports.0: host port 5432 "
-        "is also local's (environments/local.yaml:44:9) "
+        "environments/test.yaml:35:9: TST004 error: services.postgres.ports.0: host port 5432 "
+        "is also local's (environments/local.yaml:47:9) "
         "(pick a host port that local does not publish)\n"
         "1 error\n"
     )
@@ -87,7 +86,7 @@ def test_refusal_as_json(shipped: Path, run: Run) -> None:
     assert data["summary"] == {"errors": 1, "warnings": 0, "silenced": 0}
     assert data["problems"][0] | {"message": "", "hint": ""} == {
         "file": "environments/test.yaml",
-        "line": 34,
+        "line": 35,
         "column": 9,
         "field": "services.postgres.ports.0",
         "severity": "error",
@@ -98,9 +97,11 @@ def test_refusal_as_json(shipped: Path, run: Run) -> None:
     }
 
 
-DEBUG_ON = ("access: basic_auth\n", "access: basic_auth\nfeatures:\n  debug: true\n")
+DEBUG_ON = ("access: basic_auth\n", "access: basic_auth\nfeatures:\n  debug:\n    enabled: true\n")
+DEBUG_MESSAGE = "Debug mode is on, and it is for developers only"
 WARNING = (
-    "staging:\nenvironments/staging.yaml:11:10: PRD008 warning: features.debug: debug mode is on\n"
+    "staging:\nenvironments/staging.yaml:12:14: PRD007 warning: features.debug.enabled: "
+    f"{DEBUG_MESSAGE}\n"
 )
 
 
@@ -128,14 +129,14 @@ def test_a_silenced_rule_shows_its_reason(shipped: Path, run: Run) -> None:
     edit_spec(shipped, "staging.yaml", *DEBUG_ON)
     reason = "tracing a login bug this week; revert with PR 212"
     edit_spec(
-        shipped, "staging.yaml", "tier: staging\n", f"tier: staging\nsilence:\n  PRD008: {reason}\n"
+        shipped, "staging.yaml", "tier: staging\n", f"tier: staging\nsilence:\n  PRD007: {reason}\n"
     )
     validated = run("--root", shipped, "validate")
     assert validated.exit_code == 0
     assert validated.output == (
         "staging:\n"
-        "environments/staging.yaml:13:10: PRD008 silenced: features.debug: debug mode is on "
-        f"(silenced: {reason})\n"
+        "environments/staging.yaml:14:14: PRD007 silenced: features.debug.enabled: "
+        f"{DEBUG_MESSAGE} (silenced: {reason})\n"
         "1 silenced\n"
         "4 environment(s) valid: local, test, staging, production\n"
     )
@@ -248,7 +249,8 @@ def test_findings_become_github_annotations(
     result = run("--root", shipped, "validate")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[:2] == [
-        "::warning file=environments/staging.yaml,line=11,col=10::features.debug: debug mode is on",
+        "::warning file=environments/staging.yaml,line=12,col=14::features.debug.enabled: "
+        f"{DEBUG_MESSAGE}",
         "::warning file=environments/test.yaml,line=5,col=3::silence.TST004: `TST004` finds "
         "nothing in test (remove the silence)",
     ]

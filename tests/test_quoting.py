@@ -143,8 +143,6 @@ def _render_with(tmp_path: Path, value: str) -> Path:
             "app": "prop",
             "host": {"name": "ci"},
             "access": "localhost",
-            "bot": {"mode": "mocked"},
-            "claude": {"mode": "mocked"},
             "services": {
                 "probe": {
                     "image": "busybox:1",

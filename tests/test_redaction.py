@@ -77,6 +77,8 @@ def test_redact_hides_by_name_and_keeps_names() -> None:
         "key_variable": "sk-abc123",  # a secret pasted where a name belongs
         "password_default": "devpw",
         "facts": {"BOT_TOKEN": "bot.token"},
+        # An integration's secrets map to variable names; a pasted secret stays hidden.
+        "secrets": {"token": "BOT_TOKEN", "key": "sk-abc123"},
         "labels": {"com.example.deploy-token": "glpat-xx", "tier": "prod"},
         "command": ["psql", "--password", "hunter2", "-c", "select 1"],
         "url": "redis://:pw@redis",
@@ -91,6 +93,7 @@ def test_redact_hides_by_name_and_keeps_names() -> None:
         "key_variable": SECRET,
         "password_default": SECRET,
         "facts": {"BOT_TOKEN": "bot.token"},
+        "secrets": {"token": "BOT_TOKEN", "key": SECRET},
         "labels": {"com.example.deploy-token": SECRET, "tier": "prod"},
         "command": ["psql", "--password", SECRET, "-c", "select 1"],
         "url": "redis://:(secret)@redis",
@@ -107,10 +110,11 @@ def test_secrets_in_finds_literals_and_defaults_but_not_names() -> None:
         "other": "amqp://u:pw123@rabbit",
         "token_variable": "glpat-abc",
         "key_variable": "NAME",
+        "secrets": {"token": "BOT_TOKEN", "key": "sk-pasted"},
         "command": ["psql", "--password", "s3cret"],
         "ab": "x",  # too short to scrub
     }
-    assert secrets_in(data) == {"hunter2", "fallback", "pw123", "glpat-abc", "s3cret"}
+    assert secrets_in(data) == {"hunter2", "fallback", "pw123", "glpat-abc", "sk-pasted", "s3cret"}
 
 
 def test_public_in_lists_what_is_shown_openly() -> None:
@@ -171,15 +175,13 @@ def test_show_hides_secret_values_in_every_format(shipped: Path, run: Run) -> No
         assert CANARY not in result.output
     assert "password_default: (secret)" in outputs[0].stdout
     assert "CACHE_URL: redis://:(secret)@redis" in outputs[0].stdout
-    assert "token_variable: TELEGRAM_BOT_TOKEN" in outputs[0].stdout  # a name, shown
+    assert "token: TELEGRAM_BOT_TOKEN" in outputs[0].stdout  # a variable's name, shown
 
 
 _SHOW_FORMATS = [(), ("--format", "json"), ("--origins",), ("--origins", "--format", "json")]
 
 
-@pytest.mark.parametrize(
-    "field", ["token_variable: TELEGRAM_BOT_TOKEN", "password_default: coupette"]
-)
+@pytest.mark.parametrize("field", ["token: TELEGRAM_BOT_TOKEN", "password_default: coupette"])
 def test_an_error_never_quotes_a_value_that_may_be_secret(
     shipped: Path, run: Run, field: str
 ) -> None:

@@ -31,7 +31,7 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         "a missing required env_file",
         _web("    env_file: [.env.web]"),
         [
-            "environments/base.yaml:12:16: services.web.env_file.0: `.env.web` does not exist "
+            "environments/base.yaml:8:16: services.web.env_file.0: `.env.web` does not exist "
             "(create it, or write `required: false`)"
         ],
     ),
@@ -39,7 +39,7 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         "two mounts at one container path",
         _web("    volumes: ['./a:/data']\n    tmpfs: [/data/]"),
         [
-            "environments/base.yaml:13:13: services.web.tmpfs.0.target: `/data/` is already "
+            "environments/base.yaml:9:13: services.web.tmpfs.0.target: `/data/` is already "
             "mounted by volumes[0]"
         ],
     ),
@@ -47,7 +47,7 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         "extends that points nowhere",
         _web("    extends: {service: wbe}"),
         [
-            "environments/base.yaml:12:14: services.web.extends: unknown service `wbe` "
+            "environments/base.yaml:8:14: services.web.extends: unknown service `wbe` "
             "(did you mean `web`?)"
         ],
     ),
@@ -55,7 +55,7 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         "a key neither envgen nor Compose knows",
         _web("    shm_sise: 64m"),
         [
-            "environments/base.yaml:12:5: services.web.shm_sise: unknown field `shm_sise` "
+            "environments/base.yaml:8:5: services.web.shm_sise: unknown field `shm_sise` "
             "(did you mean `shm_size`?)"
         ],
     ),
@@ -63,7 +63,7 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         "a passthrough value Compose's schema refuses",
         _web("    ulimits:\n      nofile: {soft: many}"),
         [
-            "environments/base.yaml:13:15: services.web.ulimits.nofile: "
+            "environments/base.yaml:9:15: services.web.ulimits.nofile: "
             "required field `hard` is missing"
         ],
     ),
@@ -71,7 +71,7 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         "an unknown key inside a passthrough mapping",
         _web("    deploy:\n      replica: 2"),
         [
-            "environments/base.yaml:13:7: services.web.deploy.replica: unknown field "
+            "environments/base.yaml:9:7: services.web.deploy.replica: unknown field "
             "(did you mean `replicas`?)"
         ],
     ),
@@ -79,7 +79,7 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         "a shorthand and its Compose key together",
         _web("    memory: 256m\n    deploy:\n      resources:\n        limits: {memory: 1g}"),
         [
-            "environments/base.yaml:12:13: services.web.memory: `memory` is set twice "
+            "environments/base.yaml:8:13: services.web.memory: `memory` is set twice "
             "(keep `memory` or `deploy.resources.limits.memory`)"
         ],
     ),
@@ -95,7 +95,7 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         "reference without a name",
         {"base": BASE.replace("nginx:1.27", "nginx:1.27\n    user: ${}")},
         [
-            "environments/base.yaml:12:11: services.web.user: `${` must be followed by a "
+            "environments/base.yaml:8:11: services.web.user: `${` must be followed by a "
             "variable name (at character 1) (write $$ for a literal $)"
         ],
     ),
@@ -124,7 +124,7 @@ def test_a_build_context_that_is_a_file_is_refused(tmp_path: Path, run: Run) -> 
     assert (result.exit_code, result.stderr.splitlines()) == (
         2,
         [
-            "environments/base.yaml:12:12: services.web.build: build context `./web` is not a "
+            "environments/base.yaml:8:12: services.web.build: build context `./web` is not a "
             "folder",
             "1 error",
         ],

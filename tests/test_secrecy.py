@@ -114,7 +114,7 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         _production("    environment:\n      DBPASSWORD: hunter2\n"),
         _sec001(
             "`DBPASSWORD` is a literal value; write a ${VARIABLE} reference",
-            "production.yaml:24:19",
+            "production.yaml:27:19",
             "environment.DBPASSWORD",
         ),
     ),
@@ -123,7 +123,7 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         _production("    environment:\n      DJANGO_SECRETKEY: s3cr3t\n"),
         _sec001(
             "`DJANGO_SECRETKEY` is a literal value; write a ${VARIABLE} reference",
-            "production.yaml:24:25",
+            "production.yaml:27:25",
             "environment.DJANGO_SECRETKEY",
         ),
     ),
@@ -132,7 +132,7 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         _production("    environment:\n      CACHE_URL: redis://:hunter2@cache:6379\n"),
         _sec001(
             "variable `CACHE_URL` holds a URL password that is a literal value",
-            "production.yaml:24:18",
+            "production.yaml:27:18",
             "environment.CACHE_URL",
         ),
     ),
@@ -147,7 +147,7 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         _production("    healthcheck:\n      test: [CMD, redis-cli, -a, hunter2, ping]\n"),
         _sec001(
             "`api` healthcheck passes a password option that is a literal value",
-            "production.yaml:24:34",
+            "production.yaml:27:34",
             "healthcheck.test.3",
         ),
     ),
@@ -156,7 +156,7 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         _production("    healthcheck:\n      test: redis-cli -a hunter2 ping\n"),
         _sec001(
             "`api` healthcheck passes a password option that is a literal value",
-            "production.yaml:24:13",
+            "production.yaml:27:13",
             "healthcheck.test.1",
         ),
     ),
@@ -165,7 +165,7 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         _production("    command: [redis-server, --requirepass, hunter2]\n"),
         _sec001(
             "`api` command passes a secret option that is a literal value",
-            "production.yaml:23:44",
+            "production.yaml:26:44",
             "command.2",
         ),
     ),
@@ -174,7 +174,7 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         _production("    command: [sh, -c, PGPASSWORD=hunter2 psql -h db]\n"),
         _sec001(
             "`api` command passes a secret assignment that is a literal value",
-            "production.yaml:23:23",
+            "production.yaml:26:23",
             "command.2",
         ),
     ),
@@ -183,7 +183,7 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         _production("    environment:\n      CACHE_URL: redis://default:${PW:-fallback}@redis\n"),
         _sec001(
             "variable `CACHE_URL` holds a URL password that has a literal default",
-            "production.yaml:24:18",
+            "production.yaml:27:18",
             "environment.CACHE_URL",
         ),
     ),
@@ -192,7 +192,7 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         _production("    labels:\n      com.example.deploy-token: glpat-abcdefghij\n"),
         _sec001(
             "`com.example.deploy-token` is a literal value; write a ${VARIABLE} reference",
-            "production.yaml:24:33",
+            "production.yaml:27:33",
             "labels.com.example.deploy-token",
         ),
     ),
@@ -204,7 +204,7 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         ),
         _sec001(
             "variable `SENTRY_DSN` holds a URL key that is a literal value",
-            "production.yaml:24:19",
+            "production.yaml:27:19",
             "environment.SENTRY_DSN",
         ),
     ),
@@ -215,7 +215,7 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         ),
         _sec001(
             "variable `FEED_URL` holds a secret URL parameter that is a literal value",
-            "production.yaml:24:17",
+            "production.yaml:27:17",
             "environment.FEED_URL",
         ),
     ),
@@ -224,7 +224,7 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         _production("    environment:\n      AUTH_HEADER: Bearer abcdefghijklmnop\n"),
         _sec001(
             "variable `AUTH_HEADER` holds a credential that is a literal value",
-            "production.yaml:24:20",
+            "production.yaml:27:20",
             "environment.AUTH_HEADER",
         ),
     ),

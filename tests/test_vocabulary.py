@@ -13,10 +13,6 @@ from tests.conftest import Run, write_tree
 ENVGEN_ONLY = """\
 app: shop
 access: localhost
-bot:
-  mode: mocked
-claude:
-  mode: mocked
 host:
   name: laptop
 compose_project: shop

@@ -115,11 +115,7 @@ def show(settings: Settings, name: str) -> dict[str, Any]:
     data["derived"] = {
         "compose_project": env.project_name,
         "log_format": env.logs,
-        "features": {
-            "swagger_ui": env.swagger_ui,
-            "hot_reload": env.hot_reload,
-            "debug": env.debug,
-        },
+        "features": env.flags,
         "sources": list(project.sources[env.name]),
     }
     return redact(data)  # type: ignore[no-any-return]

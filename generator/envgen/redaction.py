@@ -46,6 +46,18 @@ _NAME_FIELD = re.compile(r"(?i)^[a-z0-9_]*_variable$")
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Keys whose values name things rather than hold them: a service's facts are fact names.
 _NAME_MAPPINGS = frozenset({"facts"})
+# Mappings whose values are variable names, like a `*_variable` field's: an integration's
+# `secrets` (`token: STAGING_BOT_TOKEN`).
+_VARIABLE_MAPPINGS = frozenset({"secrets"})
+
+
+def _key_name(mapping: str | None, key: object) -> str | None:
+    """The name a mapping's value is judged under: its key, or for a mapping of variable
+    names the key as a `*_variable` field; None inside a mapping of fact names."""
+    if mapping in _NAME_MAPPINGS:
+        return None
+    return f"{key}_variable" if mapping in _VARIABLE_MAPPINGS else str(key)
+
 
 _LONE_OPTION = re.compile(r"--?(?P<name>[A-Za-z][A-Za-z0-9-]*)")
 
@@ -113,7 +125,7 @@ def redact(value: Any, name: str | None = None) -> Any:
     if isinstance(value, dict):
         if name in _NAME_MAPPINGS:
             return {key: redact_text(str(item)) for key, item in value.items()}
-        return {key: redact(item, str(key)) for key, item in value.items()}
+        return {key: redact(item, _key_name(name, key)) for key, item in value.items()}
     if isinstance(value, list):
         return _arguments([redact(item, name) for item in value])
     if value is None or isinstance(value, bool):
@@ -160,7 +172,7 @@ def secrets_in(data: Any, name: str | None = None) -> set[str]:
     found: set[str] = set()
     if isinstance(data, dict):
         for key, item in data.items():
-            found |= secrets_in(item, None if name in _NAME_MAPPINGS else str(key))
+            found |= secrets_in(item, _key_name(name, key))
     elif isinstance(data, list):
         for index, item in enumerate(data):
             found |= secrets_in(item, name)
@@ -193,7 +205,7 @@ def public_in(data: Any, name: str | None = None) -> set[str]:
     found: set[str] = set()
     if isinstance(data, dict):
         for key, item in data.items():
-            found |= public_in(item, None if name in _NAME_MAPPINGS else str(key))
+            found |= public_in(item, _key_name(name, key))
     elif isinstance(data, list):
         for item in data:
             found |= public_in(item, name)

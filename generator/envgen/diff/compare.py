@@ -122,7 +122,7 @@ class _Secrets:
 
     def holds(self, path: Steps) -> bool:
         if len(path) >= 2 and path[-2] == "facts":
-            return False  # fact names, such as claude.api_key, not values
+            return False  # fact names, such as database.url, not values
         # A step in brackets is a key like any other (a label `com.example.deploy-token`).
         return self.from_fact(path) or is_secret_name(path[-1].removeprefix("[").removesuffix("]"))
 

@@ -125,13 +125,11 @@ def _facts(env: Environment) -> dict[str, Any]:
         "domain": env.domain,
         "access": env.access,
         "image_tag": env.image_tag,
-        "bot": {"mode": env.bot.mode, "username": env.bot.username},
-        "claude": {"mode": env.claude.mode},
-        "features": {
-            "swagger_ui": env.swagger_ui,
-            "hot_reload": env.hot_reload,
-            "debug": env.debug,
+        "integrations": {
+            name: {"mode": integration.mode, "identity": integration.identity}
+            for name, integration in env.integrations.items()
         },
+        "features": env.flags,
         "log_format": env.logs,
         "cors_origins": list(env.cors_origins),
     }

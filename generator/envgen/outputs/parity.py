@@ -34,12 +34,6 @@ ACCESS = {
     "public": "public",
 }
 
-FLAGS = (
-    ("Swagger UI (/docs)", "swagger_ui"),
-    ("Hot reload", "hot_reload"),
-    ("Debug mode", "debug"),
-)
-
 
 @dataclass(frozen=True)
 class Row:
@@ -123,9 +117,27 @@ def _database(env: Environment) -> str:
     return f"{engine} {code(db.name)}, user {code(db.user)}, service {code(db.service)}"
 
 
-def _bot(env: Environment) -> str:
-    # In a code span, so that GitHub does not link `@name` to one of its users.
-    return code(f"@{env.bot.username}") if env.bot.mode == "real" else "mocked"
+def _integration(name: str) -> Callable[[Environment], str]:
+    def cell(env: Environment) -> str:
+        integration = env.integrations.get(name)
+        if integration is None:
+            return "none"
+        if integration.mode == "real" and integration.identity is not None:
+            # In a code span, so that GitHub does not link an `@name` to one of its users.
+            return f"real, as {code(integration.identity)}"
+        return integration.mode
+
+    return cell
+
+
+def _declared(envs: tuple[Environment, ...], field: str) -> list[tuple[str, str]]:
+    """Each name under `integrations` or `features` in any environment, first written
+    first, with its label."""
+    labels: dict[str, str] = {}
+    for env in envs:
+        for name, item in getattr(env, field).items():
+            labels.setdefault(name, item.label(name))
+    return list(labels.items())
 
 
 def _secrets(env: Environment, compose: dict[str, Any]) -> str:
@@ -147,7 +159,7 @@ def _secrets(env: Environment, compose: dict[str, Any]) -> str:
 
 
 def _flag(name: str) -> Callable[[Environment], str]:
-    return lambda env: flag(bool(getattr(env, name)))
+    return lambda env: flag(env.flags[name]) if name in env.flags else UNSTATED
 
 
 def _url(env: Environment) -> str:
@@ -199,6 +211,10 @@ def parity_rows(project: Project) -> list[Row]:
     def row(label: str, cell: Callable[[Environment], str]) -> Row:
         return Row(label, tuple(cell(env) for env in envs))
 
+    def when(declared: bool, only: Row) -> list[Row]:
+        """A row about something a project may not have at all, only when it does."""
+        return [only] if declared else []
+
     return [
         row("Purpose", lambda env: text(env.description) if env.description else UNSTATED),
         row("Tier", lambda env: env.tier.value),
@@ -210,20 +226,22 @@ def parity_rows(project: Project) -> list[Row]:
         *_per_service(project, "Image", _image, services),
         row("Image tag", _image_tag),
         row("Deploy method", lambda env: text(env.deploy) if env.deploy else UNSTATED),
-        row("Database", _database),
+        *when(any(env.database for env in envs), row("Database", _database)),
         *_per_service(project, "Storage", _storage, stateful),
-        row("Telegram bot", _bot),
-        row("Claude API", lambda env: "real" if env.claude.mode == "real" else "mocked"),
+        *(row(text(label), _integration(name)) for name, label in _declared(envs, "integrations")),
         row("Secrets (variable names)", lambda env: _secrets(env, composes[env.name])),
         row(
             "Variables file",
             lambda env: code(env.variables_file) if env.variables_file else "none",
         ),
-        *(row(label, _flag(name)) for label, name in FLAGS),
+        *(row(text(label), _flag(name)) for name, label in _declared(envs, "features")),
         row("URL", _url),
         row("Access", lambda env: ACCESS[env.access]),
         row("Host ports", _ports),
-        row("CORS origins", lambda env: _listing([code(o) for o in env.cors_origins])),
+        *when(
+            any(env.cors_origins for env in envs),
+            row("CORS origins", lambda env: _listing([code(o) for o in env.cors_origins])),
+        ),
         row("Log format", lambda env: env.logs),
         *_per_service(project, "Memory limit", lambda env, s: _memory(s), services),
     ]

@@ -78,8 +78,6 @@ def source_mounts(env: Environment) -> Iterator[tuple[Path, str]]:
 
 
 def reload(env: Environment) -> Iterator[tuple[Path, str]]:
-    if env.hot_reload:
-        yield ("features", "hot_reload"), "hot reload is on"
     for name, service in env.services.items():
         for field in ("command", "entrypoint"):
             for index, arg in enumerate(getattr(service, field) or []):
@@ -90,14 +88,18 @@ def reload(env: Environment) -> Iterator[tuple[Path, str]]:
                     )
 
 
-def swagger(env: Environment) -> Iterator[tuple[Path, str]]:
-    if env.swagger_ui:
-        yield ("features", "swagger_ui"), "Swagger UI is on, publishing the whole API"
+def development_features(env: Environment) -> Iterator[tuple[Path, str]]:
+    for name, feature in env.features.items():
+        if feature.development_only and feature.on_in(env.tier):
+            # At `enabled` when the spec sets it, else where the flag is declared.
+            path: Path = ("features", name, "enabled")
+            if feature.enabled is None:
+                path = ("features", name, "default_on")
+            what = feature.description or f"`{name}`"
+            yield path, f"{what} is on, and it is for developers only"
 
 
 def debug(env: Environment) -> Iterator[tuple[Path, str]]:
-    if env.debug:
-        yield ("features", "debug"), "debug mode is on"
     for name, service in env.services.items():
         for variable, value in service.environment.items():
             if variable.upper() == "DEBUG" and value.strip().lower() in _TRUE:
@@ -184,21 +186,22 @@ RULES = [
     ),
     Rule(
         "PRD006",
-        "no reload command or hot reload",
+        "no reload command",
         "A file watcher restarts the service on any change and costs memory and CPU.",
         deployed("error", "error"),
         per_environment(reload),
     ),
     Rule(
         "PRD007",
-        "Swagger UI off",
-        "An interactive map of every endpoint is for developers, not for the internet.",
+        "development-only features off",
+        "A flag marked `development_only` (an API explorer, a debug page, code reload) "
+        "shows internals or costs resources that a deployed environment must not spend.",
         deployed("error", "warning"),
-        per_environment(swagger),
+        per_environment(development_features),
     ),
     Rule(
         "PRD008",
-        "debug features off",
+        "no DEBUG=true in a service's variables",
         "Debug mode shows tracebacks and internals to whoever triggers an error.",
         deployed("error", "warning"),
         per_environment(debug),

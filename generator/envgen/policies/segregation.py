@@ -31,8 +31,8 @@ def _used_volumes(env: Environment) -> set[str]:
     return {m.source for s in env.services.values() for m in s.volumes if not m.is_bind}
 
 
-def _is_chroma(env: Environment, service: str) -> bool:
-    return "chroma" in env.services[service].image.rsplit("/", 1)[-1]
+def _data_volumes(env: Environment) -> set[str]:
+    return {m.source for s in env.services.values() if s.data for m in s.volumes}
 
 
 def project_names(scope: Scope) -> Iterator[Finding]:
@@ -44,10 +44,8 @@ def project_names(scope: Scope) -> Iterator[Finding]:
 
 def volumes(scope: Scope) -> Iterator[Finding]:
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
-        chroma = {
-            m.source for name, s in env.services.items() if _is_chroma(env, name) for m in s.volumes
-        }
-        for key in sorted(_used_volumes(env) - chroma):  # SEG006 speaks for ChromaDB's
+        # SEG006 speaks for the volumes of data services.
+        for key in sorted(_used_volumes(env) - _data_volumes(env)):
             yield env.volume_name(key), ("volumes", key)
 
     return _clashes(scope, values, "volume")
@@ -81,10 +79,10 @@ def database_names(scope: Scope) -> Iterator[Finding]:
     return _clashes(scope, values, "database name")
 
 
-def chroma_storage(scope: Scope) -> Iterator[Finding]:
+def data_storage(scope: Scope) -> Iterator[Finding]:
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
         for name, service in env.services.items():
-            if not _is_chroma(env, name):
+            if not service.data:
                 continue
             for index, mount in enumerate(service.volumes):
                 # Bind mounts only collide on one machine; volume names everywhere.
@@ -92,15 +90,28 @@ def chroma_storage(scope: Scope) -> Iterator[Finding]:
                 source = where or env.volume_name(mount.source)
                 yield source, ("services", name, "volumes", index)
 
-    return _clashes(scope, values, "ChromaDB storage")
+    return _clashes(scope, values, "data storage")
 
 
-def bot_usernames(scope: Scope) -> Iterator[Finding]:
-    def values(env: Environment) -> Iterator[tuple[object, Path]]:
-        if env.bot.username is not None:
-            yield env.bot.username.lower(), ("bot", "username")
+def _identities(env: Environment) -> Iterator[tuple[str, str, Path]]:
+    """The identity of each real integration: its name, the identity, and its path."""
+    for name, integration in env.integrations.items():
+        if integration.mode == "real" and integration.identity is not None:
+            yield name, integration.identity, ("integrations", name, "identity")
 
-    return _clashes(scope, values, "bot")
+
+def identities(scope: Scope) -> Iterator[Finding]:
+    """One integration's identity in two environments (case does not make it another)."""
+    for blamed, other in scope.pairs():
+        theirs = {(name, who.lower()): path for name, who, path in _identities(other)}
+        for name, who, path in _identities(blamed):
+            if (name, who.lower()) in theirs:
+                where = scope.where(other, theirs[(name, who.lower())])
+                yield Finding(
+                    blamed.name,
+                    path,
+                    f"`{name}` identity `{who}` is also {other.name}'s ({where})",
+                )
 
 
 def secret_variables(scope: Scope) -> Iterator[Finding]:
@@ -161,8 +172,8 @@ def _production_values(env: Environment) -> list[tuple[str, re.Pattern[str], Pat
 
     if env.domain is not None:
         word(env.domain, ("domain",))
-    if env.bot.username is not None:
-        word(env.bot.username, ("bot", "username"))
+    for _, identity, path in _identities(env):
+        word(identity, path)
     for variable, path in env.secret_variables():
         word(variable, path, rf"\$\{{{re.escape(variable)}(?![A-Za-z0-9_])")
     if env.database is not None:
@@ -252,21 +263,21 @@ RULES = [
     ),
     _rule(
         "SEG006",
-        "distinct ChromaDB storage",
-        "The vector store is data too: two environments on one store overwrite each "
-        "other's embeddings.",
-        chroma_storage,
+        "distinct storage for each data service",
+        "A service marked `data` (a vector store, a search index) keeps data like a "
+        "database: two environments on one store overwrite each other's.",
+        data_storage,
     ),
     _rule(
         "SEG007",
-        "distinct bot usernames",
-        "Two environments on one bot answer each other's users, and a Telegram bot polled "
-        "twice loses updates.",
-        bot_usernames,
+        "distinct identities for each integration",
+        "Two environments on one account (one bot, one project) answer each other's users "
+        "and mix their data.",
+        identities,
     ),
     _rule(
         "SEG008",
-        "distinct secret variables (bot token, API key, database password, basic auth)",
+        "distinct secret variables (integrations, database password, basic auth)",
         "With one variable name for two environments, a value exported for one reaches the other.",
         secret_variables,
     ),
@@ -292,8 +303,9 @@ RULES = [
     _rule(
         "SEG012",
         "no production value in a lower tier's services",
-        "Production's domain, bot, database or secret variables in a lower tier's variables, "
-        "commands, labels or health checks are a path from that tier into production.",
+        "Production's domain, identities, database or secret variables in a lower tier's "
+        "variables, commands, labels or health checks are a path from that tier into "
+        "production.",
         production_values,
     ),
     _rule(

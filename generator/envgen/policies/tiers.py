@@ -20,14 +20,14 @@ def tmpfs_database(env: Environment) -> Iterator[tuple[Path, str]]:
         yield path, f"`{name}` keeps the test database on {places[kind]}, not on tmpfs"
 
 
-def mocked_bot(env: Environment) -> Iterator[tuple[Path, str]]:
-    if env.bot.mode != "mocked":
-        yield ("bot", "mode"), "tests talk to a real Telegram bot"
-
-
-def mocked_claude(env: Environment) -> Iterator[tuple[Path, str]]:
-    if env.claude.mode != "mocked":
-        yield ("claude", "mode"), "tests call the real Claude API"
+def mocked_integrations(env: Environment) -> Iterator[tuple[Path, str]]:
+    for name, integration in env.integrations.items():
+        if integration.mode == "real":
+            yield (
+                ("integrations", name, "mode"),
+                f"tests use the real {integration.description or f'`{name}`'}; "
+                "mock it or turn it off",
+            )
 
 
 def ports_apart(scope: Scope) -> Iterator[Finding]:
@@ -58,22 +58,32 @@ def basic_auth(env: Environment) -> Iterator[tuple[Path, str]]:
         yield ("access",), f"staging is reachable as `{env.access}`, not behind basic auth"
 
 
-def own_bot(scope: Scope) -> Iterator[Finding]:
+def own_identities(scope: Scope) -> Iterator[Finding]:
+    """Each real integration of staging names an identity, and not production's."""
     for env in scope.of_tier(Tier.STAGING):
-        if env.bot.mode != "real":
-            yield Finding(env.name, ("bot", "mode"), "staging needs a real bot of its own")
-            continue
-        for production in scope.of_tier(Tier.PRODUCTION):
-            for field in ("username", "token_variable"):
-                mine, theirs = getattr(env.bot, field), getattr(production.bot, field)
-                if mine is not None and theirs is not None and mine.lower() == theirs.lower():
-                    where = scope.where(production, ("bot", field))
-                    what = field.replace("_", " ")
+        for name, mine in env.integrations.items():
+            if mine.mode != "real":
+                continue
+            for production in scope.of_tier(Tier.PRODUCTION):
+                theirs = production.integrations.get(name)
+                if theirs is None or theirs.mode != "real" or theirs.identity is None:
+                    continue
+                where = scope.where(production, ("integrations", name, "identity"))
+                if mine.identity is None:
                     yield Finding(
                         env.name,
-                        ("bot", field),
-                        f"staging uses {production.name}'s bot {what} `{mine}` ({where})",
-                        "create a staging bot with @BotFather",
+                        ("integrations", name),
+                        f"staging's `{name}` names no `identity`; {production.name}'s is "
+                        f"`{theirs.identity}` ({where})",
+                        "give staging an account of its own and name it under `identity`",
+                    )
+                elif mine.identity.lower() == theirs.identity.lower():
+                    yield Finding(
+                        env.name,
+                        ("integrations", name, "identity"),
+                        f"staging uses {production.name}'s `{name}` identity "
+                        f"`{mine.identity}` ({where})",
+                        "give staging an account of its own",
                     )
 
 
@@ -88,17 +98,11 @@ RULES = [
     ),
     Rule(
         "TST002",
-        "test mocks the Telegram bot",
-        "A test run must not send messages to real people.",
+        "test mocks every integration",
+        "A test run must not message real people, spend an account's credit or depend on "
+        "an outside service; each integration is mocked or off in the test tier.",
         {Tier.TEST: "error"},
-        per_environment(mocked_bot),
-    ),
-    Rule(
-        "TST003",
-        "test mocks the Claude API",
-        "A test run must not spend API credit or depend on the network.",
-        {Tier.TEST: "error"},
-        per_environment(mocked_claude),
+        per_environment(mocked_integrations),
     ),
     Rule(
         "TST004",
@@ -118,9 +122,10 @@ RULES = [
     ),
     Rule(
         "STG002",
-        "staging has its own real bot",
-        "Staging answering as the production bot talks to production's users with unreleased code.",
+        "staging's real integrations use identities of their own",
+        "Staging acting as production's account (its bot, its project) reaches "
+        "production's users and data with unreleased code.",
         {Tier.STAGING: "error"},
-        own_bot,
+        own_identities,
     ),
 ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from envgen.spec.fields import (
-    BotUsername,
     DatabaseName,
     DiffPattern,
     Domain,
+    Identity,
+    KeyName,
     MemorySize,
     Model,
     Origin,
@@ -65,37 +66,36 @@ class Network(Model):
     description: str = Field("", description="what it is for")
 
 
-class Bot(Model):
-    """The environment's Telegram bot."""
+class Integration(Model):
+    """An outside service the application talks to: a messaging bot, an API, an account."""
 
-    mode: Literal["real", "mocked"] = Field(description="a real bot account, or mocked")
-    username: BotUsername | None = Field(None, description="bot username, without @")
-    token_variable: VariableName | None = Field(
-        None, description="the variable that holds the bot token (never the token itself)"
+    description: str = Field(
+        "", description="what it is, for the parity table and messages; default: its name"
+    )
+    mode: Literal["real", "mocked", "off"] = Field(
+        description="real: the outside service itself; mocked: a stand-in; off: not used"
+    )
+    identity: Identity | None = Field(
+        None,
+        description="who the environment is to the service: a bot username, an account, "
+        "a project id",
+    )
+    secrets: dict[KeyName, VariableName] = Field(
+        default_factory=dict,
+        description="each secret it needs (`token: VARIABLE`): the variable that holds it, "
+        "never the value; a real integration only",
     )
 
-    @model_validator(mode="after")
-    def _real_needs_account(self) -> Bot:
-        if self.mode == "real" and (self.username is None or self.token_variable is None):
-            raise ValueError("a real bot needs `username` and `token_variable`")
-        if self.mode == "mocked" and self.token_variable is not None:
-            raise ValueError("a mocked bot has no `token_variable`")
-        return self
+    @field_validator("secrets")
+    @classmethod
+    def _only_real_has_secrets(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        mode = info.data.get("mode")
+        if value and mode in ("mocked", "off"):
+            raise ValueError(f"an integration that is {mode} has no secrets; remove them")
+        return value
 
-
-class Claude(Model):
-    """How the environment reaches the Claude API."""
-
-    mode: Literal["real", "mocked"] = Field(description="real API calls, or mocked")
-    key_variable: VariableName | None = Field(
-        None, description="the variable that holds the API key"
-    )
-
-    @model_validator(mode="after")
-    def _real_needs_key(self) -> Claude:
-        if self.mode == "real" and self.key_variable is None:
-            raise ValueError("a real Claude API needs `key_variable`")
-        return self
+    def label(self, name: str) -> str:
+        return self.description or name
 
 
 class Database(Model):
@@ -114,12 +114,28 @@ class Database(Model):
     )
 
 
-class Features(Model):
-    """Feature flags; unset flags follow the tier."""
+class Feature(Model):
+    """A feature flag that the project defines; services read it as the fact
+    `features.<name>`."""
 
-    swagger_ui: bool | None = Field(None, description="Swagger UI at /docs (default: local, test)")
-    hot_reload: bool | None = Field(None, description="code reload on change (default: local)")
-    debug: bool | None = Field(None, description="debug mode (default: local)")
+    description: str = Field(
+        "", description="what it turns on, for the parity table; default: its name"
+    )
+    default_on: list[Tier] = Field(
+        default_factory=list, description="the tiers where it is on unless `enabled` is set"
+    )
+    enabled: bool | None = Field(
+        None, description="on or off in this environment; unset follows `default_on`"
+    )
+    development_only: bool = Field(
+        False, description="for developers only: off in staging and production (rule PRD007)"
+    )
+
+    def on_in(self, tier: Tier) -> bool:
+        return tier in self.default_on if self.enabled is None else self.enabled
+
+    def label(self, name: str) -> str:
+        return self.description or name
 
 
 class Host(Model):
@@ -211,10 +227,14 @@ class Environment(Model):
     image_tag: Tag | None = Field(
         None, description="default IMAGE_TAG for app images; unset means build from source"
     )
-    bot: Bot = Field(description="Telegram bot")
-    claude: Claude = Field(description="Claude API")
+    integrations: dict[KeyName, Integration] = Field(
+        default_factory=dict,
+        description="outside services the application talks to, each real, mocked or off",
+    )
     database: Database | None = Field(None, description="database")
-    features: Features = Field(default_factory=Features, description="feature flags")
+    features: dict[KeyName, Feature] = Field(
+        default_factory=dict, description="feature flags that the project defines"
+    )
     log_format: Literal["human", "json"] | None = Field(
         None, description="human or json; default json for staging and production"
     )
@@ -260,19 +280,9 @@ class Environment(Model):
         return "json" if self.tier.deployed else "human"
 
     @property
-    def swagger_ui(self) -> bool:
-        flag = self.features.swagger_ui
-        return not self.tier.deployed if flag is None else flag
-
-    @property
-    def hot_reload(self) -> bool:
-        flag = self.features.hot_reload
-        return self.tier is Tier.LOCAL if flag is None else flag
-
-    @property
-    def debug(self) -> bool:
-        flag = self.features.debug
-        return self.tier is Tier.LOCAL if flag is None else flag
+    def flags(self) -> dict[str, bool]:
+        """Each feature flag, on or off in this environment."""
+        return {name: flag.on_in(self.tier) for name, flag in self.features.items()}
 
     @property
     def builds_from_source(self) -> bool:
@@ -280,11 +290,12 @@ class Environment(Model):
 
     def secret_variables(self) -> list[tuple[str, tuple[str, ...]]]:
         """The variables that carry this environment's secrets, with the path of the field
-        that names each: bot token, API key, database password, basic-auth credentials,
+        that names each: integrations' secrets, database password, basic-auth credentials,
         Docker secrets (`secrets.<name>.environment`)."""
         found: list[tuple[str | None, tuple[str, ...]]] = [
-            (self.bot.token_variable, ("bot", "token_variable")),
-            (self.claude.key_variable, ("claude", "key_variable")),
+            (variable, ("integrations", name, "secrets", key))
+            for name, integration in self.integrations.items()
+            for key, variable in integration.secrets.items()
         ]
         if self.database is not None:
             found.append((self.database.password_variable, ("database", "password_variable")))

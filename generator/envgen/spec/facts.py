@@ -1,16 +1,19 @@
 """Facts: the environment-level values a service can receive as container variables.
 
 base.yaml says which variable carries which fact (`facts: {LOG_FORMAT: log_format}`), so
-the spec states a fact once (the bot, the database, the flags) and every service that
+the spec states a fact once (an integration, the database, the flags) and every service that
 needs it receives the same value. Secrets appear only as `${VARIABLE}` references.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
-from envgen.spec.environment import Database, Environment
+from envgen.spec.environment import Database, Environment, Integration
+
+KEY_NAME = re.compile(r"[a-z][a-z0-9_-]*")
 
 
 class FactUnavailable(ValueError):
@@ -39,18 +42,6 @@ def _password(env: Environment) -> str:
     return required(db.password_variable, "database password")
 
 
-def _bot_token(env: Environment) -> str:
-    if env.bot.token_variable is None:
-        raise FactUnavailable("the bot is mocked and has no token")
-    return required(env.bot.token_variable, "Telegram bot token")
-
-
-def _claude_key(env: Environment) -> str:
-    if env.claude.key_variable is None:
-        raise FactUnavailable("the Claude API is mocked and has no key")
-    return required(env.claude.key_variable, "Claude API key")
-
-
 def _public_url(env: Environment) -> str:
     if env.domain is None:
         raise FactUnavailable("the environment has no `domain`")
@@ -69,7 +60,53 @@ class Fact:
     secret: bool = False
 
 
-FACTS: dict[str, Fact] = {
+def _feature(name: str) -> Fact:
+    def value(env: Environment) -> str:
+        if name not in env.features:
+            raise FactUnavailable(f"the environment defines no feature `{name}`")
+        return _flag(env.flags[name])
+
+    return Fact("true or false", value)
+
+
+def _integration_fact(name: str, part: str) -> Fact | None:
+    """`mode`, `identity` or `secrets.<key>` of the integration `name`."""
+
+    def integration(env: Environment) -> Integration:
+        if name not in env.integrations:
+            raise FactUnavailable(f"the environment has no integration `{name}`")
+        return env.integrations[name]
+
+    def identity(env: Environment) -> str:
+        found = integration(env).identity
+        if found is None:
+            raise FactUnavailable(f"integration `{name}` has no `identity`")
+        return found
+
+    def secret(key: str) -> Callable[[Environment], str]:
+        def value(env: Environment) -> str:
+            found = integration(env)
+            if key not in found.secrets:
+                state = "" if found.mode == "real" else f" (it is {found.mode})"
+                raise FactUnavailable(f"integration `{name}` has no secret `{key}`{state}")
+            # The words end up inside `${VAR:?...}`, where `$`, `{` and `}` would not be text.
+            what = re.sub(r"[${}]", "", f"{found.label(name)} {key.replace('_', ' ')}")
+            return required(found.secrets[key], what)
+
+        return value
+
+    if part == "mode":
+        return Fact("real, mocked or off", lambda env: integration(env).mode)
+    if part == "identity":
+        return Fact("the integration's identity", identity)
+    key = part.removeprefix("secrets.")
+    if key != part and KEY_NAME.fullmatch(key):
+        return Fact("reference to the variable of that secret", secret(key), secret=True)
+    return None
+
+
+# The fixed facts; a project's declarations add the families of FAMILIES.
+_FIXED: dict[str, Fact] = {
     "environment": Fact("the environment's name", lambda env: env.name),
     "tier": Fact("local, test, staging or production", lambda env: env.tier.value),
     "log_format": Fact("human or json", lambda env: env.logs),
@@ -78,16 +115,46 @@ FACTS: dict[str, Fact] = {
         "allowed origins, comma-separated", lambda env: ",".join(sorted(env.cors_origins))
     ),
     "public_url": Fact("https:// and the domain", _public_url),
-    "features.swagger_ui": Fact("true or false", lambda env: _flag(env.swagger_ui)),
-    "features.hot_reload": Fact("true or false", lambda env: _flag(env.hot_reload)),
-    "features.debug": Fact("true or false", lambda env: _flag(env.debug)),
-    "bot.mode": Fact("real or mocked", lambda env: env.bot.mode),
-    "bot.username": Fact("the bot's username", lambda env: env.bot.username or ""),
-    "bot.token": Fact("reference to the bot token variable", _bot_token, secret=True),
-    "claude.mode": Fact("real or mocked", lambda env: env.claude.mode),
-    "claude.api_key": Fact("reference to the API key variable", _claude_key, secret=True),
     "database.name": Fact("database name", lambda env: _database(env).name),
     "database.user": Fact("database user", lambda env: _database(env).user),
     "database.password": Fact("reference to the password variable", _password, secret=True),
     "database.url": Fact("postgresql:// URL, password by reference", _database_url, secret=True),
 }
+
+# Facts named after what a project declares, for the README and for hints.
+FAMILIES: dict[str, str] = {
+    "features.<flag>": "true or false: the flag `<flag>` of `features`",
+    "integrations.<name>.mode": "real, mocked or off",
+    "integrations.<name>.identity": "the integration's `identity`",
+    "integrations.<name>.secrets.<key>": "reference to the variable of that secret",
+}
+
+
+class FactCatalogue(Mapping[str, Fact]):
+    """Every fact by name: the fixed ones, and those named after a project's feature flags
+    and integrations (`features.debug`, `integrations.mail.secrets.token`). Iterating gives
+    the fixed names only; a declared name is looked up by parsing it."""
+
+    def __getitem__(self, name: str) -> Fact:
+        if name in _FIXED:
+            return _FIXED[name]
+        found: Fact | None = None
+        head, _, rest = name.partition(".")
+        if head == "features" and KEY_NAME.fullmatch(rest):
+            found = _feature(rest)
+        elif head == "integrations":
+            integration, _, part = rest.partition(".")
+            if KEY_NAME.fullmatch(integration):
+                found = _integration_fact(integration, part)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_FIXED)
+
+    def __len__(self) -> int:
+        return len(_FIXED)
+
+
+FACTS = FactCatalogue()

@@ -6,28 +6,26 @@ from pydantic import BaseModel
 
 from envgen.spec.environment import (
     BasicAuth,
-    Bot,
-    Claude,
     Database,
     Environment,
-    Features,
+    Feature,
     Host,
+    Integration,
     IntendedDifference,
     Network,
     Proxy,
     Volume,
 )
-from envgen.spec.facts import FACTS
+from envgen.spec.facts import FACTS, FAMILIES
 from envgen.spec.service import EnvFile, Healthcheck, Logging, Mount, PortMapping, Service, Tmpfs
 
 SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Environment (top level of a spec)", Environment),
     ("`services.<name>`", Service),
     ("`host`", Host),
-    ("`bot`", Bot),
-    ("`claude`", Claude),
+    ("`integrations.<name>`", Integration),
     ("`database`", Database),
-    ("`features`", Features),
+    ("`features.<flag>`", Feature),
     ("`intended_differences[]`", IntendedDifference),
     ("`volumes.<name>`", Volume),
     ("`networks.<name>`", Network),
@@ -69,4 +67,5 @@ def spec_reference() -> str:
         "| --- | --- |",
     ]
     out += [f"| `{name}` | {_cell(fact.description)} |" for name, fact in FACTS.items()]
+    out += [f"| `{name}` | {_cell(meaning)} |" for name, meaning in FAMILIES.items()]
     return "\n".join(out) + "\n"

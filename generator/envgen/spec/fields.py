@@ -165,11 +165,21 @@ Tag = Annotated[
     str, _pattern(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "must be an image tag such as staging")
 ]
 
-BotUsername = Annotated[
+# Who an environment is to an outside service: a bot username, an account, a project id.
+Identity = Annotated[
     str,
     _pattern(
-        r"^[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]$",
-        "must be a Telegram bot username without @, ending in bot",
+        r"^[A-Za-z0-9][A-Za-z0-9_.@:/+-]*$",
+        "use letters, digits and _ . @ : / + -, starting with a letter or digit",
+        253,
+    ),
+]
+
+# A name that becomes one step of a fact's name (`features.<name>`, `integrations.<name>`).
+KeyName = Annotated[
+    str,
+    _pattern(
+        r"^[a-z][a-z0-9_-]*$", "use lower-case letters, digits, - and _, starting with a letter", 63
     ),
 ]
 
@@ -243,7 +253,7 @@ DiffPattern = Annotated[
     str,
     _pattern(
         r"^(?:[A-Za-z0-9_*?-]+|\[[^\]\s]+\])(?:\.[A-Za-z0-9_*?-]+|\[[^\]\s]+\])*$",
-        "write a path as shown by `envgen diff`, such as services.*.memory or bot.username",
+        "write a path as shown by `envgen diff`, such as services.*.memory or database.name",
     ),
 ]
 

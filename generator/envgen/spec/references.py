@@ -19,6 +19,17 @@ def _unknown(kind: str, name: str, known: Iterable[str]) -> tuple[str, str]:
     return f"unknown {kind} `{name}`", hint
 
 
+def _fact_names(env: Environment) -> list[str]:
+    """Every fact the environment can give, for hints: the fixed ones and those named
+    after its own feature flags and integrations."""
+    names = [*FACTS, *(f"features.{flag}" for flag in env.features)]
+    for name, integration in env.integrations.items():
+        at = f"integrations.{name}"
+        names += [f"{at}.mode", f"{at}.identity"]
+        names += [f"{at}.secrets.{key}" for key in integration.secrets]
+    return names
+
+
 def check_references(env: Environment) -> Iterator[Finding]:
     """Every problem of names and images in `env`, with the path it is at."""
     services = env.services
@@ -48,7 +59,7 @@ def check_references(env: Environment) -> Iterator[Finding]:
                 yield (*at, "volumes", index, "source"), message, hint
         for variable, fact in service.facts.items():
             if fact not in FACTS:
-                yield ((*at, "facts", variable), *_unknown("fact", fact, FACTS))
+                yield ((*at, "facts", variable), *_unknown("fact", fact, _fact_names(env)))
                 continue
             if variable in service.environment:
                 yield (*at, "facts", variable), f"`{variable}` is also set in `environment`", ""

@@ -241,6 +241,11 @@ class Service(Model):
         default_factory=dict,
         description="variables filled from the environment's facts (see the facts table below)",
     )
+    data: bool = Field(
+        False,
+        description="keeps data of its own (a vector store, a search index): its storage "
+        "must be its own in every environment (rule SEG006)",
+    )
     env_file: list[EnvFile] = Field(default_factory=list, description="files of variables")
     ports: list[PortMapping] = Field(default_factory=list, description="published ports")
     volumes: list[Mount] = Field(default_factory=list, description="volumes and bind mounts")
