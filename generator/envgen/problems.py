@@ -9,6 +9,28 @@ from typing import Literal
 
 Severity = Literal["error", "warning", "silenced"]
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` on one line with nothing hidden: every character Python does not call
+    printable (controls, line and paragraph separators, bidirectional and zero-width
+    format characters, lone surrogates, spaces other than the space) as an escape
+    (`\\n`, `\\x1b`, `\\u2028`), so that a value echoed in a problem cannot start
+    another line, a terminal sequence or a workflow command."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() or char == " " else _escape(char) for char in text)
+
+
+def _escape(character: str) -> str:
+    if character in _ESCAPES:
+        return _ESCAPES[character]
+    code = ord(character)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
 
 @dataclass(frozen=True, order=True)
 class Position:
@@ -19,7 +41,7 @@ class Position:
     column: int = 1
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        return f"{printable(self.path)}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True, order=True)
@@ -35,11 +57,16 @@ class Problem:
     environment: str = ""  # set on policy findings, which belong to one environment
 
     def __str__(self) -> str:
+        """The problem's one line: control characters in any part are escaped."""
         where = f"{self.position}: "
-        what = f"{self.field}: " if self.field else ""
         rule = f"{self.rule} {self.severity}: " if self.rule else ""
+        return f"{where}{rule}{self.what()}"
+
+    def what(self) -> str:
+        """`field: message (hint)`, on one line."""
+        field = f"{self.field}: " if self.field else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}{rule}{what}{self.message}{hint}"
+        return printable(f"{field}{self.message}{hint}")
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:

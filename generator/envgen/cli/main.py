@@ -18,9 +18,9 @@ import click
 
 from envgen import __version__
 from envgen.errors import EnvgenError, ExitCode, SpecError
+from envgen.problems import Problem, printable
 
 if TYPE_CHECKING:
-    from envgen.problems import Problem
     from envgen.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -96,7 +96,7 @@ def handled(command: F) -> F:
             _report_problems(error, kwargs.get("output_format", "text"))
             sys.exit(error.exit_code)
         except EnvgenError as error:
-            click.echo(f"envgen: {error}", err=True)
+            click.echo(f"envgen: {printable(str(error))}", err=True)
             sys.exit(error.exit_code)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from envgen.files import FileStatus
-from envgen.problems import Problem
+from envgen.problems import Problem, printable
 
 
 def problems_text(problems: list[Problem]) -> str:
@@ -16,7 +16,7 @@ def problems_text(problems: list[Problem]) -> str:
     for problem in sorted(problems, key=lambda p: (p.environment, p)):
         if problem.environment and problem.environment != group:
             group = problem.environment
-            lines.append(f"{group}:")
+            lines.append(f"{printable(group)}:")
         lines.append(str(problem))
     return "".join(f"{line}\n" for line in lines) + summary(problems) + "\n"
 
@@ -39,14 +39,22 @@ def problems_github(problems: list[Problem]) -> str:
     lines = []
     for problem in problems:
         where = problem.position
-        message = f"{problem.field}: {problem.message}" if problem.field else problem.message
-        if problem.hint:
-            message += f" ({problem.hint})"
-        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        message = github_data(problem.what())
         level = "notice" if problem.severity == "silenced" else problem.severity
-        place = f"file={where.path},line={where.line},col={where.column}"
+        place = f"file={github_property(where.path)},line={where.line},col={where.column}"
         lines.append(f"::{level} {place}::{message}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def github_data(text: str) -> str:
+    """A workflow command's message, escaped as the Actions toolkit escapes it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """A workflow command's property value (`file=`), escaped as the Actions toolkit
+    escapes it; control characters first made visible, so none can end the command."""
+    return github_data(printable(text)).replace(":", "%3A").replace(",", "%2C")
 
 
 def problems_json(problems: list[Problem], **extra: Any) -> str:
@@ -86,7 +94,7 @@ def render_text(statuses: list[FileStatus]) -> str:
         "missing": "created",
         "stale": "removed",
     }
-    lines = [f"{words[s.state]:>9}  {s.path}" for s in statuses]
+    lines = [f"{words[s.state]:>9}  {printable(str(s.path))}" for s in statuses]
     written = sum(1 for s in statuses if s.state != "unchanged")
     lines.append(
         f"{written} file{'s' if written != 1 else ''} written, {len(statuses) - written} unchanged"
@@ -103,7 +111,7 @@ def check_text(statuses: list[FileStatus], fix: str) -> str:
         "missing": "is missing",
         "stale": "is generated but no environment makes it any more",
     }
-    lines = [f"{s.path}: {explain[s.state]}" for s in drifted]
+    lines = [f"{printable(str(s.path))}: {explain[s.state]}" for s in drifted]
     diffs = "".join(s.diff for s in drifted if s.diff)
     summary = (
         f"{len(drifted)} of {len(statuses)} generated files out of date; "

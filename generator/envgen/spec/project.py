@@ -15,6 +15,7 @@ from envgen.spec.intended import check_against
 from envgen.spec.merge import merge
 from envgen.spec.references import check_references
 from envgen.spec.source import Document, field_path, load
+from envgen.spec.spec_file import is_spec_name, read_spec
 from envgen.spec.validate import validate
 
 BASE = "base.yaml"
@@ -57,19 +58,15 @@ class Project:
 
 
 def _read(settings: Settings, relative: PurePosixPath) -> tuple[Document, list[Problem]]:
-    try:
-        text = settings.path(relative).read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        return Document(None), [Problem(Position(str(relative)), "", f"not UTF-8 text: {error}")]
-    except OSError as error:
-        return Document(None), [
-            Problem(Position(str(relative)), "", f"unreadable: {error.strerror}")
-        ]
+    text, problems = read_spec(settings.root, relative)
+    if text is None:
+        return Document(None), problems
     return load(text, str(relative))
 
 
 def _spec_paths(settings: Settings) -> list[PurePosixPath]:
-    """Every environment spec: the .yaml and .yml files beside base.yaml."""
+    """Every environment spec: whatever stands beside base.yaml under a spec's name, so
+    that a folder or a broken link in a spec's place is reported, not skipped."""
     folder = settings.environments
     if not settings.path(folder).is_dir():
         hint = "create it with base.yaml and one spec per environment"
@@ -77,13 +74,14 @@ def _spec_paths(settings: Settings) -> list[PurePosixPath]:
     return sorted(
         folder / path.name
         for path in settings.path(folder).iterdir()
-        if path.suffix in (".yaml", ".yml") and path.name != BASE and path.is_file()
+        if is_spec_name(path.name) and path.name != BASE
     )
 
 
 def _read_base(settings: Settings) -> tuple[Document, list[Problem]]:
     base_path = settings.environments / BASE
-    if settings.path(base_path).is_file():
+    path = settings.path(base_path)
+    if path.exists() or path.is_symlink():
         return _read(settings, base_path)
     hint = "every project needs base.yaml with the shared definitions"
     # Nothing to merge over: this problem alone is reported.

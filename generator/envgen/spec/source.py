@@ -7,7 +7,6 @@ are errors, and `!remove` marks an inherited key for deletion when merged.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,15 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from envgen.problems import Position, Problem
+from envgen.spec.limits import MAX_BYTES, LimitedComposer, LimitedScanner, LimitError
+from envgen.spec.scalars import (
+    CORE,
+    PATTERNS,
+    ScalarError,
+    collection_tag_problem,
+    read,
+    tag_problem,
+)
 
 Path = tuple[str | int, ...]
 
@@ -56,35 +64,22 @@ class _CoreResolver(yaml.resolver.BaseResolver):
     """YAML 1.2 core schema implicit types, nothing more."""
 
 
-_CORE_TYPES: list[tuple[str, str, str]] = [
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("null", r"^(?:~|null|Null|NULL|)$", "~nN"),
-    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    (
-        "float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
-    ),
-]
-for _name, _pattern, _first in _CORE_TYPES:
-    _CoreResolver.add_implicit_resolver(
-        f"tag:yaml.org,2002:{_name}", re.compile(_pattern), list(_first)
-    )
+for _name, (_pattern, _first) in PATTERNS.items():
+    _CoreResolver.add_implicit_resolver(f"{CORE}{_name}", re.compile(_pattern), list(_first))
 
 
 class _Loader(
     yaml.reader.Reader,
-    yaml.scanner.Scanner,
+    LimitedScanner,
     yaml.parser.Parser,
-    yaml.composer.Composer,
+    LimitedComposer,
     _CoreResolver,
 ):
     def __init__(self, stream: str) -> None:
         yaml.reader.Reader.__init__(self, stream)
-        yaml.scanner.Scanner.__init__(self)
+        LimitedScanner.__init__(self)
         yaml.parser.Parser.__init__(self)
-        yaml.composer.Composer.__init__(self)
+        LimitedComposer.__init__(self)
         _CoreResolver.__init__(self)
 
 
@@ -96,24 +91,6 @@ def _position(path: str, node: Node) -> Position:
 def field_path(path: Path) -> str:
     """`services.backend.ports.0`: how problems name a field."""
     return ".".join(str(part) for part in path)
-
-
-def _scalar(node: ScalarNode) -> Any:
-    tag, value = node.tag, node.value
-    if tag == "tag:yaml.org,2002:bool":
-        return value.lower() == "true"
-    if tag == "tag:yaml.org,2002:null":
-        return None
-    if tag == "tag:yaml.org,2002:int":
-        return int(value, 0) if value.startswith(("0o", "0x")) else int(value)
-    if tag == "tag:yaml.org,2002:float":
-        lowered = value.lower().lstrip("+")
-        if lowered.endswith(".inf"):
-            return -math.inf if lowered.startswith("-") else math.inf
-        if lowered == ".nan":
-            return math.nan
-        return float(value)
-    return value
 
 
 class _Converter:
@@ -133,21 +110,45 @@ class _Converter:
             if not isinstance(node, ScalarNode) or node.value:
                 self.problem(node, where, "`!remove` takes no value")
             return REMOVE
-        if node.tag.startswith("!"):
-            self.problem(node, where, f"unknown tag `{node.tag}`", "the only tag is `!remove`")
-            return None
-        if isinstance(node, MappingNode):
-            return self._mapping(node, where)
-        if isinstance(node, SequenceNode):
+        if isinstance(node, MappingNode | SequenceNode):
+            kind = "mapping" if isinstance(node, MappingNode) else "list"
+            refused = collection_tag_problem(node.tag, kind)
+            if refused is not None:
+                self.problem(node, where, *refused)
+                return None
+            if isinstance(node, MappingNode):
+                return self._mapping(node, where)
             return [self.convert(item, (*where, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        return _scalar(node)
+        return self._scalar(node, where)
+
+    def _scalar(self, node: ScalarNode, where: Path) -> Any:
+        refused = tag_problem(node.tag)
+        if refused is not None:
+            self.problem(node, where, *refused)
+            return None
+        try:
+            return read(node.tag, node.value)
+        except ScalarError as error:
+            self.problem(node, where, str(error))
+            return None
 
     def _mapping(self, node: MappingNode, where: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node) if isinstance(key_node, ScalarNode) else None
-            if not isinstance(key, str) or key_node.tag == "tag:yaml.org,2002:null":
+            refused = tag_problem(key_node.tag)
+            if refused is not None:
+                self.problem(key_node, where, *refused)
+                continue
+            if isinstance(key_node, ScalarNode):
+                try:
+                    key = read(key_node.tag, key_node.value)
+                except ScalarError as error:
+                    self.problem(key_node, where, f"a key {error}")
+                    continue
+            else:
+                key = None
+            if not isinstance(key, str):
                 self.problem(key_node, where, "keys must be strings", "quote the key")
                 continue
             child = (*where, key)
@@ -162,17 +163,45 @@ class _Converter:
         return result
 
 
+def _reader_position(text: str, path: str, error: yaml.reader.ReaderError) -> Position:
+    before = text[: error.position]
+    return Position(path, before.count("\n") + 1, error.position - before.rfind("\n"))
+
+
+def _composer_problem(path: str, error: yaml.composer.ComposerError) -> Problem:
+    """An alias without its anchor, or an anchor defined twice."""
+    mark = error.problem_mark
+    position = Position(path, mark.line + 1, mark.column + 1) if mark else Position(path)
+    context = error.context or ""
+    if context.startswith("found duplicate anchor") and error.context_mark is not None:
+        anchor = context.split("'")[1] if "'" in context else ""
+        line = error.context_mark.line + 1
+        return Problem(position, "", f"anchor `&{anchor}` is defined twice (first at line {line})")
+    return Problem(position, "", f"YAML error: {error.problem or context}")
+
+
 def load(text: str, path: str) -> tuple[Document, list[Problem]]:
     """Parse one spec's text; `path` is how problems name the file."""
+    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        message = f"the file is larger than {MAX_BYTES // 1024} KiB"
+        return Document(None), [Problem(Position(path), "", message, "a spec is a few KiB")]
     try:
         node = yaml.compose(text, Loader=_Loader)  # type: ignore[arg-type]
+    except LimitError as error:
+        position = Position(path, error.line, error.column)
+        return Document(None), [Problem(position, error.field, error.message)]
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow in a file
+        position = _reader_position(text, path, error)
+        message = f"character U+{error.character:04X} is not allowed in YAML"
+        hint = "write it as an escape inside double quotes, e.g. \\t"
+        return Document(None), [Problem(position, "", message, hint)]
+    except yaml.composer.ComposerError as error:
+        return Document(None), [_composer_problem(path, error)]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         position = Position(path, mark.line + 1, mark.column + 1) if mark else Position(path)
         message = error.problem or error.context or "invalid YAML"
         return Document(None), [Problem(position, "", f"YAML syntax error: {message}")]
-    except yaml.YAMLError as error:  # reader errors: bad encoding, control characters
-        return Document(None), [Problem(Position(path), "", f"unreadable YAML: {error}")]
     if node is None:
         return Document(None), [
             Problem(Position(path), "", "the file is empty", "a spec is a mapping of fields")
