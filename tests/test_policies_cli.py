@@ -120,7 +120,9 @@ def test_a_warning_prints_and_does_not_block(shipped: Path, run: Run) -> None:
         "unchanged  rendered/Caddyfile\n"
         "  updated  rendered/docker-compose.staging.yml\n"
         "unchanged  rendered/envgen.mk\n"
-        "2 files written, 3 unchanged\n"
+        "unchanged  rendered/scripts/rollback-migration.sh\n"
+        "unchanged  rendered/scripts/rollback.sh\n"
+        "2 files written, 5 unchanged\n"
     )
     assert rendered.stderr == f"{WARNING}1 warning\n"
 

@@ -52,12 +52,13 @@ def test_broken_template_is_refused_and_nothing_written(
 ) -> None:
     template = _template(shipped)
     template.write_text(change(template.read_text(encoding="utf-8")), encoding="utf-8")
-    before = {p: p.read_bytes() for p in (shipped / "rendered").iterdir()}
+    before = {p: p.read_bytes() for p in (shipped / "rendered").rglob("*") if p.is_file()}
     result = run("--root", shipped, "render", "staging")
     assert result.exit_code == 2
     assert result.stderr.startswith(message)
     assert "Traceback" not in result.stderr
-    assert {p: p.read_bytes() for p in (shipped / "rendered").iterdir()} == before
+    after = {p: p.read_bytes() for p in (shipped / "rendered").rglob("*") if p.is_file()}
+    assert after == before
 
 
 def test_the_defaults_render_a_project_without_a_templates_folder(shipped: Path, run: Run) -> None:

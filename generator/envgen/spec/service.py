@@ -275,6 +275,12 @@ class Service(Model):
     working_dir: AbsolutePath | None = Field(None, description="working directory")
     container_name: str | None = Field(None, description="fixed container name (rarely wanted)")
     stop_grace_period: Duration | None = Field(None, description="time to stop before a kill")
+    migration_down: list[Text] | None = Field(
+        None,
+        min_length=1,
+        description="marks the service that migrates the database: the command, as a list, "
+        "that undoes its last migration (rendered/scripts/rollback-migration.sh)",
+    )
 
     @model_validator(mode="before")
     @classmethod
