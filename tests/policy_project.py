@@ -35,6 +35,7 @@ database:
   name: shop
   user: shop
   password_variable: DB_PASSWORD
+  password_url_safe: true
 volumes:
   dbdata: {}
   vectors: {}

@@ -248,6 +248,71 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         ],
     ),
     (
+        "unknown database engine",
+        {"local": "tier: local\ndatabase:\n  engine: postgress\n"},
+        [
+            "environments/local.yaml:3:11: database.engine: unknown engine `postgress` "
+            "(did you mean `postgres`?)"
+        ],
+    ),
+    (
+        "external database without its variable",
+        {"local": "tier: local\ndatabase:\n  engine: external\n"},
+        ["environments/local.yaml:3:3: database: an external database needs `url_variable`"],
+    ),
+    (
+        "external database with the parts of one the stack runs",
+        {
+            "local": "tier: local\ndatabase:\n  engine: external\n  url_variable: DB_URL\n"
+            "  service: db\n  password_default: x\n"
+        },
+        [
+            "environments/local.yaml:3:3: database: an external database is reached through "
+            "`url_variable` only; remove `service` and `password_default`"
+        ],
+    ),
+    (
+        "url_variable on a database the stack runs",
+        {
+            "local": "tier: local\ndatabase:\n  name: a\n  user: a\n  password_variable: P\n"
+            "  url_variable: DB_URL\n"
+        },
+        [
+            "environments/local.yaml:3:3: database: `url_variable` is for an external "
+            "database; the URL is built"
+        ],
+    ),
+    (
+        "database the stack runs, without its user and password",
+        {"local": "tier: local\ndatabase:\n  name: a\n"},
+        [
+            "environments/local.yaml:3:3: database: a postgres database needs `user` and "
+            "`password_variable`"
+        ],
+    ),
+    (
+        "url scheme with its separator",
+        {
+            "local": "tier: local\ndatabase:\n  name: a\n  user: a\n  password_variable: P\n"
+            '  url_scheme: "postgresql://"\n'
+        },
+        [
+            "environments/local.yaml:6:15: database.url_scheme: invalid value `postgresql://`: "
+            "write a URL scheme such as postgresql or postgresql+asyncpg, without ://"
+        ],
+    ),
+    (
+        "engine whose default service does not exist",
+        {
+            "local": "tier: local\ndatabase:\n  engine: mysql\n  name: a\n  user: a\n"
+            "  password_variable: P\n"
+        },
+        [
+            "environments/local.yaml:3:3: database.service: no service `mysql`, the mysql "
+            "engine's default (name the one that runs it under `service`; services: web)"
+        ],
+    ),
+    (
         "mocked integration with a secret",
         {
             "local": "tier: local\nintegrations:\n  mail:\n    mode: mocked\n"

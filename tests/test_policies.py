@@ -268,6 +268,52 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
         "volumes: []",
     ),
     (
+        # The data folder is the engine's: a MariaDB keeps it in /var/lib/mysql.
+        "TST001",
+        "error",
+        [
+            (
+                "test.yaml",
+                "  name: shop_test\n",
+                "  name: shop_test\n  engine: mariadb\n  service: postgres\n",
+            )
+        ],
+        "test.yaml",
+        "volumes: []",
+    ),
+    (
+        "DBS001",
+        "warning",
+        [
+            (
+                "staging.yaml",
+                "  password_variable: STAGING_DB_PASSWORD\n",
+                "  password_variable: STAGING_DB_PASSWORD\n  password_url_safe: false\n",
+            )
+        ],
+        "base.yaml",
+        "DATABASE_URL: database.url",
+    ),
+    (
+        "DBS001",
+        "warning",
+        [
+            (
+                "local.yaml",
+                "  password_default: dev\n",
+                "  password_default: dev\n  password_url_safe: false\n",
+            ),
+            (
+                "local.yaml",
+                "  api:\n",
+                "  api:\n    facts: !remove\n    environment:\n"
+                "      DB_URL: postgresql://shop:${DEV_DB_PASSWORD:-dev}@postgres/shop_dev\n",
+            ),
+        ],
+        "local.yaml",
+        "DB_URL",
+    ),
+    (
         "TST002",
         "error",
         [
@@ -568,6 +614,35 @@ SATISFIED: list[tuple[str, list[Patch]]] = [
     # A domain on a laptop tier is not deployed, so no route is demanded.
     ("PRX003", [("local.yaml", None, "domain: shop.test\nproxy: !remove\n")]),
     ("TST004", [("test.yaml", "15432:5432", "15433:5432")]),
+    (
+        "TST001",
+        [
+            (
+                "test.yaml",
+                "  name: shop_test\n",
+                "  name: shop_test\n  engine: mysql\n  service: postgres\n",
+            ),
+            ("test.yaml", "- target: /var/lib/postgresql/data", "- target: /var/lib/mysql"),
+        ],
+    ),
+    # The URL without the password, or another variable in a URL: not the database's.
+    (
+        "DBS001",
+        [
+            (
+                "local.yaml",
+                "  password_default: dev\n",
+                "  password_default: dev\n  password_url_safe: false\n",
+            ),
+            (
+                "local.yaml",
+                "  api:\n",
+                "  api:\n    facts:\n      DATABASE_URL: database.url_without_password\n"
+                "    environment:\n      CACHE_URL: redis://:${DEV_CACHE_PASSWORD}@cache\n"
+                "      DB_QUERY: postgresql://shop@postgres/shop_dev?sslmode=${DEV_DB_PASSWORD}\n",
+            ),
+        ],
+    ),
 ]
 
 VIOLATIONS += [

@@ -113,8 +113,10 @@ def _database(env: Environment) -> str:
     db = env.database
     if db is None:
         return "none"
-    engine = {"postgres": "PostgreSQL"}[db.engine]
-    return f"{engine} {code(db.name)}, user {code(db.user)}, service {code(db.service)}"
+    if not db.runs_in_stack:
+        return f"external, at the URL in {code(db.url_variable or '')}"
+    where = f"service {code(db.service_name or '')}"
+    return f"{db.kind.label} {code(db.name or '')}, user {code(db.user or '')}, {where}"
 
 
 def _integration(name: str) -> Callable[[Environment], str]:
@@ -152,7 +154,7 @@ def _secrets(env: Environment, compose: dict[str, Any]) -> str:
     ]
     notes = {name: " (in Caddy's environment)" for name, path in env.secret_variables()
              if path[0] == "proxy"}  # fmt: skip
-    if db and db.password_default is not None:
+    if db and db.password_variable is not None and db.password_default is not None:
         # Only the fact that a throw-away default exists; the default itself is never shown.
         notes[db.password_variable] = " (has a laptop default)"
     return _listing([code(name) + notes.get(name, "") for name in names])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from envgen.policies import (
     budget,
+    database,
     host_access,
     production,
     proxy,
@@ -22,6 +23,7 @@ RULES: dict[str, Rule] = {
         *production.RULES,
         *tiers.RULES,
         *secrets.RULES,
+        *database.RULES,
         *proxy.RULES,
         *budget.RULES,
         *host_access.RULES,

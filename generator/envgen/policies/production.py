@@ -11,7 +11,6 @@ from envgen.spec.environment import Environment
 from envgen.spec.service import Service
 from envgen.spec.source import Path
 
-POSTGRES_DATA = "/var/lib/postgresql/data"
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -112,13 +111,16 @@ def debug(env: Environment) -> Iterator[tuple[Path, str]]:
 def data_mount(env: Environment) -> tuple[str, str, Path] | None:
     """The kind of storage under the database's data folder (`volume`, `bind`, `tmpfs`,
     or `container` when nothing is mounted), the service, and the path that decides it;
-    None when the environment runs no database. (Its service exists: the reference checks
-    refuse a database service that does not, before any rule runs.)"""
-    if env.database is None:
+    None when the stack runs no database. The data folder is the engine's, or where the
+    engine's variable moves it (PGDATA). (Its service exists: the reference checks refuse
+    a database service that does not, before any rule runs.)"""
+    db = env.database
+    name = db.service_name if db is not None else None
+    if db is None or name is None or db.kind.data_dir is None:
         return None
-    name = env.database.service
     service = env.services[name]
-    data = service.environment.get("PGDATA", POSTGRES_DATA)
+    moved = db.kind.data_dir_variable
+    data = service.environment.get(moved, db.kind.data_dir) if moved else db.kind.data_dir
     best: tuple[int, str, Path] = (-1, "container", ("services", name))
 
     def consider(target: str, kind: str, path: Path) -> None:

@@ -73,7 +73,7 @@ def container_names(scope: Scope) -> Iterator[Finding]:
 
 def database_names(scope: Scope) -> Iterator[Finding]:
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
-        if env.database is not None:
+        if env.database is not None and env.database.name is not None:
             yield env.database.name, ("database", "name")
 
     return _clashes(scope, values, "database name")
@@ -176,7 +176,7 @@ def _production_values(env: Environment) -> list[tuple[str, re.Pattern[str], Pat
         word(identity, path)
     for variable, path in env.secret_variables():
         word(variable, path, rf"\$\{{{re.escape(variable)}(?![A-Za-z0-9_])")
-    if env.database is not None:
+    if env.database is not None and env.database.name is not None:
         # A database name is too common a word: look for it where a database is named.
         name = re.escape(env.database.name)
         word(env.database.name, ("database", "name"), rf"^{name}$|://[^/\s]*/{name}(?![\w-])")

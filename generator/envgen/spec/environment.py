@@ -5,8 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from envgen.problems import did_you_mean
+from envgen.spec.engines import ENGINES, Engine
 from envgen.spec.fields import (
     DatabaseName,
     DiffPattern,
@@ -22,6 +24,7 @@ from envgen.spec.fields import (
     ServiceName,
     Slug,
     Tag,
+    UrlScheme,
     VariableName,
 )
 from envgen.spec.service import PortMapping, Service
@@ -99,19 +102,97 @@ class Integration(Model):
 
 
 class Database(Model):
-    """The environment's database."""
+    """The environment's database: one the stack runs (`postgres`, `mysql`, `mariadb`), or
+    one it reaches through a variable (`external`)."""
 
-    engine: Literal["postgres"] = Field("postgres", description="database engine")
-    service: str = Field("postgres", description="the service that runs it")
-    name: DatabaseName = Field(description="database name")
-    user: DatabaseName = Field(description="database user")
-    port: Port = Field(5432, description="port inside the network")
-    password_variable: VariableName = Field(description="the variable that holds the password")
+    engine: str = Field(
+        "postgres", description=f"database engine: {', '.join(ENGINES)}; default postgres"
+    )
+    service: ServiceName | None = Field(
+        None, description="the service that runs it; default: the engine's name"
+    )
+    name: DatabaseName | None = Field(None, description="database name (required unless external)")
+    user: DatabaseName | None = Field(None, description="database user (required unless external)")
+    port: Port | None = Field(
+        None, description="port inside the network; default: the engine's (5432, 3306)"
+    )
+    password_variable: VariableName | None = Field(
+        None, description="the variable that holds the password (required unless external)"
+    )
     password_default: str | None = Field(
         None,
         pattern=r"^[A-Za-z0-9_.-]+$",
         description="a throw-away default password, for laptop tiers only",
     )
+    password_url_safe: bool = Field(
+        False,
+        description="the password holds only URL-safe characters (A-Z a-z 0-9 - . _ ~), so "
+        "it may be interpolated into a URL (rule DBS001)",
+    )
+    url_scheme: UrlScheme | None = Field(
+        None,
+        description="the scheme of the fact `database.url`, e.g. postgresql+asyncpg; "
+        "default: the engine's",
+    )
+    url_variable: VariableName | None = Field(
+        None, description="external only: the variable that holds the database's URL"
+    )
+
+    @field_validator("engine")
+    @classmethod
+    def _known_engine(cls, value: str) -> str:
+        if value not in ENGINES:
+            hint = did_you_mean(value, list(ENGINES)) or f"known: {', '.join(ENGINES)}"
+            raise ValueError(f"unknown engine `{value}` ({hint})")
+        return value
+
+    @model_validator(mode="after")
+    def _fits_engine(self) -> Database:
+        if self.runs_in_stack:
+            missing = [
+                f"`{field}`"
+                for field in ("name", "user", "password_variable")
+                if getattr(self, field) is None
+            ]
+            if missing:
+                raise ValueError(f"a {self.engine} database needs {' and '.join(missing)}")
+            if self.url_variable is not None:
+                raise ValueError("`url_variable` is for an external database; the URL is built")
+        else:
+            if self.url_variable is None:
+                raise ValueError("an external database needs `url_variable`")
+            written = [
+                f"`{field}`"
+                for field in ("service", "port", "password_default", "url_scheme")
+                if getattr(self, field) is not None
+            ]
+            if written:
+                raise ValueError(
+                    f"an external database is reached through `url_variable` only; "
+                    f"remove {' and '.join(written)}"
+                )
+        return self
+
+    @property
+    def kind(self) -> Engine:
+        return ENGINES[self.engine]
+
+    @property
+    def runs_in_stack(self) -> bool:
+        return self.kind.runs_in_stack
+
+    @property
+    def service_name(self) -> str | None:
+        """The service that runs it; None for an external database."""
+        return self.service or self.kind.service
+
+    @property
+    def port_number(self) -> int | None:
+        return self.port or self.kind.port
+
+    @property
+    def scheme(self) -> str | None:
+        return self.url_scheme or self.kind.scheme
 
 
 class Feature(Model):
@@ -299,6 +380,7 @@ class Environment(Model):
         ]
         if self.database is not None:
             found.append((self.database.password_variable, ("database", "password_variable")))
+            found.append((self.database.url_variable, ("database", "url_variable")))
         credentials = self.proxy.basic_auth if self.proxy is not None else None
         if credentials is not None:
             found.append((credentials.user_variable, ("proxy", "basic_auth", "user_variable")))

@@ -35,8 +35,28 @@ def _database(env: Environment) -> Database:
     return env.database
 
 
-def _password(env: Environment) -> str:
+def _part(env: Environment, part: str) -> str:
+    """One part of a database the stack runs: host, port, name, user or password."""
     db = _database(env)
+    if not db.runs_in_stack:
+        raise FactUnavailable(
+            f"an external database has no `{part}` here; read `database.url`, which refers "
+            f"to {db.url_variable}"
+        )
+    value = {
+        "host": db.service_name,
+        "port": str(db.port_number),
+        "name": db.name,
+        "user": db.user,
+        "password": _password_reference(db),
+    }[part]
+    assert value is not None  # the model demands each part of a database the stack runs
+    return value
+
+
+def _password_reference(db: Database) -> str | None:
+    if db.password_variable is None:
+        return None
     if db.password_default is not None:
         return f"${{{db.password_variable}:-{db.password_default}}}"
     return required(db.password_variable, "database password")
@@ -48,9 +68,19 @@ def _public_url(env: Environment) -> str:
     return f"https://{env.domain}"
 
 
-def _database_url(env: Environment) -> str:
+def _database_url(env: Environment, with_password: bool = True) -> str:
+    """`scheme://user:password@host:port/name`, the password a `${...}` reference that
+    Compose fills in as it is (rule DBS001 asks for URL-safe passwords); an external
+    database's URL is its variable."""
     db = _database(env)
-    return f"postgresql://{db.user}:{_password(env)}@{db.service}:{db.port}/{db.name}"
+    if not db.runs_in_stack:
+        if not with_password:
+            raise FactUnavailable("an external database's URL is one variable, password and all")
+        assert db.url_variable is not None  # the model demands it of an external database
+        return required(db.url_variable, "database URL")
+    credentials = _part(env, "user") + (f":{_part(env, 'password')}" if with_password else "")
+    host = f"{_part(env, 'host')}:{_part(env, 'port')}"
+    return f"{db.scheme}://{credentials}@{host}/{_part(env, 'name')}"
 
 
 @dataclass(frozen=True)
@@ -115,10 +145,23 @@ _FIXED: dict[str, Fact] = {
         "allowed origins, comma-separated", lambda env: ",".join(sorted(env.cors_origins))
     ),
     "public_url": Fact("https:// and the domain", _public_url),
-    "database.name": Fact("database name", lambda env: _database(env).name),
-    "database.user": Fact("database user", lambda env: _database(env).user),
-    "database.password": Fact("reference to the password variable", _password, secret=True),
-    "database.url": Fact("postgresql:// URL, password by reference", _database_url, secret=True),
+    "database.host": Fact("the service that runs the database", lambda env: _part(env, "host")),
+    "database.port": Fact("its port inside the network", lambda env: _part(env, "port")),
+    "database.name": Fact("database name", lambda env: _part(env, "name")),
+    "database.user": Fact("database user", lambda env: _part(env, "user")),
+    "database.password": Fact(
+        "reference to the password variable", lambda env: _part(env, "password"), secret=True
+    ),
+    "database.url": Fact(
+        "`url_scheme`://user:password@host:port/name, the password by reference; an "
+        "external database's `url_variable`",
+        _database_url,
+        secret=True,
+    ),
+    "database.url_without_password": Fact(
+        "the same URL without the password, for a client that takes it apart",
+        lambda env: _database_url(env, with_password=False),
+    ),
 }
 
 # Facts named after what a project declares, for the README and for hints.

@@ -183,6 +183,16 @@ KeyName = Annotated[
     ),
 ]
 
+# A URL scheme, with a driver if any: postgresql, postgresql+asyncpg, mysql+pymysql.
+UrlScheme = Annotated[
+    str,
+    _pattern(
+        r"^[a-z][a-z0-9+.-]*$",
+        "write a URL scheme such as postgresql or postgresql+asyncpg, without ://",
+        63,
+    ),
+]
+
 DatabaseName = Annotated[
     str, _pattern(r"^[a-z_][a-z0-9_]{0,62}$", "use lower-case letters, digits and _ (at most 63)")
 ]

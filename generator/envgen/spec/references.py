@@ -33,8 +33,13 @@ def _fact_names(env: Environment) -> list[str]:
 def check_references(env: Environment) -> Iterator[Finding]:
     """Every problem of names and images in `env`, with the path it is at."""
     services = env.services
-    if env.database is not None and env.database.service not in services:
-        yield (("database", "service"), *_unknown("service", env.database.service, services))
+    database = env.database.service_name if env.database is not None else None
+    if database is not None and database not in services:
+        message, hint = _unknown("service", database, services)
+        if env.database is not None and env.database.service is None:
+            message = f"no service `{database}`, the {env.database.engine} engine's default"
+            hint = f"name the one that runs it under `service`; services: {', '.join(services)}"
+        yield ("database", "service"), message, hint
     proxy = env.proxy
     if proxy is not None and env.domain is not None:  # without a domain nothing is routed
         if proxy.network not in env.networks:
