@@ -12,14 +12,13 @@ from deepdiff import DeepDiff
 
 from envgen.diff.views import compose_view, spec_view
 from envgen.errors import UsageError
-from envgen.outputs.compose import referenced_variables
 from envgen.problems import Position
+from envgen.redaction import redact, redact_text
 from envgen.spec.environment import Environment
 from envgen.spec.facts import FACTS
 from envgen.spec.intended import Steps, dotted, item_step, key_step, matches
 from envgen.spec.interpolation import REFERENCE, variable_of
 from envgen.spec.project import Project
-from envgen.spec.secrecy import credentials, is_reference, is_secret_name
 
 Kind = Literal["added", "removed", "changed"]
 View = Literal["compose", "spec"]
@@ -72,36 +71,9 @@ class Comparison:
     services: tuple[str, ...]  # of both environments, A's first
 
 
-def _conceal(value: Any) -> str:
-    """A secret as the variables it refers to, never as what it holds."""
-    names = referenced_variables(value) if isinstance(value, str) else {}
-    return " ".join(f"${{{name}}}" for name in names) or "(secret)"
-
-
 def _without_defaults(text: str) -> str:
     """References cut to their variable: a default or alternate value may be a secret."""
     return REFERENCE.sub(lambda match: f"${{{variable_of(match.group())}}}", text)
-
-
-def redact(text: str) -> str:
-    """Every credential inside a free-text value (a URL's password or key, a secret query
-    parameter, a bearer token, a secret option) replaced by the variables it refers to,
-    or by `(secret)`."""
-    spans: list[list[int]] = []
-    for found in sorted(credentials(text), key=lambda c: (c.start, c.end)):
-        if spans and found.start <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], found.end)
-        else:
-            spans.append([found.start, found.end])
-    pieces, position = [], 0
-    for start, end in spans:
-        part = text[start:end]
-        pieces += [
-            text[position:start],
-            _without_defaults(part) if is_reference(part) else "(secret)",
-        ]
-        position = end
-    return "".join([*pieces, text[position:]])
 
 
 class _Secrets:
@@ -120,26 +92,19 @@ class _Secrets:
     def from_fact(self, path: Steps) -> bool:
         return len(path) == 4 and path[0] == "services" and (path[1], path[3]) in self.facts
 
-    def holds(self, path: Steps) -> bool:
-        if len(path) >= 2 and path[-2] == "facts":
-            return False  # fact names, such as database.url, not values
-        # A step in brackets is a key like any other (a label `com.example.deploy-token`).
-        return self.from_fact(path) or is_secret_name(path[-1].removeprefix("[").removesuffix("]"))
-
     def hide(self, value: Any, path: Steps) -> Any:
         if isinstance(value, dict):
             return {k: self.hide(v, (*path, k)) for k, v in value.items()}
         if isinstance(value, list):
             return [self.hide(item, path) for item in value]
-        if value is None:
-            return value
-        if not self.holds(path):
-            return redact(value) if isinstance(value, str) else value
         if self.from_fact(path) and isinstance(value, str):
             # envgen wrote this value: its only secret parts are references (and their
             # defaults), so the rest, such as a database URL's name and host, can show.
             return _without_defaults(value)
-        return _conceal(value)
+        if len(path) >= 2 and path[-2] == "facts":
+            return redact(value)  # fact names, such as database.url, not values
+        # A step in brackets is a key like any other (a label `com.example.deploy-token`).
+        return redact(value, path[-1].removeprefix("[").removesuffix("]"))
 
 
 def _label(value: Any) -> str:
@@ -241,7 +206,7 @@ def _changes(
         changes.append(
             replace(
                 change,
-                path=tuple(redact(step) for step in change.path),
+                path=tuple(redact_text(step) for step in change.path),
                 a=secrets.hide(_pruned(change.a), change.path),
                 b=secrets.hide(_pruned(change.b), change.path),
                 per_environment=any(matches(p, change.path) for p in PER_ENVIRONMENT)
