@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from envgen.cli.main import use_colour
+from envgen.cli.colour import use_colour
 
 from tests.conftest import REPO, Run, edit_spec
 

@@ -347,10 +347,10 @@ def test_check_fails_after_a_hand_edit_of_the_doc(shipped: Path, run: Run) -> No
     ]
     assert (
         lines[-1]
-        == "1 of 11 generated files out of date; run `envgen render` and commit the result"
+        == "1 of 12 generated files out of date; run `envgen render` and commit the result"
     )
     assert run("--root", shipped, "render").exit_code == 0
-    assert run("--root", shipped, "check").output == "all 11 generated files are up to date\n"
+    assert run("--root", shipped, "check").output == "all 12 generated files are up to date\n"
 
 
 def test_the_doc_path_comes_from_pyproject(shipped: Path, run: Run) -> None:
@@ -369,6 +369,7 @@ def test_the_doc_path_comes_from_pyproject(shipped: Path, run: Run) -> None:
         "unchanged  .env.example",
         "unchanged  .env.test",
         "  created  docs/PARITY.md",
+        "unchanged  environments/envgen.schema.json",
         "unchanged  rendered/Caddyfile",
         "unchanged  rendered/docker-compose.dev.yml",
         "unchanged  rendered/docker-compose.prod.yml",
@@ -378,7 +379,7 @@ def test_the_doc_path_comes_from_pyproject(shipped: Path, run: Run) -> None:
         "unchanged  rendered/scripts/rollback-migration.sh",
         "unchanged  rendered/scripts/rollback.sh",
         "  removed  docs/ENVIRONMENTS.md",  # the old doc carries the marker: envgen made it
-        "2 files written, 10 unchanged",
+        "2 files written, 11 unchanged",
     ]
     assert (shipped / "docs/PARITY.md").read_text(encoding="utf-8") == (REPO / DOC).read_text(
         encoding="utf-8"

@@ -34,6 +34,9 @@ def test_shipped_specs_pass_every_rule(run: Run) -> None:
 def test_shipped_specs_json(run: Run) -> None:
     result = run("--root", REPO, "validate", "--format", "json")
     assert json.loads(result.stdout) == {
+        "schema_version": 1,
+        "command": "validate",
+        "ok": True,
         "environments": ["local", "test", "staging", "production"],
         "problems": [],
         "summary": {"errors": 0, "warnings": 0, "silenced": 0},
@@ -117,12 +120,13 @@ def test_a_warning_prints_and_does_not_block(shipped: Path, run: Run) -> None:
     assert (
         rendered.stdout == "unchanged  .env.example\n"
         "  updated  docs/ENVIRONMENTS.md\n"
+        "unchanged  environments/envgen.schema.json\n"
         "unchanged  rendered/Caddyfile\n"
         "  updated  rendered/docker-compose.staging.yml\n"
         "unchanged  rendered/envgen.mk\n"
         "unchanged  rendered/scripts/rollback-migration.sh\n"
         "unchanged  rendered/scripts/rollback.sh\n"
-        "2 files written, 5 unchanged\n"
+        "2 files written, 6 unchanged\n"
     )
     assert rendered.stderr == f"{WARNING}1 warning\n"
 
@@ -251,8 +255,8 @@ def test_findings_become_github_annotations(
     result = run("--root", shipped, "validate")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[:2] == [
-        "::warning file=environments/staging.yaml,line=12,col=14::features.debug.enabled: "
-        f"{DEBUG_MESSAGE}",
+        "::warning file=environments/staging.yaml,line=12,col=14,title=PRD007::"
+        f"features.debug.enabled: {DEBUG_MESSAGE}",
         "::warning file=environments/test.yaml,line=5,col=3::silence.TST004: `TST004` finds "
         "nothing in test (remove the silence)",
     ]
@@ -269,7 +273,7 @@ def test_a_silenced_finding_is_a_github_notice() -> None:
         "staging",
     )
     assert report.problems_github([silenced]) == (
-        "::notice file=environments/staging.yaml,line=13,col=10::features.debug: "
+        "::notice file=environments/staging.yaml,line=13,col=10,title=PRD008::features.debug: "
         "debug mode is on (silenced: tracing a bug)\n"
     )
 

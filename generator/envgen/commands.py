@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
-from envgen.files import FileStatus, compare, write_all
+from envgen.files import FileStatus, compare, unified, write_all
 from envgen.outputs.compose import COMPOSE
 from envgen.outputs.registry import OUTPUTS
 from envgen.policies.check import enforce
@@ -18,7 +18,7 @@ from envgen.spec.source import field_path
 
 
 def _stale_folders(settings: Settings) -> set[PurePosixPath]:
-    return {output.folder(settings) for output in OUTPUTS}
+    return {output.folder(settings) for output in OUTPUTS if output.removes_stale}
 
 
 @dataclass(frozen=True)
@@ -27,20 +27,51 @@ class RenderResult:
     warnings: list[Problem] = field(default_factory=list)  # policy warnings, not blocking
 
 
-def render(settings: Settings, names: list[str]) -> RenderResult:
+def render(settings: Settings, names: list[str], *, dry_run: bool = False) -> RenderResult:
     """Write the outputs of the named environments (all when none); with all of them,
-    also remove generated files that no environment makes any more."""
+    also remove generated files that no environment makes any more. With `dry_run`,
+    write nothing: the statuses say what would be done, each with its diff."""
     project = load_project(settings)
     findings = enforce(project)
     from envgen.outputs.render import render_project  # Jinja only for the commands that render
 
     files = render_project(project, names)
     statuses = compare(settings.root, files, _stale_folders(settings) if not names else set())
+    warnings = [p for p in findings if p.severity == "warning"]
+    if dry_run:
+        shown = [
+            replace(s, diff=unified(s.path, "", files[s.path])) if s.state == "missing" else s
+            for s in statuses
+        ]
+        return RenderResult(shown, warnings)
     changed = {s.path: files[s.path] for s in statuses if s.state in ("changed", "missing")}
     stale = [s.path for s in statuses if s.state == "stale"]
     write_all(settings.root, changed, stale)
-    warnings = [p for p in findings if p.severity == "warning"]
     return RenderResult(statuses, warnings)
+
+
+def render_compose(settings: Settings, name: str) -> str:
+    """One environment's compose file, as `render` would write it, without writing it."""
+    project = load_project(settings)
+    enforce(project)
+    from envgen.outputs.render import render_project
+
+    env = project.get(name)
+    return render_project(project, [env.name])[COMPOSE.destination(settings, env)]
+
+
+def schema(settings: Settings) -> list[FileStatus]:
+    """Write the JSON Schema of the specs where [tool.envgen] `schema` says; it depends on
+    envgen alone, so it is written even while the specs are invalid (an editor helps fix
+    them)."""
+    from envgen.outputs.schema import schema_text
+
+    files = {settings.schema: schema_text()}
+    statuses = compare(settings.root, files, set())
+    write_all(
+        settings.root, {s.path: files[s.path] for s in statuses if s.state != "unchanged"}, []
+    )
+    return statuses
 
 
 def check(settings: Settings) -> list[FileStatus]:
@@ -59,6 +90,17 @@ def validate(settings: Settings, names: list[str]) -> tuple[list[str], list[Prob
     findings = enforce(project)
     chosen = [env.name for env in project.select(names)]
     return chosen, [p for p in findings if p.environment in chosen]
+
+
+def spec_names(settings: Settings) -> list[str]:
+    """The environments the spec files name, read from the folder alone (for a result
+    that must name them while the specs are invalid, and for shell completion)."""
+    folder = settings.path(settings.environments)
+    return sorted(
+        path.stem
+        for path in folder.glob("*.y*ml")
+        if path.suffix in (".yaml", ".yml") and path.stem != "base" and path.is_file()
+    )
 
 
 def environments(settings: Settings) -> list[dict[str, Any]]:

@@ -14,8 +14,8 @@ from envgen.outputs.output import is_generated
 State = Literal["unchanged", "changed", "missing", "stale"]
 
 # Files that may carry the marker: envgen writes YAML, markdown, Caddyfiles, variables
-# files, Makefile fragments and shell scripts.
-_MARKED_SUFFIXES = (".yml", ".yaml", ".md", ".caddyfile", ".mk", ".sh")
+# files, Makefile fragments, shell scripts and JSON.
+_MARKED_SUFFIXES = (".yml", ".yaml", ".md", ".caddyfile", ".mk", ".sh", ".json")
 
 
 def _may_be_generated(path: Path) -> bool:
@@ -52,7 +52,7 @@ def _head(path: Path) -> str:
         return ""
 
 
-def _unified(path: PurePosixPath, old: str, new: str) -> str:
+def unified(path: PurePosixPath, old: str, new: str) -> str:
     lines = difflib.unified_diff(
         old.splitlines(keepends=True),
         new.splitlines(keepends=True),
@@ -91,11 +91,11 @@ def compare(
         if current is None:
             statuses.append(FileStatus(path, "missing"))
         elif current != text:
-            statuses.append(FileStatus(path, "changed", _unified(path, current, text)))
+            statuses.append(FileStatus(path, "changed", unified(path, current, text)))
         else:
             statuses.append(FileStatus(path, "unchanged"))
     for path in stale_files(root, stale_folders, set(files)):
-        statuses.append(FileStatus(path, "stale", _unified(path, _read(root / path) or "", "")))
+        statuses.append(FileStatus(path, "stale", unified(path, _read(root / path) or "", "")))
     return statuses
 
 

@@ -21,6 +21,7 @@ DEFAULTS = {
     # Not .github/workflows by default: GitHub would run the workflows of envgen's own
     # example application in this repository. A real project points this there.
     "workflows": "rendered/github",
+    "schema": "environments/envgen.schema.json",
 }
 # The one key that is not a path: outputs switched off, by name (`envgen render` then
 # removes their files).
@@ -41,6 +42,7 @@ class Settings:
     makefile: PurePosixPath
     scripts: PurePosixPath
     workflows: PurePosixPath
+    schema: PurePosixPath
     disabled: tuple[str, ...] = ()
 
     def path(self, relative: PurePosixPath | str) -> Path:

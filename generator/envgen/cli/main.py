@@ -6,6 +6,7 @@ Jinja and only `envgen diff` loads deepdiff.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import traceback
@@ -17,6 +18,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from envgen import __version__
+from envgen.cli.colour import use_colour
+from envgen.cli.complete import complete_environments, complete_services
+from envgen.cli.envelope import EMPTY_DATA, envelope, message_record, problem_record
 from envgen.errors import EnvgenError, ExitCode, SpecError
 from envgen.problems import Problem, printable
 
@@ -24,6 +28,15 @@ if TYPE_CHECKING:
     from envgen.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+_FORMATS = {
+    "text": "for people",
+    "yaml": "for people",
+    "json": "for machines",
+    "markdown": "for a pull request",
+    "github": "as GitHub Actions annotations",
+}
 
 
 def format_option(*choices: str) -> Callable[[F], F]:
@@ -34,8 +47,28 @@ def format_option(*choices: str) -> Callable[[F], F]:
         type=click.Choice(choices),
         default=choices[0],
         show_default=True,
-        help="Output for people or for machines.",
+        help="Output: " + "; ".join(f"{c} {_FORMATS[c]}" for c in choices) + ".",
     )
+
+
+def colour_option() -> Callable[[F], F]:
+    return click.option(
+        "--color",
+        "color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="Colour the text output; auto: on a terminal, or when FORCE_COLOR is set, "
+        "unless NO_COLOR is set.",
+    )
+
+
+def _epilog(examples: list[tuple[str, str]], exits: list[tuple[int, str]]) -> str:
+    """The end of a command's help: examples, then its exit codes (click keeps the lines
+    of a paragraph that starts with \\b as they are)."""
+    shown = "\n".join(f"  {command}\n      {what}" for command, what in examples)
+    codes = "\n".join(f"  {code}  {meaning}" for code, meaning in exits)
+    return f"\b\nExamples:\n{shown}\n\n\b\nExit codes:\n{codes}"
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -67,22 +100,37 @@ def _root_option(envvar: str | None) -> click.Option:
     )
 
 
-def _print_problems(problems: list[Problem], *, err: bool) -> None:
-    """Problem lines for people, preceded on GitHub Actions by annotations on the lines."""
+def _in_github_actions() -> bool:
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def _print_problems(problems: list[Problem], *, err: bool, output_format: str = "text") -> None:
+    """Problem lines for people, preceded by annotations on the lines with `--format
+    github`, or on GitHub Actions (GITHUB_ACTIONS=true)."""
     from envgen.cli import report
 
-    if os.environ.get("GITHUB_ACTIONS") == "true":
+    if output_format == "github" or _in_github_actions():
         click.echo(report.problems_github(problems), nl=False)
     click.echo(report.problems_text(problems), nl=False, err=err)
 
 
-def _report_problems(error: SpecError, output_format: str) -> None:
-    from envgen.cli import report
+def _command_name() -> str:
+    context = click.get_current_context(silent=True)
+    return context.info_name if context is not None and context.info_name else "envgen"
 
+
+def _report_error(error: EnvgenError, output_format: str) -> None:
     if output_format == "json":
-        click.echo(report.problems_json(error.problems), nl=False)
-        return
-    _print_problems(error.problems, err=True)
+        command = _command_name()
+        if isinstance(error, SpecError):
+            records = [problem_record(p) for p in error.problems]
+        else:
+            records = [message_record(str(error))]
+        click.echo(envelope(command, False, records, EMPTY_DATA.get(command, {})), nl=False)
+    elif isinstance(error, SpecError):
+        _print_problems(error.problems, err=True, output_format=output_format)
+    else:
+        click.echo(f"envgen: {error}", err=True)
 
 
 def handled(command: F) -> F:
@@ -92,11 +140,8 @@ def handled(command: F) -> F:
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except SpecError as error:
-            _report_problems(error, kwargs.get("output_format", "text"))
-            sys.exit(error.exit_code)
         except EnvgenError as error:
-            click.echo(f"envgen: {printable(str(error))}", err=True)
+            _report_error(error, kwargs.get("output_format", "text"))
             sys.exit(error.exit_code)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
@@ -112,7 +157,40 @@ def handled(command: F) -> F:
     return run  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _wants_json(args: list[str]) -> bool:
+    """Whether the command line asks for JSON, read before click has understood it."""
+    return "--format=json" in args or any(
+        flag == "--format" and value == "json" for flag, value in itertools.pairwise(args)
+    )
+
+
+class EnvgenGroup(click.Group):
+    """click's group, with usage errors in the JSON envelope on stdout when the command
+    line asks for `--format json`, so that a machine always gets JSON to read."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        arguments = list(sys.argv[1:] if args is None else args)
+        if not _wants_json(arguments):
+            return super().main(arguments, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            return super().main(arguments, prog_name, complete_var, False, **extra)
+        except click.ClickException as error:
+            command = next((a for a in arguments if a in self.commands), "envgen")
+            record = message_record(error.format_message())
+            click.echo(envelope(command, False, [record], EMPTY_DATA.get(command, {})), nl=False)
+            sys.exit(ExitCode.INVALID)
+        except click.exceptions.Abort:
+            sys.exit(ExitCode.INVALID)
+
+
+@click.group(cls=EnvgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="envgen")
 def main() -> None:
     """One source of truth for every environment of a Docker Compose application."""
@@ -121,27 +199,84 @@ def main() -> None:
 main.params.append(_root_option("ENVGEN_ROOT"))
 
 
-@main.command()
-@click.argument("environments", nargs=-1)
+_INVALID = (2, "invalid specs, settings or command line, or a policy error")
+_BUG = (3, "a bug in envgen (with a traceback)")
+
+
+@main.command(
+    short_help="Write the generated files (all environments by default).",
+    epilog=_epilog(
+        [
+            ("envgen render", "every environment, the parity table, Caddyfile, schema"),
+            ("envgen render staging prod", "two environments (by name or alias)"),
+            ("envgen render --dry-run", "what would be written or removed, with the diff"),
+            (
+                "envgen render staging --stdout | docker compose"
+                " --project-directory rendered -f - config",
+                "one compose file, to a pipe; paths resolve from the rendered folder",
+            ),
+        ],
+        [(0, "ok, also with warnings"), _INVALID, _BUG],
+    ),
+)
+@click.argument("environments", nargs=-1, shell_complete=complete_environments)
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would be written or removed, and write nothing."
+)
+@click.option(
+    "--stdout",
+    "to_stdout",
+    is_flag=True,
+    help="Print the one named environment's compose file instead of writing any file; "
+    "paths in it are relative to the rendered folder (Compose: --project-directory).",
+)
+@format_option("text", "github")
 @click.pass_context
 @handled
-def render(ctx: click.Context, environments: tuple[str, ...]) -> None:
-    """Write the compose file of each environment (all by default) and the docs."""
+def render(
+    ctx: click.Context,
+    environments: tuple[str, ...],
+    dry_run: bool,
+    to_stdout: bool,
+    output_format: str,
+) -> None:
+    """Write the compose file of each environment (all by default), the parity table, the
+    Caddyfile and the specs' JSON Schema; with all environments, also remove the files
+    envgen generated that no environment makes any more."""
     from envgen import commands
     from envgen.cli import report
+    from envgen.errors import UsageError
 
-    result = commands.render(_settings(ctx), list(environments))
-    click.echo(report.render_text(result.statuses), nl=False)
+    settings = _settings(ctx)
+    if to_stdout:
+        if len(environments) != 1 or dry_run:
+            raise UsageError("--stdout prints one environment's compose file: name one")
+        click.echo(commands.render_compose(settings, environments[0]), nl=False)
+        return
+    result = commands.render(settings, list(environments), dry_run=dry_run)
+    click.echo(report.render_text(result.statuses, dry_run=dry_run), nl=False)
     if result.warnings:
-        _print_problems(result.warnings, err=True)
+        _print_problems(result.warnings, err=True, output_format=output_format)
 
 
-@main.command()
-@format_option("text", "json")
+@main.command(
+    short_help="Fail when a generated file differs from its specs.",
+    epilog=_epilog(
+        [
+            ("envgen check", "the files on disk against a fresh render"),
+            ("envgen check --format github", "drift as annotations on the first changed line"),
+            ("envgen check --format json", "for machines (docs/schemas/check.json)"),
+        ],
+        [(0, "in sync"), (1, "drift: a file differs, is missing or is stale"), _INVALID, _BUG],
+    ),
+)
+@format_option("text", "json", "github")
+@colour_option()
 @click.pass_context
 @handled
-def check(ctx: click.Context, output_format: str) -> None:
-    """Compare the committed generated files with a fresh render (exit 1 on drift)."""
+def check(ctx: click.Context, output_format: str, color: str) -> None:
+    """Compare the committed generated files with a fresh render in memory: changed,
+    missing and stale files, with a unified diff and the command that fixes them."""
     from envgen import commands
     from envgen.cli import report
 
@@ -150,42 +285,74 @@ def check(ctx: click.Context, output_format: str) -> None:
     if output_format == "json":
         click.echo(report.check_json(statuses, fix), nl=False)
     else:
-        click.echo(report.check_text(statuses, fix), nl=False)
+        if output_format == "github" or _in_github_actions():
+            click.echo(report.drift_github(statuses, fix), nl=False)
+        colour = output_format == "text" and use_colour(
+            color, sys.stdout.isatty(), dict(os.environ)
+        )
+        click.echo(report.check_text(statuses, fix, colour=colour), nl=False, color=colour)
     if any(status.state != "unchanged" for status in statuses):
         sys.exit(ExitCode.DIFFERENT)
 
 
-@main.command()
-@click.argument("environments", nargs=-1)
-@format_option("text", "json")
+@main.command(
+    short_help="Check the specs: schema, references, policies.",
+    epilog=_epilog(
+        [
+            ("envgen validate", "every environment"),
+            ("envgen validate staging", "one environment, by name or alias"),
+            ("envgen validate --format github", "problems as annotations on their lines"),
+        ],
+        [(0, "valid, also with warnings"), _INVALID, _BUG],
+    ),
+)
+@click.argument("environments", nargs=-1, shell_complete=complete_environments)
+@format_option("text", "json", "github")
 @click.pass_context
 @handled
 def validate(ctx: click.Context, environments: tuple[str, ...], output_format: str) -> None:
-    """Check the specs only: schema, references and policies."""
+    """Check the specs only, writing nothing: the schema of each spec, the names they
+    refer to, and the policy rules across all environments."""
     from envgen import commands
     from envgen.cli import report
 
-    names, findings = commands.validate(_settings(ctx), list(environments))
+    settings = _settings(ctx)
+    try:
+        names, findings = commands.validate(settings, list(environments))
+    except SpecError as error:
+        if output_format != "json":
+            raise
+        # The same keys as on success: the environments whose specs were read.
+        named = list(environments) or commands.spec_names(settings)
+        click.echo(report.problems_json(error.problems, environments=named), nl=False)
+        sys.exit(error.exit_code)
     if output_format == "json":
         click.echo(report.problems_json(findings, environments=names), nl=False)
         return
     if findings:
-        _print_problems(findings, err=False)
+        _print_problems(findings, err=False, output_format=output_format)
     click.echo(f"{len(names)} environment(s) valid: {', '.join(names)}")
 
 
-@main.command(name="list")
+@main.command(
+    name="list",
+    short_help="The environments, aliases, tiers and compose files.",
+    epilog=_epilog(
+        [("envgen list", "a table"), ("envgen list --format json", "for machines")],
+        [(0, "ok"), _INVALID, _BUG],
+    ),
+)
 @format_option("text", "json")
 @click.pass_context
 @handled
 def list_(ctx: click.Context, output_format: str) -> None:
-    """The environments, their aliases, tiers and compose files."""
+    """The environments, their aliases, tiers, hosts, compose files and services."""
     from envgen import commands
     from envgen.cli import report
 
     rows = commands.environments(_settings(ctx))
     if output_format == "json":
-        click.echo(report.as_json({"environments": rows}), nl=False)
+        click.echo(envelope("list", True, [], {"environments": rows}), nl=False)
         return
     headers = ["NAME", "ALIAS", "TIER", "HOST", "COMPOSE FILE", "SERVICES"]
     cells = [
@@ -198,8 +365,18 @@ def list_(ctx: click.Context, output_format: str) -> None:
     click.echo(report.table(headers, cells), nl=False)
 
 
-@main.command()
-@click.argument("environment")
+@main.command(
+    short_help="One environment merged over base.yaml.",
+    epilog=_epilog(
+        [
+            ("envgen show staging", "as YAML, with its derived values"),
+            ("envgen show prod --origins", "each value with the file:line it comes from"),
+            ("envgen show test --format json", "for machines"),
+        ],
+        [(0, "ok"), (2, "an unknown environment, invalid specs or settings"), _BUG],
+    ),
+)
+@click.argument("environment", shell_complete=complete_environments)
 @format_option("yaml", "json")
 @click.option(
     "--origins", is_flag=True, help="Each value the specs set, with the file:line it comes from."
@@ -215,31 +392,49 @@ def show(ctx: click.Context, environment: str, output_format: str, origins: bool
         found = commands.origins(_settings(ctx), environment)
         if output_format == "json":
             records = [{"field": f, "value": v, "origin": o} for f, v, o in found]
-            click.echo(report.as_json({"origins": records}), nl=False)
+            click.echo(envelope("show", True, [], {"origins": records}), nl=False)
         else:
             click.echo(report.origins_text(found), nl=False)
         return
     data = commands.show(_settings(ctx), environment)
     if output_format == "json":
-        click.echo(report.as_json(data), nl=False)
+        click.echo(envelope("show", True, [], data), nl=False)
         return
     import yaml
 
     click.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), nl=False)
 
 
-def use_colour(choice: str, is_tty: bool, environ: dict[str, str]) -> bool:
-    """Colour on a terminal unless NO_COLOR is set (https://no-color.org); a flag wins."""
-    if choice != "auto":
-        return choice == "always"
-    return is_tty and not environ.get("NO_COLOR")
-
-
-@main.command()
-@click.argument("a", metavar="A")
-@click.argument("b", metavar="B")
+@main.command(
+    short_help="What differs between two environments.",
+    epilog=_epilog(
+        [
+            ("envgen diff staging prod", "what runs, grouped by service"),
+            ("envgen diff local test --service postgres", "one service"),
+            (
+                "envgen diff staging prod --undeclared-only --exit-code",
+                "a promotion gate",
+            ),
+            ("envgen diff staging prod --format markdown", "a table for a pull request"),
+        ],
+        [
+            (0, "ok, also when they differ (without --exit-code)"),
+            (1, "with --exit-code, a difference is left after the options"),
+            (2, "an unknown environment, invalid specs or settings"),
+            _BUG,
+        ],
+    ),
+)
+@click.argument("a", metavar="A", shell_complete=complete_environments)
+@click.argument("b", metavar="B", shell_complete=complete_environments)
 @format_option("text", "json", "markdown")
-@click.option("--service", "services", multiple=True, help="Only this service (repeatable).")
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    shell_complete=complete_services,
+    help="Only this service (repeatable).",
+)
 @click.option("--spec", is_flag=True, help="Compare the resolved specs instead of what runs.")
 @click.option(
     "--undeclared-only", is_flag=True, help="Leave out the differences a spec declares intended."
@@ -250,14 +445,7 @@ def use_colour(choice: str, is_tty: bool, environ: dict[str, str]) -> bool:
     help="Leave out what differs by construction (compose project and volume names).",
 )
 @click.option("--exit-code", is_flag=True, help="Exit 1 when a difference is left, else 0.")
-@click.option(
-    "--color",
-    "color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour the text output; auto: on a terminal, unless NO_COLOR is set.",
-)
+@colour_option()
 @click.pass_context
 @handled
 def diff(  # noqa: PLR0917 (click passes every option as an argument)
@@ -272,7 +460,10 @@ def diff(  # noqa: PLR0917 (click passes every option as an argument)
     exit_code: bool,
     color: str,
 ) -> None:
-    """What differs between environments A and B (names or aliases), from the specs."""
+    """What differs between environments A and B (names or aliases), from the specs,
+    offline: what runs (or, with --spec, the resolved specs), grouped by service."""
+    import json
+
     from envgen.diff import report as diff_report
     from envgen.diff.compare import compare, narrow
     from envgen.spec.project import load_project
@@ -281,18 +472,30 @@ def diff(  # noqa: PLR0917 (click passes every option as an argument)
     full = compare(project, a, b, "spec" if spec else "compose")
     shown = narrow(full, services, undeclared_only, hide_per_environment)
     hidden = len(full.changes) - len(shown.changes)
+    failed = exit_code and bool(shown.changes)
     if output_format == "json":
-        click.echo(diff_report.json(shown, hidden), nl=False)
+        data = json.loads(diff_report.json(shown, hidden))
+        click.echo(envelope("diff", not failed, [], data), nl=False)
     elif output_format == "markdown":
         click.echo(diff_report.markdown(shown, hidden), nl=False)
     else:
         colour = use_colour(color, sys.stdout.isatty(), dict(os.environ))
         click.echo(diff_report.text(shown, hidden, colour), nl=False, color=colour)
-    if exit_code and shown.changes:
+    if failed:
         sys.exit(ExitCode.DIFFERENT)
 
 
-@main.command()
+@main.command(
+    short_help="The policy rules and their severity in each tier.",
+    epilog=_epilog(
+        [
+            ("envgen rules", "a table"),
+            ("envgen rules --format markdown", "the README's table"),
+            ("envgen rules --format json", "with each rule's rationale"),
+        ],
+        [(0, "ok"), _INVALID, _BUG],
+    ),
+)
 @format_option("text", "json", "markdown")
 @handled
 def rules(output_format: str) -> None:
@@ -302,11 +505,40 @@ def rules(output_format: str) -> None:
 
     rows = catalogue()
     if output_format == "json":
-        click.echo(report.as_json({"rules": rows}), nl=False)
+        click.echo(envelope("rules", True, [], {"rules": rows}), nl=False)
     elif output_format == "markdown":
         click.echo(report.rules_markdown(rows), nl=False)
     else:
         click.echo(report.rules_text(rows), nl=False)
+
+
+@main.command(
+    short_help="Write the JSON Schema of the specs, for editors.",
+    epilog=_epilog(
+        [
+            ("envgen schema", "write it where [tool.envgen] schema says"),
+            ("envgen schema --stdout", "print it"),
+        ],
+        [(0, "ok"), _INVALID, _BUG],
+    ),
+)
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the schema; write no file.")
+@click.pass_context
+@handled
+def schema(ctx: click.Context, to_stdout: bool) -> None:
+    """Write the JSON Schema (draft 2020-12) of a spec file, which editors with the YAML
+    language server use for completion and errors (`render` writes it too, and `check`
+    gates it). It depends on envgen alone, so it is written even while a spec is invalid."""
+    from envgen.cli import report
+
+    if to_stdout:
+        from envgen.outputs.schema import schema_text
+
+        click.echo(schema_text(), nl=False)
+        return
+    from envgen import commands
+
+    click.echo(report.render_text(commands.schema(_settings(ctx))), nl=False)
 
 
 # Every command also takes `--root` after its name: `envgen check --root ../app`.

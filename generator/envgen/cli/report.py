@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+from envgen.cli.colour import unified_diff
+from envgen.cli.envelope import envelope, problem_counts, problem_record
 from envgen.files import FileStatus
 from envgen.problems import Problem, printable
 
@@ -34,16 +37,26 @@ def summary(problems: list[Problem]) -> str:
     return ", ".join(words) or "no problems"
 
 
+def annotation(level: str, message: str, **properties: str | int) -> str:
+    """One `::level key=value,...::message` line; GitHub shows it on the file's line."""
+    place = ",".join(f"{key}={github_property(str(value))}" for key, value in properties.items())
+    return f"::{level} {place}::{github_data(message)}\n"
+
+
 def problems_github(problems: list[Problem]) -> str:
-    """Workflow commands that GitHub Actions shows as annotations on the lines."""
+    """Workflow commands that GitHub Actions shows as annotations on the lines; a policy
+    finding carries its rule id as the annotation's title."""
     lines = []
     for problem in problems:
         where = problem.position
-        message = github_data(problem.what())
         level = "notice" if problem.severity == "silenced" else problem.severity
-        place = f"file={github_property(where.path)},line={where.line},col={where.column}"
-        lines.append(f"::{level} {place}::{message}")
-    return "\n".join(lines) + ("\n" if lines else "")
+        title = {"title": problem.rule} if problem.rule else {}
+        lines.append(
+            annotation(
+                level, problem.what(), file=where.path, line=where.line, col=where.column, **title
+            )
+        )
+    return "".join(lines)
 
 
 def github_data(text: str) -> str:
@@ -58,61 +71,61 @@ def github_property(text: str) -> str:
 
 
 def problems_json(problems: list[Problem], **extra: Any) -> str:
-    records = [
-        {
-            "file": p.position.path,
-            "line": p.position.line,
-            "column": p.position.column,
-            "field": p.field,
-            "severity": p.severity,
-            "rule": p.rule or None,
-            "environment": p.environment or None,
-            "message": p.message,
-            "hint": p.hint or None,
-        }
-        for p in problems
-    ]
-    counts = {
-        key: sum(1 for p in problems if p.severity == severity)
-        for key, severity in (
-            ("errors", "error"),
-            ("warnings", "warning"),
-            ("silenced", "silenced"),
-        )
-    }
-    return as_json({**extra, "problems": records, "summary": counts})
+    """`validate`'s result in the JSON envelope."""
+    records = [problem_record(p) for p in problems]
+    ok = not any(p.severity == "error" for p in problems)
+    return envelope("validate", ok, records, {**extra, "summary": problem_counts(problems)})
 
 
 def as_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_text(statuses: list[FileStatus]) -> str:
+def render_text(statuses: list[FileStatus], *, dry_run: bool = False) -> str:
+    """One line per file, then the count; with `dry_run`, what would be done, then each
+    change as a unified diff."""
     words = {
         "unchanged": "unchanged",
         "changed": "updated",
         "missing": "created",
         "stale": "removed",
     }
-    lines = [f"{words[s.state]:>9}  {printable(str(s.path))}" for s in statuses]
+    if dry_run:
+        words = {
+            "unchanged": "unchanged",
+            "changed": "update",
+            "missing": "create",
+            "stale": "remove",
+        }
+    width = max(len(word) for word in words.values())
+    lines = [f"{words[s.state]:>{width}}  {printable(str(s.path))}" for s in statuses]
     written = sum(1 for s in statuses if s.state != "unchanged")
-    lines.append(
-        f"{written} file{'s' if written != 1 else ''} written, {len(statuses) - written} unchanged"
+    files = f"{written} file{'s' if written != 1 else ''}"
+    unchanged = len(statuses) - written
+    if not dry_run:
+        return "\n".join([*lines, f"{files} written, {unchanged} unchanged"]) + "\n"
+    diffs = "".join(s.diff for s in statuses if s.state != "unchanged")
+    summary = (
+        f"dry run: {files} would be written or removed, {unchanged} unchanged; nothing written"
     )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + (f"\n{diffs}" if diffs else "") + "\n" + summary + "\n"
 
 
-def check_text(statuses: list[FileStatus], fix: str) -> str:
+_EXPLAIN = {
+    "changed": "differs from its specs",
+    "missing": "is missing",
+    "stale": "is generated but no environment makes it any more",
+}
+
+
+def check_text(statuses: list[FileStatus], fix: str, *, colour: bool = False) -> str:
     drifted = [s for s in statuses if s.state != "unchanged"]
     if not drifted:
         return f"all {len(statuses)} generated files are up to date\n"
-    explain = {
-        "changed": "differs from its specs",
-        "missing": "is missing",
-        "stale": "is generated but no environment makes it any more",
-    }
-    lines = [f"{printable(str(s.path))}: {explain[s.state]}" for s in drifted]
+    lines = [f"{printable(str(s.path))}: {_EXPLAIN[s.state]}" for s in drifted]
     diffs = "".join(s.diff for s in drifted if s.diff)
+    if colour:
+        diffs = unified_diff(diffs)
     summary = (
         f"{len(drifted)} of {len(statuses)} generated files out of date; "
         f"run `{fix}` and commit the result"
@@ -120,13 +133,65 @@ def check_text(statuses: list[FileStatus], fix: str) -> str:
     return "\n".join(lines) + "\n" + (f"\n{diffs}\n" if diffs else "\n") + summary + "\n"
 
 
-def check_json(statuses: list[FileStatus], fix: str) -> str:
-    return as_json(
+def first_changed_line(status: FileStatus) -> int:
+    """The line of the file on disk where it first differs from a fresh render: the old
+    side of the first hunk, past its unchanged lines (1 for a missing file)."""
+    line = 0
+    for text in status.diff.splitlines():
+        hunk = re.match(r"^@@ -(\d+)(?:,\d+)? ", text)
+        if hunk:
+            line = max(int(hunk[1]), 1)
+        elif not line:
+            continue  # the file names, before the first hunk
+        elif text.startswith(("-", "+")):
+            return line
+        else:
+            line += 1
+    return 1
+
+
+def drift_github(statuses: list[FileStatus], fix: str) -> str:
+    """One error annotation per drifted file, at its first differing line."""
+    return "".join(
+        annotation(
+            "error",
+            printable(f"{s.path} {_EXPLAIN[s.state]}; run `{fix}` and commit the result"),
+            file=str(s.path),
+            line=first_changed_line(s),
+            title="envgen check",
+        )
+        for s in statuses
+        if s.state != "unchanged"
+    )
+
+
+def drift_records(statuses: list[FileStatus], fix: str) -> list[dict[str, Any]]:
+    """The drifted files as problem records of the JSON envelope."""
+    return [
         {
-            "in_sync": all(s.state == "unchanged" for s in statuses),
-            "files": [{"path": str(s.path), "state": s.state, "diff": s.diff} for s in statuses],
-            "fix": fix,
+            "file": str(s.path),
+            "line": first_changed_line(s),
+            "column": 1,
+            "field": "",
+            "severity": "error",
+            "rule": None,
+            "environment": None,
+            "message": _EXPLAIN[s.state],
+            "hint": f"run `{fix}` and commit the result",
         }
+        for s in statuses
+        if s.state != "unchanged"
+    ]
+
+
+def check_json(statuses: list[FileStatus], fix: str) -> str:
+    in_sync = all(s.state == "unchanged" for s in statuses)
+    files = [{"path": str(s.path), "state": s.state, "diff": s.diff} for s in statuses]
+    return envelope(
+        "check",
+        in_sync,
+        drift_records(statuses, fix),
+        {"in_sync": in_sync, "files": files, "fix": fix},
     )
 
 

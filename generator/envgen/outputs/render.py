@@ -132,6 +132,9 @@ def render_project(project: Project, names: list[str] | None = None) -> dict[Pur
     chosen: list[Environment] = project.select(names or [])
     files: dict[PurePosixPath, str] = {}
     for output in enabled_outputs(settings):
+        if output.project_text is not None:
+            files[output.destination(settings)] = output.project_text(project)
+            continue
         name = _display_name(project_templates, folder, output)
         template = _template(jinja, output, folder, name)
         if output.environment_context is not None:

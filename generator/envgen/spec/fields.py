@@ -82,10 +82,18 @@ def _scalar_text(value: Any) -> Any:
     return value
 
 
-Scalar = Annotated[Text, BeforeValidator(_scalar_text)]
+# `json_schema_input_type` says what a before-validator accepts, for the JSON Schema.
+Scalar = Annotated[
+    Text, BeforeValidator(_scalar_text, json_schema_input_type=str | int | float | bool)
+]
+
+# A size as written in a spec: the form parse_memory reads (the schema cannot check >= 4m).
+MemoryText = Annotated[str, StringConstraints(pattern=r"^\s*\d+(\.\d+)?\s*[bkmgBKMG]?[bB]?\s*$")]
 
 MemorySize = Annotated[
-    int, BeforeValidator(parse_memory), PlainSerializer(format_memory, when_used="json")
+    int,
+    BeforeValidator(parse_memory, json_schema_input_type=int | MemoryText),
+    PlainSerializer(format_memory, when_used="json"),
 ]
 
 Port = Annotated[int, Field(ge=1, le=65535)]
