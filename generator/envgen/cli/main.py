@@ -22,7 +22,7 @@ from envgen.cli.colour import use_colour
 from envgen.cli.complete import complete_environments, complete_services
 from envgen.cli.envelope import EMPTY_DATA, envelope, message_record, problem_record
 from envgen.errors import EnvgenError, ExitCode, SpecError
-from envgen.problems import Problem, printable
+from envgen.problems import Problem
 
 if TYPE_CHECKING:
     from envgen.settings import Settings

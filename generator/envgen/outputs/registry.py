@@ -8,8 +8,8 @@ from envgen.outputs.compose import COMPOSE
 from envgen.outputs.makefile import MAKEFILE
 from envgen.outputs.output import Output
 from envgen.outputs.parity import DOCS
-from envgen.outputs.scripts import ROLLBACK, ROLLBACK_MIGRATION
 from envgen.outputs.schema import SCHEMA
+from envgen.outputs.scripts import ROLLBACK, ROLLBACK_MIGRATION
 from envgen.outputs.variables import VARIABLES_EXAMPLE, VARIABLES_FILE
 from envgen.problems import did_you_mean
 from envgen.settings import Settings
