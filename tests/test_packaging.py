@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from envgen.scaffolding import SPECS
 
 from tests.conftest import REPO
 
@@ -35,6 +36,20 @@ def test_the_wheel_holds_every_module_and_template(wheel: Path) -> None:
     }
     assert expected - names == set()
     assert not any(name.startswith(("tests/", "generator/")) for name in names)
+
+
+def test_the_wheel_holds_the_scaffold_of_envgen_init(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    scaffold = {
+        str(path.relative_to(PACKAGE.parent))
+        for path in (PACKAGE / "scaffold").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert scaffold >= {
+        "envgen/scaffold/gitignore",
+        *(f"envgen/scaffold/environments/{name}.yaml" for name in SPECS),
+    }
+    assert scaffold - names == set()
 
 
 def test_the_wheel_names_its_command_and_license(wheel: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shlex
 import sys
 import traceback
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from envgen.cli.colour import use_colour
 from envgen.cli.complete import complete_environments, complete_services
 from envgen.cli.envelope import EMPTY_DATA, envelope, message_record, problem_record
 from envgen.errors import EnvgenError, ExitCode, SpecError
-from envgen.problems import Problem
+from envgen.problems import Problem, printable
 
 if TYPE_CHECKING:
     from envgen.settings import Settings
@@ -201,6 +202,33 @@ main.params.append(_root_option("ENVGEN_ROOT"))
 
 _INVALID = (2, "invalid specs, settings or command line, or a policy error")
 _BUG = (3, "a bug in envgen (with a traceback)")
+
+
+@main.command(
+    short_help="Start a project: a web service and PostgreSQL in four environments.",
+    epilog=_epilog(
+        [
+            ("envgen init shop", "a new project in ./shop, for the application `shop`"),
+            ("envgen init --app ledger", "here, for the application `ledger`"),
+        ],
+        [(0, "ok"), (2, "specs already exist there, or an invalid name (nothing written)"), _BUG],
+    ),
+)
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+@click.option("--app", help="The application's name; default: from the folder's name.")
+@click.pass_context
+@handled
+def init(ctx: click.Context, folder: Path | None, app: str | None) -> None:
+    """Start a project in FOLDER (default: --root, or here): specs for a web service and
+    PostgreSQL in four environments, and the .gitignore lines for variables files."""
+    from envgen import scaffolding
+    from envgen.cli import report
+
+    root = folder or ctx.meta.get(_ROOT_KEY) or Path(".")
+    statuses = scaffolding.scaffold(root, app or scaffolding.app_name_of(root))
+    click.echo(report.render_text(statuses), nl=False)
+    where = "" if root == Path(".") else f" --root {shlex.quote(printable(str(root)))}"
+    click.echo(f"next: envgen{where} render, then commit the specs and what it writes")
 
 
 @main.command(
