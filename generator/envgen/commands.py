@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
+from envgen.errors import GuardError
 from envgen.files import FileStatus, compare, unified, write_all
 from envgen.outputs.compose import COMPOSE
 from envgen.outputs.registry import OUTPUTS
@@ -161,3 +163,16 @@ def show(settings: Settings, name: str) -> dict[str, Any]:
         "sources": list(project.sources[env.name]),
     }
     return redact(data)  # type: ignore[no-any-return]
+
+
+def guard(settings: Settings, name: str, environ: Mapping[str, str]) -> str:
+    """What `environ` may hold for environment `name`; raises GuardError naming every
+    variable that points at another environment's resources."""
+    from envgen.runtime_guard import trespasses
+
+    project = load_project(settings)
+    own = project.get(name).name
+    found = trespasses(project, own, environ)
+    if found:
+        raise GuardError(own, [str(trespass) for trespass in found])
+    return f"guard {own}: no variable points at another environment"

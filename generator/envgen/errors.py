@@ -34,3 +34,18 @@ class UsageError(EnvgenError):
 
 class ProjectError(EnvgenError):
     """The project layout or its [tool.envgen] settings are unusable."""
+
+
+class GuardError(EnvgenError):
+    """The process environment points at another environment's resources."""
+
+    exit_code = ExitCode.DIFFERENT
+
+    def __init__(self, environment: str, found: list[str]) -> None:
+        self.environment = environment
+        self.found = found
+        super().__init__(f"guard {environment}: " + "; ".join(found))
+
+    def lines(self) -> list[str]:
+        """One line per variable, for a terminal."""
+        return [f"guard {self.environment}: {line}" for line in self.found]

@@ -434,6 +434,38 @@ def show(ctx: click.Context, environment: str, output_format: str, origins: bool
 
 
 @main.command(
+    short_help="Refuse a process environment that points at another environment.",
+    epilog=_epilog(
+        [
+            ("envgen guard test", "before a test run: no other environment's resources"),
+            ("envgen guard staging", "before a deploy"),
+        ],
+        [
+            (0, "nothing points at another environment"),
+            (1, "each variable that does is named (never its value)"),
+            (2, "an unknown environment, invalid specs or settings"),
+            _BUG,
+        ],
+    ),
+)
+@click.argument("environment", shell_complete=complete_environments)
+@click.pass_context
+@handled
+def guard(ctx: click.Context, environment: str) -> None:
+    """Exit 1 naming each variable of this process that points at another environment's
+    resources: its secret variables, database, host ports, domain or integrations."""
+    from envgen import commands
+    from envgen.errors import GuardError
+
+    try:
+        click.echo(commands.guard(_settings(ctx), environment, dict(os.environ)))
+    except GuardError as error:
+        lines = "".join(f"envgen: {printable(line)}\n" for line in error.lines())
+        click.echo(lines, nl=False, err=True)
+        sys.exit(error.exit_code)
+
+
+@main.command(
     short_help="What differs between two environments.",
     epilog=_epilog(
         [
