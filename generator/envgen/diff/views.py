@@ -81,7 +81,7 @@ def _compose_service(doc: dict[str, Any]) -> dict[str, Any]:
     for key, value in doc.items():
         if key in ("command", "entrypoint"):
             view[key] = shlex.join(value)
-        elif key == "healthcheck":
+        elif key == "healthcheck" and "test" in value:
             view[key] = {**value, "test": shlex.join(value["test"])}
         elif key == "depends_on":
             view[key] = {name: spec["condition"] for name, spec in value.items()}
