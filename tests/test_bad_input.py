@@ -182,7 +182,10 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
     (
         "unknown tag",
         {"local": "tier: !prod local\n"},
-        ["environments/local.yaml:1:7: tier: unknown tag `!prod` (the only tag is `!remove`)"],
+        [
+            "environments/local.yaml:1:7: tier: unknown tag `!prod` "
+            "(the tags are `!remove`, `!reset` and `!override`)"
+        ],
     ),
     (
         "shell string command",

@@ -132,3 +132,30 @@ def test_a_build_context_that_is_a_file_is_refused(tmp_path: Path, run: Run) -> 
     (root / "web").unlink()
     (root / "web").mkdir()
     assert run("--root", root, "render").exit_code == 0
+
+
+def test_compose_merge_tags_reset_and_override(tmp_path: Path, run: Run) -> None:
+    base = BASE.replace(
+        "nginx:1.27",
+        "nginx:1.27\n    labels: {team: web, tier: front}\n    environment: {A: '1'}",
+    )
+    local = (
+        "tier: local\nservices:\n  web:\n    labels: !override {owner: ops}\n"
+        "    environment: !reset {}\n    hostname: !reset\n"
+    )
+    root = project(tmp_path, base=base, local=local)
+    result = run("--root", root, "render")
+    assert result.exit_code == 0, result.output
+    text = (root / "rendered" / "docker-compose.local.yml").read_text(encoding="utf-8")
+    assert "owner: ops" in text
+    assert "team:" not in text
+    assert "environment:" not in text
+
+
+def test_an_unknown_tag_names_the_three_tags(tmp_path: Path, run: Run) -> None:
+    root = project(tmp_path, local="tier: local\nservices:\n  web: !replace {}\n")
+    result = run("--root", root, "validate")
+    assert result.stderr.splitlines()[0] == (
+        "environments/local.yaml:3:8: services.web: unknown tag `!replace` "
+        "(the tags are `!remove`, `!reset` and `!override`)"
+    )

@@ -92,17 +92,18 @@ REFUSED: list[tuple[str, str, str]] = [
     (
         "foreign tag",
         "a: !foo bar\n",
-        "x.yaml:1:4: a: unknown tag `!foo` (the only tag is `!remove`)",
+        "x.yaml:1:4: a: unknown tag `!foo` (the tags are `!remove`, `!reset` and `!override`)",
     ),
     (
         "verbatim foreign tag",
         "a: !<tag:example.com,2000:x> bar\n",
-        "x.yaml:1:4: a: unknown tag `tag:example.com,2000:x` (the only tag is `!remove`)",
+        "x.yaml:1:4: a: unknown tag `tag:example.com,2000:x` "
+        "(the tags are `!remove`, `!reset` and `!override`)",
     ),
     (
         "foreign tag on a key",
         "!foo k: 1\n",
-        "x.yaml:1:1: unknown tag `!foo` (the only tag is `!remove`)",
+        "x.yaml:1:1: unknown tag `!foo` (the tags are `!remove`, `!reset` and `!override`)",
     ),
     ("!!str on a mapping", "a: !!str {b: 1}\n", "x.yaml:1:4: a: `!!str` cannot tag a mapping"),
     ("!!map on a scalar", "a: !!map b\n", "x.yaml:1:4: a: a scalar cannot be tagged `!!map`"),
@@ -158,7 +159,7 @@ REFUSED: list[tuple[str, str, str]] = [
     (
         "newline in a tag",
         "a: !<!x%0Ay> b\n",
-        "x.yaml:1:4: a: unknown tag `!x\\ny` (the only tag is `!remove`)",
+        "x.yaml:1:4: a: unknown tag `!x\\ny` (the tags are `!remove`, `!reset` and `!override`)",
     ),
 ]
 

@@ -45,6 +45,8 @@ def _image(env: Environment, service: Service) -> dict[str, Any]:
         if service.build.args:
             build["args"] = dict(sorted(service.build.args.items()))
         return {"build": {"context": build.pop("context"), **build}}
+    if env.image_tag_required is not None:
+        return {"image": f"{service.image}:${{IMAGE_TAG:?{env.image_tag_required}}}"}
     return {"image": f"{service.image}:${{IMAGE_TAG:-{env.image_tag}}}"}
 
 

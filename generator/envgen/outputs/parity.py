@@ -73,10 +73,12 @@ def _image(env: Environment, service: Service) -> str:
         return code(service.image)
     if env.builds_from_source:
         return f"built from {code(service.build.context if service.build else '')}"
-    return code(f"{service.image}:{env.image_tag}")
+    return code(f"{service.image}:{env.image_tag or '${' + IMAGE_TAG_VARIABLE + '}'}")
 
 
 def _image_tag(env: Environment) -> str:
+    if env.image_tag_required is not None:
+        return f"{code(IMAGE_TAG_VARIABLE)}, required"
     if env.image_tag is None:
         return "none: app images are built from source"
     return f"{code(env.image_tag)}, or {code(IMAGE_TAG_VARIABLE)} when set (e.g. a rollback tag)"

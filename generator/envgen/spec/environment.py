@@ -308,6 +308,11 @@ class Environment(Model):
     image_tag: Tag | None = Field(
         None, description="default IMAGE_TAG for app images; unset means build from source"
     )
+    image_tag_required: str | None = Field(
+        None,
+        pattern=r"^[^}$\n]+$",
+        description="instead of a default: IMAGE_TAG must be set, or Compose stops with this",
+    )
     integrations: dict[KeyName, Integration] = Field(
         default_factory=dict,
         description="outside services the application talks to, each real, mocked or off",
@@ -367,7 +372,7 @@ class Environment(Model):
 
     @property
     def builds_from_source(self) -> bool:
-        return self.image_tag is None
+        return self.image_tag is None and self.image_tag_required is None
 
     def secret_variables(self) -> list[tuple[str, tuple[str, ...]]]:
         """The variables that carry this environment's secrets, with the path of the field

@@ -1,8 +1,10 @@
 """Merges an environment's spec over base.yaml, keeping where every value came from.
 
 Mappings merge key by key; lists and scalars replace what base.yaml had; `!remove`
-deletes an inherited key. Positions follow the values, so a problem in an inherited value
-points into base.yaml, where the person must edit it.
+deletes an inherited key (and it is an error when there is none); Compose's `!reset`
+drops it whether or not there is one; Compose's `!override` replaces a mapping whole.
+Positions follow the values, so a problem in an inherited value points into base.yaml,
+where the person must edit it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from envgen.problems import Problem, did_you_mean
-from envgen.spec.source import REMOVE, Document, Path, field_path
+from envgen.spec.source import REMOVE, RESET, Document, Override, Path, field_path
 
 
 def _copy_positions(source: Document, target: Document, path: Path) -> None:
@@ -41,12 +43,14 @@ def merge(base: Document, overlay: Document) -> tuple[Document, list[Problem]]:
                     if key not in low:
                         problems.append(_nothing_to_remove(overlay, child, list(low)))
                     continue
-                if key in low:
-                    result.keys[child] = overlay.keys[child]
-                    merged[key] = walk(low[key], value, child)
-                else:
+                if value is RESET:
+                    continue  # Compose's !reset: drop base.yaml's value, if there is one
+                if isinstance(value, Override) or key not in low:
                     _copy_positions(overlay, result, child)
                     merged[key] = _without_removals(value, child, overlay, problems)
+                    continue
+                result.keys[child] = overlay.keys[child]
+                merged[key] = walk(low[key], value, child)
             # Keep base order for inherited keys, then the overlay's additions.
             order = [k for k in low if k in merged] + [k for k in high if k not in low]
             return {k: merged[k] for k in order if k in merged}
@@ -58,12 +62,17 @@ def merge(base: Document, overlay: Document) -> tuple[Document, list[Problem]]:
 
 
 def _without_removals(value: Any, path: Path, document: Document, problems: list[Problem]) -> Any:
-    """A value that is new in the overlay has nothing to remove from; say so where asked."""
+    """A value that is new in the overlay has nothing to remove from; say so where asked.
+    `!override` and `!reset` mean nothing more there than the plain value and no value."""
+    if isinstance(value, Override):
+        return _without_removals(value.value, path, document, problems)
     if isinstance(value, dict):
         clean = {}
         for key, item in value.items():
             if item is REMOVE:
                 problems.append(_nothing_to_remove(document, (*path, key), []))
+            elif item is RESET:
+                continue
             else:
                 clean[key] = _without_removals(item, (*path, key), document, problems)
         return clean

@@ -33,6 +33,9 @@ def _fact_names(env: Environment) -> list[str]:
 def check_references(env: Environment) -> Iterator[Finding]:
     """Every problem of names and images in `env`, with the path it is at."""
     services = env.services
+    if env.image_tag is not None and env.image_tag_required is not None:
+        message = "`image_tag` gives IMAGE_TAG a default; `image_tag_required` says it has none"
+        yield ("image_tag_required",), message, "keep one of them"
     database = env.database.service_name if env.database is not None else None
     if database is not None and database not in services:
         message, hint = _unknown("service", database, services)

@@ -66,7 +66,7 @@ def tag_problem(tag: str) -> Refusal | None:
         message = f"tag `{shown_tag(tag)}` is not supported: a spec holds {_KINDS}"
         return message, "quote the value if it is text"
     if not tag.startswith(CORE) and tag != "!":
-        return f"unknown tag `{shown_tag(tag)}`", "the only tag is `!remove`"
+        return f"unknown tag `{shown_tag(tag)}`", "the tags are `!remove`, `!reset` and `!override`"
     return None
 
 

@@ -39,6 +39,28 @@ class Remove:
 
 REMOVE = Remove()
 
+# Compose's merge tags: `!reset` drops what base.yaml gave (and may name nothing there),
+# `!override` replaces it whole instead of merging key by key.
+RESET_TAG = "!reset"
+OVERRIDE_TAG = "!override"
+
+
+class Reset:
+    """The value of a key written `!reset`: base.yaml's value, if any, is dropped."""
+
+    def __repr__(self) -> str:
+        return "!reset"
+
+
+RESET = Reset()
+
+
+@dataclass(frozen=True)
+class Override:
+    """A value written `!override`: it replaces base.yaml's instead of merging with it."""
+
+    value: Any
+
 
 @dataclass
 class Document:
@@ -110,6 +132,13 @@ class _Converter:
             if not isinstance(node, ScalarNode) or node.value:
                 self.problem(node, where, "`!remove` takes no value")
             return REMOVE
+        if node.tag == RESET_TAG:
+            if node.value not in ("", [], "null", "~"):
+                self.problem(node, where, "`!reset` takes no value, `[]` or `{}`")
+            return RESET
+        if node.tag == OVERRIDE_TAG:
+            node.tag = self._plain_tag(node)
+            return Override(self.convert(node, where))
         if isinstance(node, MappingNode | SequenceNode):
             kind = "mapping" if isinstance(node, MappingNode) else "list"
             refused = collection_tag_problem(node.tag, kind)
@@ -132,6 +161,17 @@ class _Converter:
         except ScalarError as error:
             self.problem(node, where, str(error))
             return None
+
+    @staticmethod
+    def _plain_tag(node: Node) -> str:
+        """The tag the node would have without `!override`."""
+        if isinstance(node, MappingNode):
+            return "tag:yaml.org,2002:map"
+        if isinstance(node, SequenceNode):
+            return "tag:yaml.org,2002:seq"
+        resolver = _CoreResolver()
+        resolved: str = resolver.resolve(ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+        return resolved
 
     def _mapping(self, node: MappingNode, where: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
