@@ -6,6 +6,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 import pytest
+from envgen.errors import FileError
 from envgen.files import compare, write_all
 
 from tests.conftest import write_tree
@@ -26,7 +27,7 @@ def test_write_all_writes_every_file_with_its_mode(tmp_path: Path) -> None:
 def test_a_failure_while_staging_changes_nothing(tmp_path: Path) -> None:
     write_tree(tmp_path, {"out/a.yml": "old\n", "blocked": "a file where a folder must go\n"})
     files = {P("out/a.yml"): "new\n", P("blocked/b.yml"): "b\n"}
-    with pytest.raises(OSError, match="blocked"):
+    with pytest.raises(FileError, match=r"^blocked/b.yml: cannot write: Not a directory; nothing"):
         write_all(tmp_path, files, [P("out/a.yml")])
     assert (tmp_path / "out/a.yml").read_text() == "old\n"
     assert sorted(os.listdir(tmp_path / "out")) == ["a.yml"]  # no staged file left behind

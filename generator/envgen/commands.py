@@ -47,7 +47,7 @@ def render(settings: Settings, names: list[str], *, dry_run: bool = False) -> Re
         ]
         return RenderResult(shown, warnings)
     changed = {s.path: files[s.path] for s in statuses if s.state in ("changed", "missing")}
-    stale = [s.path for s in statuses if s.state == "stale"]
+    stale = [s.path for s in statuses if s.state in ("stale", "leftover")]
     write_all(settings.root, changed, stale)
     return RenderResult(statuses, warnings)
 

@@ -49,3 +49,7 @@ class GuardError(EnvgenError):
     def lines(self) -> list[str]:
         """One line per variable, for a terminal."""
         return [f"guard {self.environment}: {line}" for line in self.found]
+
+
+class FileError(EnvgenError):
+    """A file that envgen must read or write and cannot, or may not (outside the project)."""

@@ -1,17 +1,36 @@
-"""The only module that writes: compares generated text with disk and writes atomically."""
+"""The only module that writes: compares generated text with disk, and writes every file
+or none, only inside the project.
+
+Each file is staged as a temporary file beside its target (`.envgen-<name>.<random>.tmp`),
+then moved into place, the file it replaces kept as a backup (`.envgen-<name>.<random>.bak`)
+until every move has succeeded. When one fails, what was replaced is put back and every
+temporary file removed. A run killed halfway leaves files of those names: `check`
+reports them and the next `render` removes them.
+"""
 
 from __future__ import annotations
 
 import difflib
+import errno
 import os
+import re
+import shutil
 import tempfile
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from envgen.errors import FileError
 from envgen.outputs.output import is_generated
 
-State = Literal["unchanged", "changed", "missing", "stale"]
+State = Literal["unchanged", "changed", "missing", "stale", "leftover"]
+
+# The names of the files a render stages and keeps while it runs, and only those.
+_PREFIX = ".envgen-"
+TEMPORARY = re.compile(r"\.envgen-.+\.(?:tmp|bak)")
 
 # Files that may carry the marker: envgen writes YAML, markdown, Caddyfiles, variables
 # files, Makefile fragments, shell scripts and JSON.
@@ -36,11 +55,36 @@ class FileStatus:
     diff: str = ""
 
 
-def _read(path: Path) -> str | None:
+def _inside(root: Path, relative: PurePosixPath) -> Path:
+    """Where `relative` is, refusing a place outside the project: a `..`, or a folder or
+    file that is a symbolic link leading out. The file itself is not followed when it is
+    replaced (a link is replaced by a file), only when it is read."""
+    real_root = root.resolve()
+    target = root / relative
+    if not target.parent.resolve().is_relative_to(real_root):
+        raise FileError(
+            f"{relative}: its folder leads outside the project; envgen reads and writes "
+            "only inside it"
+        )
+    if target.is_symlink() and not target.resolve().is_relative_to(real_root):
+        raise FileError(
+            f"{relative}: a symbolic link leading outside the project; envgen reads and "
+            "writes only inside it"
+        )
+    return target
+
+
+def _read(root: Path, relative: PurePosixPath) -> str | None:
+    """A generated file's text as it is on disk; None when there is none."""
+    path = _inside(root, relative)
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return None
+    except IsADirectoryError:
+        raise FileError(f"{relative}: a folder where envgen writes a file") from None
+    except OSError as error:
+        raise FileError(f"{relative}: cannot read: {error.strerror}") from None
 
 
 def _head(path: Path) -> str:
@@ -48,7 +92,7 @@ def _head(path: Path) -> str:
     try:
         with path.open(encoding="utf-8") as stream:
             return stream.read(400)
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, OSError):
         return ""
 
 
@@ -62,32 +106,49 @@ def unified(path: PurePosixPath, old: str, new: str) -> str:
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
+def _entries(root: Path, folders: set[PurePosixPath]) -> Iterator[tuple[PurePosixPath, Path]]:
+    """The regular files directly inside `folders` (links are not followed), when the
+    folder is inside the project."""
+    real_root = root.resolve()
+    for folder in sorted(folders):
+        directory = root / folder
+        if not directory.is_dir() or not directory.resolve().is_relative_to(real_root):
+            continue
+        for path in sorted(directory.iterdir()):
+            if path.is_file() and not path.is_symlink():
+                yield folder / path.name, path
+
+
 def stale_files(
     root: Path, folders: set[PurePosixPath], expected: set[PurePosixPath]
 ) -> list[PurePosixPath]:
     """Files envgen generated earlier (they start with its header) that it would no longer make,
     such as the compose file of a removed environment."""
-    stale = []
-    for folder in sorted(folders):
-        directory = root / folder
-        if not directory.is_dir():
-            continue
-        for path in sorted(directory.iterdir()):
-            relative = folder / path.name
-            if relative in expected or not path.is_file():
-                continue
-            if _may_be_generated(path) and is_generated(_head(path)):
-                stale.append(relative)
-    return stale
+    return [
+        relative
+        for relative, path in _entries(root, folders)
+        if relative not in expected
+        and not TEMPORARY.fullmatch(path.name)
+        and _may_be_generated(path)
+        and is_generated(_head(path))
+    ]
+
+
+def leftovers(root: Path, folders: set[PurePosixPath]) -> list[PurePosixPath]:
+    """Temporary files and backups that a killed render left beside its targets."""
+    return [
+        relative for relative, path in _entries(root, folders) if TEMPORARY.fullmatch(path.name)
+    ]
 
 
 def compare(
     root: Path, files: dict[PurePosixPath, str], stale_folders: set[PurePosixPath]
 ) -> list[FileStatus]:
-    """The state of every generated file, in path order."""
+    """The state of every generated file, in path order, then the stale files and the
+    leftovers of an interrupted render."""
     statuses = []
     for path, text in sorted(files.items()):
-        current = _read(root / path)
+        current = _read(root, path)
         if current is None:
             statuses.append(FileStatus(path, "missing"))
         elif current != text:
@@ -95,31 +156,120 @@ def compare(
         else:
             statuses.append(FileStatus(path, "unchanged"))
     for path in stale_files(root, stale_folders, set(files)):
-        statuses.append(FileStatus(path, "stale", unified(path, _read(root / path) or "", "")))
+        statuses.append(FileStatus(path, "stale", unified(path, _read(root, path) or "", "")))
+    folders = stale_folders | {path.parent for path in files}
+    statuses += [FileStatus(path, "leftover") for path in leftovers(root, folders)]
     return statuses
 
 
+def _unlink_if_present(path: Path) -> None:
+    if os.path.lexists(path):
+        os.unlink(path)
+
+
+class _Transaction:
+    """The steps of one write_all, so that each can be undone."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folders: list[Path] = []  # created, to remove again
+        self.staged: dict[Path, Path] = {}  # target -> temporary file
+        self.kept: list[Path] = []  # every backup made
+        self.replaced: list[tuple[Path, Path]] = []  # (backup, target) of files replaced
+        self.created: list[Path] = []  # targets that did not exist
+
+    def make_folders(self, folder: Path) -> None:
+        missing = []
+        while not folder.exists() and not folder.is_symlink():
+            missing.append(folder)
+            folder = folder.parent
+        for path in reversed(missing):
+            path.mkdir()
+            self.folders.append(path)
+
+    def stage(self, target: Path, text: str) -> None:
+        self.make_folders(target.parent)
+        handle, name = tempfile.mkstemp(
+            dir=target.parent, prefix=f"{_PREFIX}{target.name}.", suffix=".tmp"
+        )
+        self.staged[target] = Path(name)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        if target.is_file() and not target.is_symlink():
+            os.chmod(name, target.stat().st_mode & 0o777 | _mode(text) & 0o111)
+        else:
+            os.chmod(name, _mode(text))
+
+    def _keep(self, target: Path) -> Path:
+        """A backup of `target` beside it: a hard link, or a copy where links fail."""
+        backup = target.with_name(f"{_PREFIX}{target.name}.{uuid.uuid4().hex[:8]}.bak")
+        try:
+            os.link(target, backup, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(target, backup, follow_symlinks=False)
+        self.kept.append(backup)
+        return backup
+
+    def replace(self, target: Path) -> None:
+        if target.is_dir() and not target.is_symlink():
+            raise IsADirectoryError(errno.EISDIR, "a folder stands where the file goes")
+        backup = self._keep(target) if os.path.lexists(target) else None
+        os.replace(self.staged[target], target)
+        del self.staged[target]
+        if backup is None:
+            self.created.append(target)
+        else:
+            self.replaced.append((backup, target))
+
+    def remove(self, target: Path) -> None:
+        if os.path.lexists(target):
+            backup = self._keep(target)
+            os.unlink(target)
+            self.replaced.append((backup, target))
+
+    def undo(self) -> None:
+        """Put back what was replaced and removed, remove what was created; best effort,
+        every step tried."""
+        steps: list[Callable[[], None]] = [
+            *(partial(os.unlink, temporary) for temporary in self.staged.values()),
+            *(partial(os.unlink, target) for target in self.created),
+            *(partial(os.replace, backup, target) for backup, target in reversed(self.replaced)),
+            # Backups of files not replaced (a backup is a hard link: renaming it over its
+            # own target would do nothing, so it is removed instead).
+            *(partial(_unlink_if_present, b) for b in self.kept),
+            *(partial(os.rmdir, folder) for folder in reversed(self.folders)),
+        ]
+        for step in steps:
+            try:
+                step()
+            except OSError:
+                continue
+
+    def finish(self) -> None:
+        for backup in self.kept:
+            try:
+                os.unlink(backup)
+            except OSError:
+                continue  # a backup left is reported by `check`, cleaned by `render`
+
+
 def write_all(root: Path, files: dict[PurePosixPath, str], remove: list[PurePosixPath]) -> None:
-    """Write every file, or none: all are staged beside their targets first, then moved
-    into place, so a failure while staging leaves the tree as it was."""
-    staged: list[tuple[str, Path]] = []
+    """Write every file and remove every one of `remove`, or change nothing: a failure
+    at any step puts back what was replaced and leaves no temporary file."""
+    targets = {path: _inside(root, path) for path in [*files, *remove]}
+    transaction = _Transaction(root)
+    step = PurePosixPath()
     try:
-        for path, text in sorted(files.items()):
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-            if target.exists():
-                os.chmod(temporary, target.stat().st_mode & 0o777 | _mode(text) & 0o111)
-            else:
-                os.chmod(temporary, _mode(text))
-            staged.append((temporary, target))
-    except BaseException:
-        for temporary, _ in staged:
-            os.unlink(temporary)
+        for step, text in sorted(files.items()):
+            transaction.stage(targets[step], text)
+        for step in sorted(files):
+            transaction.replace(targets[step])
+        for step in remove:
+            transaction.remove(targets[step])
+    except BaseException as error:
+        transaction.undo()
+        if isinstance(error, OSError):
+            reason = error.strerror or str(error)
+            raise FileError(f"{step}: cannot write: {reason}; nothing was changed") from None
         raise
-    for temporary, target in staged:
-        os.replace(temporary, target)
-    for path in remove:
-        (root / path).unlink()
+    transaction.finish()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -83,8 +84,48 @@ def load_settings(root: Path) -> Settings:
                 f"pyproject.toml: [tool.envgen]: `{key}` must be a path relative to the project"
             )
         values[key] = value
-    paths = {key: PurePosixPath(value) for key, value in values.items()}
+    paths = {key: _inside_project(key, value) for key, value in values.items()}
+    _check_apart(paths)
     return Settings(root, **paths, disabled=disabled)
+
+
+# Where envgen reads; every other setting is where it writes.
+INPUTS = ("environments", "templates")
+
+
+def _refused(key: str, value: object, why: str) -> ProjectError:
+    return ProjectError(f"pyproject.toml: [tool.envgen]: `{key}` = {value!r} {why}")
+
+
+def _inside_project(key: str, value: str) -> PurePosixPath:
+    """The setting as a normal relative path (`docs/./x/../y.md` -> `docs/y.md`), refusing
+    one that leaves the project."""
+    normal = PurePosixPath(posixpath.normpath(value))
+    if normal.parts[:1] == ("..",):
+        raise _refused(key, value, "leads outside the project; envgen writes only inside it")
+    if "\\" in value:
+        raise _refused(key, value, "holds a backslash; write paths with /")
+    return normal
+
+
+def _check_apart(paths: dict[str, PurePosixPath]) -> None:
+    """Every setting names its own place, and nothing envgen writes lands on what it
+    reads (the specs, the templates) or on pyproject.toml."""
+    for key, path in paths.items():
+        if key in INPUTS:
+            continue
+        if path == PurePosixPath("pyproject.toml"):
+            raise _refused(key, str(path), "would overwrite the project's settings")
+        for source in INPUTS:
+            if paths[source] == path or paths[source] in path.parents:
+                raise _refused(
+                    key, str(path), f"is inside `{source}` ({paths[source]}), which envgen reads"
+                )
+    seen: dict[PurePosixPath, str] = {}
+    for key, path in paths.items():
+        if path in seen:
+            raise _refused(key, str(path), f"is also `{seen[path]}`; give each its own path")
+        seen[path] = key
 
 
 def _disabled(value: object) -> tuple[str, ...]:

@@ -89,6 +89,7 @@ def render_text(statuses: list[FileStatus], *, dry_run: bool = False) -> str:
         "changed": "updated",
         "missing": "created",
         "stale": "removed",
+        "leftover": "cleaned",
     }
     if dry_run:
         words = {
@@ -96,6 +97,7 @@ def render_text(statuses: list[FileStatus], *, dry_run: bool = False) -> str:
             "changed": "update",
             "missing": "create",
             "stale": "remove",
+            "leftover": "clean",
         }
     width = max(len(word) for word in words.values())
     lines = [f"{words[s.state]:>{width}}  {printable(str(s.path))}" for s in statuses]
@@ -115,6 +117,7 @@ _EXPLAIN = {
     "changed": "differs from its specs",
     "missing": "is missing",
     "stale": "is generated but no environment makes it any more",
+    "leftover": "is a temporary file left by an interrupted render",
 }
 
 
