@@ -259,20 +259,23 @@ SETTINGS = [
     ),
     (
         'docs = "environments/base.yaml"',
-        "`docs` = 'environments/base.yaml' is inside `environments` (environments), which "
-        "envgen reads",
+        "`docs` = 'environments/base.yaml' would be read as a spec in `environments`",
     ),
     (
         'rendered = "./environments"',
-        "`rendered` = 'environments' is inside `environments` (environments), which envgen reads",
+        "`rendered` = 'environments' is also `environments`, which envgen reads",
     ),
     (
         'caddyfile = "templates/x"',
-        "`caddyfile` = 'templates/x' is inside `templates` (templates), which envgen reads",
+        "`caddyfile` = 'templates/x' is inside `templates`, which envgen reads",
     ),
     (
         'docs = "rendered/Caddyfile"',
         "`caddyfile` = 'rendered/Caddyfile' is also `docs`; give each its own path",
+    ),
+    (
+        'docs = "environments/new.yml"',
+        "`docs` = 'environments/new.yml' would be read as a spec in `environments`",
     ),
     ('docs = "pyproject.toml"', "`docs` = 'pyproject.toml' would overwrite the project's settings"),
     ('docs = "docs\\\\x.md"', "`docs` = 'docs\\\\x.md' holds a backslash; write paths with /"),

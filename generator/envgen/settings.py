@@ -117,10 +117,13 @@ def _check_apart(paths: dict[str, PurePosixPath]) -> None:
         if path == PurePosixPath("pyproject.toml"):
             raise _refused(key, str(path), "would overwrite the project's settings")
         for source in INPUTS:
-            if paths[source] == path or paths[source] in path.parents:
-                raise _refused(
-                    key, str(path), f"is inside `{source}` ({paths[source]}), which envgen reads"
-                )
+            if paths[source] == path:
+                raise _refused(key, str(path), f"is also `{source}`, which envgen reads")
+        if paths["templates"] in path.parents:
+            raise _refused(key, str(path), "is inside `templates`, which envgen reads")
+        if path.parent == paths["environments"] and path.suffix in (".yaml", ".yml"):
+            # Beside the specs, a .yaml file would be read as one (a schema file is fine).
+            raise _refused(key, str(path), "would be read as a spec in `environments`")
     seen: dict[PurePosixPath, str] = {}
     for key, path in paths.items():
         if path in seen:
