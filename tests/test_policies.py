@@ -261,6 +261,13 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
         "volumes: []",
     ),
     (
+        "PRD010",
+        "error",
+        [("production.yaml", "image_tag: production\n", "")],
+        "base.yaml",
+        "build: ./api",
+    ),
+    (
         "TST001",
         "error",
         [("test.yaml", "- target: /var/lib/postgresql/data", "- target: /tmp")],

@@ -6,12 +6,16 @@ import ipaddress
 import posixpath
 from collections.abc import Iterator
 
+from envgen.policies.resolved import resolved, resolved_path, shell_words
 from envgen.policies.rule import Rule, deployed, per_environment
-from envgen.spec.environment import Environment
+from envgen.spec.environment import Environment, Tier
+from envgen.spec.secrecy import words
 from envgen.spec.service import Service
 from envgen.spec.source import Path
 
-_TRUE = {"1", "true", "yes", "on"}
+# Values that turn a setting on, as the common config readers take them (YAML 1.1's y,
+# Python's distutils strtobool, Django's and Flask's "1"), case aside.
+_TRUE = {"1", "true", "yes", "y", "on", "t", "enable", "enabled"}
 
 
 def long_running(service: Service) -> bool:
@@ -61,30 +65,52 @@ def _contexts(env: Environment) -> set[str]:
     return {posixpath.normpath(s.build.context) for s in env.services.values() if s.build}
 
 
+def _is_source(source: str, contexts: set[str]) -> bool:
+    """A path inside a build context; or, outside the project (absolute, or `../`), a
+    checkout of one (`/srv/app/backend`, `../main/backend/src` for context `backend`)."""
+    if source in contexts or any(source.startswith(f"{c}/") for c in contexts):
+        return True
+    if not source.startswith(("/", "../")) and source != "..":
+        return False
+    steps = [step for step in source.split("/") if step not in ("", "..")]
+    for context in contexts - {"."}:
+        wanted = context.split("/")
+        if any(steps[i : i + len(wanted)] == wanted for i in range(len(steps))):
+            return True
+    return False
+
+
 def source_mounts(env: Environment) -> Iterator[tuple[Path, str]]:
     contexts = _contexts(env) | {"."}
     for name, service in env.services.items():
         for index, mount in enumerate(service.volumes):
             if not mount.is_bind:
                 continue
-            source = posixpath.normpath(mount.source)
-            inside = source in contexts or any(source.startswith(f"{c}/") for c in contexts)
-            if inside:
+            if _is_source(resolved_path(mount.source), contexts):
                 yield (
                     ("services", name, "volumes", index),
                     f"`{name}` bind-mounts source code `{mount.source}`; run the image as built",
                 )
 
 
+def _flags(service: Service, flag: str) -> Iterator[tuple[Path, str]]:
+    """(path of the argument, the flag) wherever a command runs with `--flag`, also
+    inside a shell string (`sh -c "uvicorn app --reload"`)."""
+    for field in ("command", "entrypoint"):
+        for index, arg in enumerate(getattr(service, field) or []):
+            for word in shell_words([arg]):
+                if word == flag or word.startswith((f"{flag}=", f"{flag}-")):
+                    yield (field, index), word
+                    break
+
+
 def reload(env: Environment) -> Iterator[tuple[Path, str]]:
     for name, service in env.services.items():
-        for field in ("command", "entrypoint"):
-            for index, arg in enumerate(getattr(service, field) or []):
-                if arg == "--reload" or arg.startswith(("--reload=", "--reload-")):
-                    yield (
-                        ("services", name, field, index),
-                        f"`{name}` runs with `{arg}`, which watches files and restarts",
-                    )
+        for path, word in _flags(service, "--reload"):
+            yield (
+                ("services", name, *path),
+                f"`{name}` runs with `{word}`, which watches files and restarts",
+            )
 
 
 def development_features(env: Environment) -> Iterator[tuple[Path, str]]:
@@ -98,14 +124,54 @@ def development_features(env: Environment) -> Iterator[tuple[Path, str]]:
             yield path, f"{what} is on, and it is for developers only"
 
 
+def is_on(value: str) -> bool:
+    """A setting's value that turns it on, as Compose resolves it (`${X:-1}` is `1`)."""
+    return resolved(value).strip().strip("'\"").lower() in _TRUE
+
+
+def _development_variables(env: Environment) -> dict[str, str]:
+    """Variables that carry a development-only feature, by the facts that fill them
+    (`SWAGGER_UI_ENABLED: features.swagger_ui`): set by hand, they bypass the flag."""
+    return {
+        variable: fact.removeprefix("features.")
+        for service in env.services.values()
+        for variable, fact in service.facts.items()
+        if fact.startswith("features.")
+        and (feature := env.features.get(fact.removeprefix("features."))) is not None
+        and feature.development_only
+    }
+
+
 def debug(env: Environment) -> Iterator[tuple[Path, str]]:
+    carried = _development_variables(env)
     for name, service in env.services.items():
         for variable, value in service.environment.items():
-            if variable.upper() == "DEBUG" and value.strip().lower() in _TRUE:
-                yield (
-                    ("services", name, "environment", variable),
-                    f"`{name}` sets {variable}={value}",
-                )
+            feature = carried.get(variable)
+            if not is_on(value):
+                continue
+            if "DEBUG" in words(variable):
+                what = "debug mode"
+            elif feature is not None:
+                what = f"`{feature}` (for developers only)"
+            else:
+                continue
+            yield (
+                ("services", name, "environment", variable),
+                f"`{name}` turns on {what} through `{variable}`",
+            )
+        for path, word in _flags(service, "--debug"):
+            yield ("services", name, *path), f"`{name}` runs with `{word}`"
+
+
+def built_images(env: Environment) -> Iterator[tuple[Path, str]]:
+    if env.tier is not Tier.PRODUCTION or not env.builds_from_source:
+        return
+    for name, service in env.services.items():
+        if service.build is not None:
+            yield (
+                ("services", name, "build"),
+                f"`{name}` is built from the source on the host, since no `image_tag` is set",
+            )
 
 
 def data_mount(env: Environment) -> tuple[str, str, Path] | None:
@@ -203,8 +269,11 @@ RULES = [
     ),
     Rule(
         "PRD008",
-        "no DEBUG=true in a service's variables",
-        "Debug mode shows tracebacks and internals to whoever triggers an error.",
+        "no debug mode or development-only feature turned on by hand",
+        "Debug mode shows tracebacks and internals to whoever triggers an error. A "
+        "variable named for debug (`DEBUG`, `APP_DEBUG`) with a true value (`1`, `y`, "
+        "`true`...), a `--debug` flag, or a variable that carries a development-only "
+        "feature, set in `environment` instead of through the flag, all turn it on.",
         deployed("error", "warning"),
         per_environment(debug),
     ),
@@ -214,5 +283,14 @@ RULES = [
         "tmpfs and the container's own layer vanish with the container, and the data with them.",
         deployed("error", "warning"),
         per_environment(durable_database),
+    ),
+    Rule(
+        "PRD010",
+        "production runs built images, never builds from source",
+        "Without `image_tag`, a service with `build` is built on the production host from "
+        "whatever source sits there: not the image that was tested, and not one that a "
+        "rollback can return to.",
+        {Tier.PRODUCTION: "error"},
+        per_environment(built_images),
     ),
 ]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
+from envgen.policies.resolved import decoded, resolved, resolved_path
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
 from envgen.spec.environment import Environment, Tier
 from envgen.spec.source import Path
@@ -42,11 +43,16 @@ def project_names(scope: Scope) -> Iterator[Finding]:
     return _clashes(scope, values, "compose project")
 
 
+def _volume_name(env: Environment, key: str) -> str:
+    """The Docker name of a volume as Compose resolves it (`${X:-name}` is `name`)."""
+    return resolved(env.volume_name(key))
+
+
 def volumes(scope: Scope) -> Iterator[Finding]:
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
         # SEG006 speaks for the volumes of data services.
         for key in sorted(_used_volumes(env) - _data_volumes(env)):
-            yield env.volume_name(key), ("volumes", key)
+            yield _volume_name(env, key), ("volumes", key)
 
     return _clashes(scope, values, "volume")
 
@@ -57,7 +63,7 @@ def networks(scope: Scope) -> Iterator[Finding]:
         for key, network in env.networks.items():
             # An external network is the one declared to be shared (the proxy's).
             if key in used and not network.external:
-                yield network.name, ("networks", key, "name")
+                yield resolved(network.name), ("networks", key, "name")
 
     return _clashes(scope, values, "network")
 
@@ -66,7 +72,7 @@ def container_names(scope: Scope) -> Iterator[Finding]:
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
         for name, service in env.services.items():
             if service.container_name is not None:
-                yield service.container_name, ("services", name, "container_name")
+                yield resolved(service.container_name), ("services", name, "container_name")
 
     return _clashes(scope, values, "container name")
 
@@ -86,8 +92,8 @@ def data_storage(scope: Scope) -> Iterator[Finding]:
                 continue
             for index, mount in enumerate(service.volumes):
                 # Bind mounts only collide on one machine; volume names everywhere.
-                where = f"{env.host.name}:{mount.source}" if mount.is_bind else None
-                source = where or env.volume_name(mount.source)
+                where = f"{env.host.name}:{resolved_path(mount.source)}" if mount.is_bind else None
+                source = where or _volume_name(env, mount.source)
                 yield source, ("services", name, "volumes", index)
 
     return _clashes(scope, values, "data storage")
@@ -179,7 +185,8 @@ def _production_values(env: Environment) -> list[tuple[str, re.Pattern[str], Pat
     if env.database is not None and env.database.name is not None:
         # A database name is too common a word: look for it where a database is named.
         name = re.escape(env.database.name)
-        word(env.database.name, ("database", "name"), rf"^{name}$|://[^/\s]*/{name}(?![\w-])")
+        named = rf"^{name}$|://[^/\s]*/{name}(?![\w-])|[?&](?:dbname|database|db)={name}(?![\w-])"
+        word(env.database.name, ("database", "name"), named)
     return found
 
 
@@ -206,20 +213,43 @@ def production_values(scope: Scope) -> Iterator[Finding]:
             if env.tier is Tier.PRODUCTION:
                 continue
             for text, path in _free_text(env):
+                # As the program reads it: defaults expanded, `%63oupette` decoded.
+                forms = (text, decoded(text))
                 for value, pattern, their_path in spotted:
-                    if pattern.search(text):
+                    if any(pattern.search(form) for form in forms):
                         where = scope.where(production, their_path)
                         yield Finding(
                             env.name, path, f"`{value}` belongs to {production.name} ({where})"
                         )
 
 
+def _variables_file(env: Environment) -> str | None:
+    return None if env.variables_file is None else resolved_path(env.variables_file)
+
+
 def variables_files(scope: Scope) -> Iterator[Finding]:
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
-        if env.variables_file is not None:
-            yield env.variables_file.removeprefix("./"), ("variables_file",)
+        path = _variables_file(env)
+        if path is not None:
+            yield path, ("variables_file",)
 
-    return _clashes(scope, values, "variables file")
+    yield from _clashes(scope, values, "variables file")
+    # A service's env_file hands a file's variables to the container: another
+    # environment's variables file there hands it that environment's secrets.
+    for env in scope.environments:
+        for other in scope.environments:
+            theirs = _variables_file(other)
+            if other is env or theirs is None:
+                continue
+            for name, service in env.services.items():
+                for index, item in enumerate(service.env_file):
+                    if resolved_path(item.path) == theirs:
+                        yield Finding(
+                            env.name,
+                            ("services", name, "env_file", index),
+                            f"env_file `{item.path}` is {other.name}'s variables file "
+                            f"({scope.where(other, ('variables_file',))})",
+                        )
 
 
 def _rule(id: str, title: str, rationale: str, check: Callable[[Scope], Iterable[Finding]]) -> Rule:
@@ -310,8 +340,10 @@ RULES = [
     ),
     _rule(
         "SEG013",
-        "distinct variables files",
-        "Environments reading one variables file share every secret in it.",
+        "distinct variables files, also as a service's env_file",
+        "Environments reading one variables file share every secret in it, and so does a "
+        "service given another environment's variables file as its `env_file`. Paths are "
+        "compared as the files they name (`././.env.production` is `.env.production`).",
         variables_files,
     ),
 ]

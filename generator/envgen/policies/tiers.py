@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from envgen.policies.production import data_mount
 from envgen.policies.rule import Finding, Rule, Scope, per_environment
 from envgen.spec.environment import Environment, Tier
+from envgen.spec.interpolation import referenced
 from envgen.spec.source import Path
 
 
@@ -28,6 +29,50 @@ def mocked_integrations(env: Environment) -> Iterator[tuple[Path, str]]:
                 f"tests use the real {integration.description or f'`{name}`'}; "
                 "mock it or turn it off",
             )
+
+
+def _secret_variables_of(scope: Scope, integration: str) -> set[str]:
+    """Every variable that holds the integration's secrets somewhere in the project: the
+    ones its facts fill (ANTHROPIC_API_KEY), and the ones each environment names."""
+    fact = f"integrations.{integration}.secrets."
+    found = {
+        variable
+        for env in scope.environments
+        for service in env.services.values()
+        for variable, name in service.facts.items()
+        if name.startswith(fact)
+    }
+    for env in scope.environments:
+        settings = env.integrations.get(integration)
+        if settings is not None:
+            found |= set(settings.secrets.values())
+    return found
+
+
+def secrets_of_mocked(scope: Scope) -> Iterator[Finding]:
+    """A mocked integration whose real secret still reaches a service by `environment`:
+    the mode says mocked, the container talks to the real service."""
+    for env in scope.of_tier(Tier.TEST):
+        for integration, settings in env.integrations.items():
+            if settings.mode == "real":
+                continue  # mocked_integrations speaks for it
+            variables = _secret_variables_of(scope, integration)
+            for name, service in env.services.items():
+                for variable, value in service.environment.items():
+                    given = variable in variables and value != ""
+                    if given or variables & set(referenced(value)):
+                        yield Finding(
+                            env.name,
+                            ("services", name, "environment", variable),
+                            f"`{name}` gets a secret of `{integration}` through `{variable}`, "
+                            f"but `{integration}` is {settings.mode} here",
+                            "remove the variable; a mock needs no secret",
+                        )
+
+
+def mocked_everywhere(scope: Scope) -> Iterator[Finding]:
+    yield from per_environment(mocked_integrations)(scope)
+    yield from secrets_of_mocked(scope)
 
 
 def ports_apart(scope: Scope) -> Iterator[Finding]:
@@ -100,9 +145,10 @@ RULES = [
         "TST002",
         "test mocks every integration",
         "A test run must not message real people, spend an account's credit or depend on "
-        "an outside service; each integration is mocked or off in the test tier.",
+        "an outside service; each integration is mocked or off in the test tier, and no "
+        "service receives a mocked integration's real secret through `environment`.",
         {Tier.TEST: "error"},
-        per_environment(mocked_integrations),
+        mocked_everywhere,
     ),
     Rule(
         "TST004",
