@@ -131,7 +131,7 @@ def is_on(value: str) -> bool:
 
 def _development_variables(env: Environment) -> dict[str, str]:
     """Variables that carry a development-only feature, by the facts that fill them
-    (`SWAGGER_UI_ENABLED: features.swagger_ui`): set by hand, they bypass the flag."""
+    (`API_EXPLORER: features.api_explorer`): set by hand, they bypass the flag."""
     return {
         variable: fact.removeprefix("features.")
         for service in env.services.values()
