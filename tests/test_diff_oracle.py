@@ -23,7 +23,7 @@ from envgen.outputs.render import render_project
 from envgen.settings import load_settings
 from envgen.spec.intended import dotted, item_step, key_step
 from envgen.spec.project import load_project
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from tests.compose_cli import compose_json
@@ -283,6 +283,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(edits=st.lists(_edit(), min_size=1, max_size=4))
+# Found by this test: a health check with timings only has no `test` to join.
+@example(edits=[("production", "migrate", {"healthcheck": {"interval": "15s"}})])
 def test_diff_agrees_with_compose(
     template: Path, tmp_path_factory: pytest.TempPathFactory, run: Run, edits: Any
 ) -> None:

@@ -73,6 +73,14 @@ def _mount(source: str, read_only: bool | None) -> str:
     return f"{source}:ro" if read_only else source
 
 
+def _healthcheck(check: dict[str, Any]) -> dict[str, Any]:
+    """A health check with its test as one string; a check may have none (only timings,
+    or `disable`), and then it keeps none."""
+    if check.get("test") is None:
+        return dict(check)
+    return {**check, "test": shlex.join(check["test"])}
+
+
 def _compose_service(doc: dict[str, Any]) -> dict[str, Any]:
     view: dict[str, Any] = {key: [] if key in _VALUE_LISTS else {} for key in _COLLECTIONS}
     view.update({key: [] for key in _VALUE_LISTS})
@@ -81,8 +89,8 @@ def _compose_service(doc: dict[str, Any]) -> dict[str, Any]:
     for key, value in doc.items():
         if key in ("command", "entrypoint"):
             view[key] = shlex.join(value)
-        elif key == "healthcheck" and "test" in value:
-            view[key] = {**value, "test": shlex.join(value["test"])}
+        elif key == "healthcheck":
+            view[key] = _healthcheck(value)
         elif key == "depends_on":
             view[key] = {name: spec["condition"] for name, spec in value.items()}
         elif key == "ports":
@@ -153,10 +161,7 @@ def _spec_service(data: dict[str, Any]) -> dict[str, Any]:
         if view.get(key) is not None:
             view[key] = shlex.join(view[key])
     if view.get("healthcheck") is not None:
-        view["healthcheck"] = {
-            **view["healthcheck"],
-            "test": shlex.join(view["healthcheck"]["test"]),
-        }
+        view["healthcheck"] = _healthcheck(view["healthcheck"])
     view["ports"] = _items(
         [
             (f"{p['host_ip']}:{p['host']}/{p['protocol']}", str(p["container"]))
