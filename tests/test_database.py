@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from envgen.policies.database import _password_references
 from envgen.spec.engines import ENGINES
 from envgen.spec.facts import FACTS, FactUnavailable
+from pydantic import ValidationError
 
 from tests.test_facts import environment
 
@@ -100,3 +102,46 @@ def test_an_external_database_is_its_variable() -> None:
 )
 def test_where_a_url_holds_a_password_reference(text: str, found: list[str]) -> None:
     assert _password_references(text) == found
+
+
+@pytest.mark.parametrize(
+    ("database", "message"),
+    [
+        ({"name": "a", "user": "a"}, "a postgres database needs `password_variable`"),
+        ({"user": "a", "password_variable": "P"}, "a postgres database needs `name`"),
+        (
+            {"engine": "mysql", "name": "a", "password_variable": "P"},
+            "a mysql database needs `user`",
+        ),
+        ({**EXTERNAL, "port": 5432}, "remove `port`"),
+        ({**EXTERNAL, "url_scheme": "postgresql"}, "remove `url_scheme`"),
+        ({**EXTERNAL, "service": "db"}, "remove `service`"),
+        ({**EXTERNAL, "password_default": "x"}, "remove `password_default`"),
+        ({**POSTGRES, "url_variable": "DB_URL"}, "`url_variable` is for an external database"),
+        (
+            {**POSTGRES, "engine": "sqlite"},
+            "unknown engine `sqlite` (known: postgres, mysql, mariadb, external)",
+        ),
+    ],
+)
+def test_a_database_must_fit_its_engine(database: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        environment(database=database)
+
+
+@pytest.mark.parametrize(
+    ("database", "fine"),
+    [
+        (EXTERNAL, True),
+        ({**EXTERNAL, "name": "shop", "password_url_safe": True}, True),
+        (POSTGRES, True),
+        ({**POSTGRES, "password_default": "dev-1.x_Y"}, True),
+        ({**POSTGRES, "password_default": "dev@1"}, False),  # a default must be URL-safe too
+    ],
+)
+def test_near_misses_of_the_engine_rules(database: dict[str, Any], fine: bool) -> None:
+    if fine:
+        environment(database=database)
+    else:
+        with pytest.raises(ValidationError):
+            environment(database=database)

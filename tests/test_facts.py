@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from envgen.spec.environment import Environment
 from envgen.spec.facts import FACTS, FactUnavailable
+from pydantic import ValidationError
 
 
 def environment(tier: str = "local", **fields: Any) -> Environment:
@@ -117,3 +118,17 @@ def test_a_flag_follows_its_tiers_unless_enabled_is_set(
     assert FACTS["features.toolbar"].value(env) == expected
     with pytest.raises(FactUnavailable, match="defines no feature `other`"):
         FACTS["features.other"].value(env)
+
+
+@pytest.mark.parametrize(("mode", "allowed"), [("real", True), ("mocked", False), ("off", False)])
+def test_only_a_real_integration_holds_secrets(mode: str, allowed: bool) -> None:
+    integrations = {"mail": {"mode": mode, "secrets": {"token": "MAIL_TOKEN"}}}
+    if allowed:
+        assert environment(integrations=integrations).secret_variables() == [
+            ("MAIL_TOKEN", ("integrations", "mail", "secrets", "token"))
+        ]
+    else:
+        with pytest.raises(ValidationError, match=f"an integration that is {mode} has no secrets"):
+            environment(integrations=integrations)
+    # Without secrets, every mode is valid.
+    environment(integrations={"mail": {"mode": mode}})

@@ -6,7 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from envgen.scaffolding import SPECS, app_name_of
+from envgen.policies.check import enforce
+from envgen.scaffolding import APP_NAME, SPECS, app_name_of, scaffold
+from envgen.settings import load_settings
+from envgen.spec.project import load_project
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from tests.compose_cli import compose, required_variables
 from tests.conftest import REPO, Run
@@ -155,3 +160,23 @@ def test_the_readme_shows_what_init_prints(
     shown = readme.split("```text\n$ envgen init shop\n", 1)[1].split("```", 1)[0]
     monkeypatch.chdir(tmp_path)
     assert run("init", "shop").stdout == shown
+
+
+@given(st.text(st.characters(exclude_characters="/\x00", codec="utf-8"), min_size=1, max_size=80))
+def test_any_folder_name_gives_a_valid_app_name(folder: str) -> None:
+    assume(folder not in (".", ".."))
+    assert APP_NAME.fullmatch(app_name_of(Path("/projects") / folder))
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.from_regex(APP_NAME, fullmatch=True))
+def test_every_valid_app_name_makes_a_valid_project(
+    tmp_path_factory: pytest.TempPathFactory, app: str
+) -> None:
+    root = tmp_path_factory.mktemp("scaffold")
+    scaffold(root, app)
+    project = load_project(load_settings(root))
+    assert [env.app for env in project.environments] == [app] * 4
+    assert enforce(project) == []

@@ -180,6 +180,7 @@ def test_committed_doc_is_the_render_of_the_shipped_specs() -> None:
             "real, as `SAQSommelierStagingBot`",
             "real, as `SAQSommelierBot`",
         ),
+        ("Claude API", "real", "mocked", "real", "real"),
         ("Swagger UI (/docs)", "✓", "✓", "✗", "✗"),
         ("Hot reload", "✓", "✗", "✗", "✗"),
         (
