@@ -68,6 +68,19 @@ CASES: list[tuple[str, list[Patch], str]] = [
         "name `shop-api` is also production's (environments/production.yaml:26:21)",
     ),
     (
+        "a network that resolves to production's implicit default network",
+        [
+            (
+                "staging.yaml",
+                None,
+                "networks:\n  back:\n    name: ${NET:-shop-production_default}\n"
+                "    external: false\n" + API + "    networks: [back, proxy]\n",
+            )
+        ],
+        "environments/staging.yaml:30:11: SEG003 error: networks.back.name: network "
+        "`shop-production_default` is also production's (environments/production.yaml:1:1)",
+    ),
+    (
         "production's database, percent-encoded",
         _local_variable("REPORT_DB: postgresql://u@db/%73hop_production"),
         "environments/local.yaml:12:18: SEG012 error: services.api.environment.REPORT_DB: "
@@ -182,6 +195,18 @@ NEAR_MISSES: list[tuple[str, list[Patch]]] = [
             "      DEBUG_LEVEL: info\n"
             "      DEBUGGER: 'on'\n",
         ),
+    ),
+    (
+        "a network of its own beside the default one",
+        [
+            (
+                "staging.yaml",
+                None,
+                "networks:\n  back:\n    name: shop-staging_back\n    external: false\n"
+                + API
+                + "    networks: [default, back, proxy]\n",
+            )
+        ],
     ),
     ("--no-reload", _service("production.yaml", "    command: [sh, -c, serve --no-reload]\n")),
     (

@@ -64,6 +64,9 @@ def networks(scope: Scope) -> Iterator[Finding]:
             # An external network is the one declared to be shared (the proxy's).
             if key in used and not network.external:
                 yield resolved(network.name), ("networks", key, "name")
+        if any(not s.networks or "default" in s.networks for s in env.services.values()):
+            # Compose's implicit network, `<project>_default`: one named so elsewhere is it.
+            yield f"{env.project_name}_default", ("compose_project",)
 
     return _clashes(scope, values, "network")
 
