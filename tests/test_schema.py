@@ -211,3 +211,18 @@ def test_envgen_schema_writes_it_even_while_a_spec_is_invalid(shipped: Path, run
 def test_envgen_schema_stdout(run: Run) -> None:
     result = run("schema", "--stdout")
     assert (result.exit_code, result.stdout) == (0, schema_text())
+
+
+def test_scaffolded_specs_point_at_the_schema_and_pass_it(tmp_path: Path, run: Run) -> None:
+    project = tmp_path / "shop"
+    assert run("init", project).exit_code == 0
+    assert run("--root", project, "render").exit_code == 0
+    specs = sorted((project / "environments").glob("*.yaml"))
+    assert len(specs) == 5
+    for spec in specs:
+        first = spec.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=envgen.schema.json", spec.name
+    schema = project / "environments/envgen.schema.json"
+    assert schema.read_text(encoding="utf-8") == schema_text()
+    code, report = check_jsonschema(schema, specs, tmp_path)
+    assert code == 0, report

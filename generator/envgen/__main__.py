@@ -2,4 +2,5 @@
 
 from envgen.cli.main import main
 
-main()
+# The same name as the console script, so that help and shell completion say `envgen`.
+main(prog_name="envgen")

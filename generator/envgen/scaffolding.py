@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from envgen.errors import UsageError
 from envgen.files import FileStatus, State, write_all
+from envgen.outputs.schema import default_modeline
 
 SPECS = ("base", "local", "test", "staging", "production")
 GITIGNORE = PurePosixPath(".gitignore")
@@ -36,7 +37,9 @@ def _scaffold(name: str) -> str:
 
 def _spec(name: str, app: str) -> str:
     text = _scaffold(f"environments/{name}.yaml")
-    return text.replace("__APP__", app).replace("__DB__", app.replace("-", "_"))
+    text = text.replace("__APP__", app).replace("__DB__", app.replace("-", "_"))
+    # First, the line that points editors at the schema `envgen render` writes.
+    return f"{default_modeline()}\n{text}"
 
 
 def _gitignore(current: str | None) -> str | None:

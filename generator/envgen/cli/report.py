@@ -40,7 +40,7 @@ def summary(problems: list[Problem]) -> str:
 def annotation(level: str, message: str, **properties: str | int) -> str:
     """One `::level key=value,...::message` line; GitHub shows it on the file's line."""
     place = ",".join(f"{key}={github_property(str(value))}" for key, value in properties.items())
-    return f"::{level} {place}::{github_data(message)}\n"
+    return f"::{level}{' ' if place else ''}{place}::{github_data(message)}\n"
 
 
 def problems_github(problems: list[Problem]) -> str:

@@ -12,7 +12,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from envgen.outputs.output import Output, json_header
-from envgen.settings import Settings
+from envgen.settings import DEFAULTS, Settings
 from envgen.spec import compose_schema
 from envgen.spec.environment import Environment
 
@@ -196,6 +196,12 @@ def schema_text() -> str:
 def modeline(settings: Settings, spec: PurePosixPath) -> str:
     """The yaml-language-server line for a spec at `spec` (relative to the project root)."""
     return MODELINE.format(path=_relative(settings.schema, spec.parent))
+
+
+def default_modeline() -> str:
+    """The line for a spec of a project in the default layout, such as `envgen init` makes."""
+    schema, specs = PurePosixPath(DEFAULTS["schema"]), PurePosixPath(DEFAULTS["environments"])
+    return MODELINE.format(path=_relative(schema, specs))
 
 
 def _relative(target: PurePosixPath, folder: PurePosixPath) -> str:
