@@ -59,8 +59,6 @@ def _key_name(mapping: str | None, key: object) -> str | None:
     return f"{key}_variable" if mapping in _VARIABLE_MAPPINGS else str(key)
 
 
-_LONE_OPTION = re.compile(r"--?(?P<name>[A-Za-z][A-Za-z0-9-]*)")
-
 # Shorter strings are not scrubbed from messages: replacing `a` everywhere would garble
 # the message while hiding nothing worth hiding.
 _SHORTEST_SCRUBBED = 3
@@ -147,17 +145,29 @@ def _literals(text: str) -> Iterator[str]:
         yield reference[2 + len(variable_of(reference)) : -1].lstrip(":").lstrip("-?+")
 
 
-def _secret_option(item: Any) -> bool:
-    match = _LONE_OPTION.fullmatch(item) if isinstance(item, str) else None
-    return match is not None and is_secret_name(match["name"])
+def _secret_arguments(items: list[Any]) -> set[int]:
+    """The indexes of a command's arguments that hold a credential: read as one command
+    line (`redis-cli -a x`, `--password x`), so that a secret split from its option into
+    the next list item is still found."""
+    starts, position = [], 0
+    for item in items:
+        starts.append(position)
+        position += len(str(item)) + 1
+    line = " ".join(str(item) for item in items)
+    found = set()
+    for start, end in _spans(line):
+        found |= {
+            index
+            for index, first in enumerate(starts)
+            if first < end and start < first + len(str(items[index]))
+        }
+    return found
 
 
 def _arguments(items: list[Any]) -> list[Any]:
-    """A command's arguments, the one after a secret option (`--password`, `x`) hidden."""
-    return [
-        _shown_credential(item) if index and _secret_option(items[index - 1]) else item
-        for index, item in enumerate(items)
-    ]
+    """A command's arguments, each one that holds a credential hidden whole."""
+    hidden = _secret_arguments(items) if all(isinstance(i, str) for i in items) else set()
+    return [_shown_credential(item) if i in hidden else item for i, item in enumerate(items)]
 
 
 def _credentials_in(text: str) -> Iterator[str]:
@@ -174,10 +184,11 @@ def secrets_in(data: Any, name: str | None = None) -> set[str]:
         for key, item in data.items():
             found |= secrets_in(item, _key_name(name, key))
     elif isinstance(data, list):
-        for index, item in enumerate(data):
+        for item in data:
             found |= secrets_in(item, name)
-            if index and isinstance(item, str) and _secret_option(data[index - 1]):
-                found |= set(_literals(item))
+        if all(isinstance(item, str) for item in data):
+            for index in _secret_arguments(data):
+                found |= set(_literals(data[index]))
     elif isinstance(data, str | int | float) and not isinstance(data, bool):
         text = str(data)
         if name is not None and is_secret_key(name) and redact(text, name) != text:

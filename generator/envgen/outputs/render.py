@@ -19,6 +19,7 @@ from envgen.outputs.compose_meaning import meaning_of
 from envgen.outputs.output import Output, header
 from envgen.outputs.registry import OUTPUTS, enabled_outputs
 from envgen.outputs.yaml_text import yaml_block, yaml_key, yaml_scalar
+from envgen.redaction import redact_text
 from envgen.spec.environment import Environment
 from envgen.spec.interpolation import InterpolationError
 from envgen.spec.project import Project
@@ -77,6 +78,8 @@ def _render(
         body = template.render(context)
     except jinja2.UndefinedError as error:
         raise ProjectError(f"{name}: {error.message}") from None
+    except ValueError as error:  # a filter refusing a value it cannot write safely
+        raise ProjectError(f"{name}: {redact_text(str(error))}") from None
     return header(output.comment, " + ".join(context["sources"]), command) + body
 
 
