@@ -98,16 +98,19 @@ _AUTHORIZATION = re.compile(
     re.IGNORECASE,
 )
 # NAME=value on a command line (PGPASSWORD=x psql), or --name=value / --name value.
+# A value as a shell writes it: bare, or quoted whole (shlex.join quotes `~`, `!`, ...).
+_SHELL_WORD = r"""(?:'[^']*'|"[^"]*"|[^\s'"]+)"""
 _ASSIGNMENT = re.compile(
-    r"""(?:^|(?<=[\s'"]))(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>[^\s'"]+)"""
+    rf"""(?:^|(?<=[\s'"]))(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>{_SHELL_WORD})"""
 )
 _OPTION = re.compile(
-    r"""(?:^|(?<=[\s'"]))--?(?P<name>[A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)(?P<value>[^\s'"-][^\s'"]*)"""
+    r"""(?:^|(?<=[\s'"]))--?(?P<name>[A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)"""
+    r"""(?P<value>'[^']*'|"[^"]*"|[^\s'"-][^\s'"]*)"""
 )
 # Short options of common clients whose argument is a password (redis-cli -a, mysql -p).
 _CLIENT_PASSWORD = re.compile(
     r"""\b(?:redis-cli\b[^;&|]*?\s-a\s+|(?:mysql|mysqladmin|mysqldump|mariadb|mariadb-admin)"""
-    r"""\b[^;&|]*?\s-p)(?P<value>[^\s'"]+)"""
+    rf"""\b[^;&|]*?\s-p)(?P<value>{_SHELL_WORD})"""
 )
 
 
