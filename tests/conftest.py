@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,20 @@ def run() -> Run:
         return CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(autouse=True, scope="session")
+def render_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test runs with the render cache on, in a folder of this session's own: the
+    whole suite then also proves the cache sound (a test that edits a spec and expects a
+    new result would fail on a stale hit), and nothing is left in the user's cache."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    saved = {name: os.environ.get(name) for name in ("XDG_CACHE_HOME", "ENVGEN_NO_CACHE")}
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    os.environ.pop("ENVGEN_NO_CACHE", None)
+    yield folder / "envgen"
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

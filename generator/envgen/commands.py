@@ -4,22 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import PurePosixPath
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from envgen.errors import GuardError
 from envgen.files import FileStatus, compare, unified, write_all
-from envgen.outputs.compose import COMPOSE
-from envgen.outputs.registry import OUTPUTS
-from envgen.policies.check import enforce
 from envgen.problems import Problem
-from envgen.redaction import redact
 from envgen.settings import Settings
-from envgen.spec.project import load_project
-from envgen.spec.source import field_path
+
+if TYPE_CHECKING:
+    from envgen.cache import Rendered
+    from envgen.spec.project import Project
+
+# The modules that load specs and render (pydantic, Jinja) are imported where they are
+# used: on a cache hit, `check` and `render` need none of them.
+
+
+def _load(settings: Settings) -> Project:
+    from envgen.spec.project import load_project
+
+    return load_project(settings)
 
 
 def _stale_folders(settings: Settings) -> set[PurePosixPath]:
+    from envgen.outputs.registry import OUTPUTS
+
     return {output.folder(settings) for output in OUTPUTS if output.removes_stale}
 
 
@@ -29,17 +38,40 @@ class RenderResult:
     warnings: list[Problem] = field(default_factory=list)  # policy warnings, not blocking
 
 
-def render(settings: Settings, names: list[str], *, dry_run: bool = False) -> RenderResult:
+def _rendered(settings: Settings, names: list[str], cache: Path | None) -> Rendered:
+    """The outputs of the named environments (all when none), from the render cache when
+    every input is as it was, else rendered afresh (and cached)."""
+    from envgen import cache as render_cache
+
+    hit = render_cache.lookup(cache, settings, names)
+    if hit is not None:
+        return hit
+    from envgen.outputs.render import render_project
+    from envgen.policies.check import enforce
+
+    project = _load(settings)
+    findings = enforce(project)
+    rendered = render_cache.Rendered(
+        files=render_project(project, names, bytecode_cache=cache),
+        warnings=[p for p in findings if p.severity == "warning"],
+        # Only a render of every environment knows which generated files are stale.
+        stale_folders=_stale_folders(settings) if not names else set(),
+        consulted=frozenset(settings.consulted),
+    )
+    render_cache.store(cache, settings, names, rendered)
+    return rendered
+
+
+def render(
+    settings: Settings, names: list[str], *, dry_run: bool = False, cache: Path | None = None
+) -> RenderResult:
     """Write the outputs of the named environments (all when none); with all of them,
     also remove generated files that no environment makes any more. With `dry_run`,
     write nothing: the statuses say what would be done, each with its diff."""
-    project = load_project(settings)
-    findings = enforce(project)
-    from envgen.outputs.render import render_project  # Jinja only for the commands that render
-
-    files = render_project(project, names)
-    statuses = compare(settings.root, files, _stale_folders(settings) if not names else set())
-    warnings = [p for p in findings if p.severity == "warning"]
+    rendered = _rendered(settings, names, cache)
+    files = rendered.files
+    statuses = compare(settings.root, files, rendered.stale_folders)
+    warnings = rendered.warnings
     if dry_run:
         shown = [
             replace(s, diff=unified(s.path, "", files[s.path])) if s.state == "missing" else s
@@ -54,9 +86,12 @@ def render(settings: Settings, names: list[str], *, dry_run: bool = False) -> Re
 
 def render_compose(settings: Settings, name: str) -> str:
     """One environment's compose file, as `render` would write it, without writing it."""
-    project = load_project(settings)
-    enforce(project)
+    from envgen.outputs.compose import COMPOSE
     from envgen.outputs.render import render_project
+    from envgen.policies.check import enforce
+
+    project = _load(settings)
+    enforce(project)
 
     env = project.get(name)
     return render_project(project, [env.name])[COMPOSE.destination(settings, env)]
@@ -76,19 +111,18 @@ def schema(settings: Settings) -> list[FileStatus]:
     return statuses
 
 
-def check(settings: Settings) -> list[FileStatus]:
-    """Every generated file compared with a fresh render in memory."""
-    project = load_project(settings)
-    enforce(project)
-    from envgen.outputs.render import render_project
-
-    return compare(settings.root, render_project(project), _stale_folders(settings))
+def check(settings: Settings, cache: Path | None = None) -> list[FileStatus]:
+    """Every generated file compared with a fresh render in memory (or the cached one)."""
+    rendered = _rendered(settings, [], cache)
+    return compare(settings.root, rendered.files, rendered.stale_folders)
 
 
 def validate(settings: Settings, names: list[str]) -> tuple[list[str], list[Problem]]:
     """The named environments (all when none) and the findings about them that do not
     block; raises SpecError listing every problem, UsageError for an unknown name."""
-    project = load_project(settings)
+    from envgen.policies.check import enforce
+
+    project = _load(settings)
     findings = enforce(project)
     chosen = [env.name for env in project.select(names)]
     return chosen, [p for p in findings if p.environment in chosen]
@@ -107,7 +141,9 @@ def spec_names(settings: Settings) -> list[str]:
 
 def environments(settings: Settings) -> list[dict[str, Any]]:
     """One summary per environment, for `envgen list`."""
-    project = load_project(settings)
+    from envgen.outputs.compose import COMPOSE
+
+    project = _load(settings)
     return [
         {
             "name": env.name,
@@ -130,7 +166,10 @@ def origins(settings: Settings, name: str) -> list[tuple[str, Any, str]]:
     """Every value the environment's specs set, with the file:line:column it comes from
     (base.yaml or the environment's own file), in the order of the merged spec; secret
     values redacted."""
-    project = load_project(settings)
+    from envgen.redaction import redact
+    from envgen.spec.source import field_path
+
+    project = _load(settings)
     document = project.documents[project.get(name).name]
     found: list[tuple[str, Any, str]] = []
 
@@ -153,7 +192,9 @@ def origins(settings: Settings, name: str) -> list[tuple[str, Any, str]]:
 
 def show(settings: Settings, name: str) -> dict[str, Any]:
     """One environment, fully resolved, as plain data; secret values redacted."""
-    project = load_project(settings)
+    from envgen.redaction import redact
+
+    project = _load(settings)
     env = project.get(name)
     data = env.model_dump(mode="json", exclude_none=True)
     data["derived"] = {
@@ -170,7 +211,7 @@ def guard(settings: Settings, name: str, environ: Mapping[str, str]) -> str:
     variable that points at another environment's resources."""
     from envgen.runtime_guard import trespasses
 
-    project = load_project(settings)
+    project = _load(settings)
     own = project.get(name).name
     found = trespasses(project, own, environ)
     if found:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from envgen.errors import ProjectError
@@ -45,8 +45,14 @@ class Settings:
     workflows: PurePosixPath
     schema: PurePosixPath
     disabled: tuple[str, ...] = ()
+    # Every project path looked up through `path()`: the paths loading consulted, to which
+    # the render cache holds its entries (envgen.cache).
+    consulted: set[PurePosixPath] = field(
+        default_factory=set, init=False, compare=False, repr=False
+    )
 
     def path(self, relative: PurePosixPath | str) -> Path:
+        self.consulted.add(PurePosixPath(relative))
         return self.root / relative
 
 

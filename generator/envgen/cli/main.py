@@ -82,6 +82,20 @@ def _settings(ctx: click.Context) -> Settings:
 _ROOT_KEY = "envgen.root"
 
 
+def _cache(no_cache: bool) -> Path | None:
+    """The render cache's folder, unless `--no-cache` or ENVGEN_NO_CACHE=1 turn it off."""
+    from envgen.cache import cache_folder
+
+    return None if no_cache else cache_folder(os.environ)
+
+
+no_cache_option = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Render afresh, ignoring the cache in $XDG_CACHE_HOME/envgen (or ENVGEN_NO_CACHE=1).",
+)
+
+
 def _remember_root(ctx: click.Context, _: click.Parameter, value: Path | None) -> None:
     """`--root` is read wherever it is written, before the command name or after it; the
     one written last wins (ctx.meta is shared by the group and its command)."""
@@ -259,14 +273,16 @@ def init(ctx: click.Context, folder: Path | None, app: str | None) -> None:
     "paths in it are relative to the rendered folder (Compose: --project-directory).",
 )
 @format_option("text", "github")
+@no_cache_option
 @click.pass_context
 @handled
-def render(
+def render(  # noqa: PLR0917 (click passes every option as an argument)
     ctx: click.Context,
     environments: tuple[str, ...],
     dry_run: bool,
     to_stdout: bool,
     output_format: str,
+    no_cache: bool,
 ) -> None:
     """Write the compose file of each environment (all by default), the parity table, the
     Caddyfile and the specs' JSON Schema; with all environments, also remove the files
@@ -281,7 +297,7 @@ def render(
             raise UsageError("--stdout prints one environment's compose file: name one")
         click.echo(commands.render_compose(settings, environments[0]), nl=False)
         return
-    result = commands.render(settings, list(environments), dry_run=dry_run)
+    result = commands.render(settings, list(environments), dry_run=dry_run, cache=_cache(no_cache))
     click.echo(report.render_text(result.statuses, dry_run=dry_run), nl=False)
     if result.warnings:
         _print_problems(result.warnings, err=True, output_format=output_format)
@@ -300,15 +316,16 @@ def render(
 )
 @format_option("text", "json", "github")
 @colour_option()
+@no_cache_option
 @click.pass_context
 @handled
-def check(ctx: click.Context, output_format: str, color: str) -> None:
+def check(ctx: click.Context, output_format: str, color: str, no_cache: bool) -> None:
     """Compare the committed generated files with a fresh render in memory: changed,
     missing and stale files, with a unified diff and the command that fixes them."""
     from envgen import commands
     from envgen.cli import report
 
-    statuses = commands.check(_settings(ctx))
+    statuses = commands.check(_settings(ctx), _cache(no_cache))
     fix = "envgen render"
     if output_format == "json":
         click.echo(report.check_json(statuses, fix), nl=False)

@@ -6,6 +6,7 @@ from the defaults shipped inside envgen otherwise: a project overrides them file
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -33,10 +34,17 @@ def _comment(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def make_jinja(project_templates: str) -> jinja2.Environment:
+def make_jinja(project_templates: str, bytecode_cache: Path | None = None) -> jinja2.Environment:
     """The one Jinja environment: strict about undefined names, no autoescape (the filters
-    quote for each file's language instead), and output independent of the machine."""
+    quote for each file's language instead), and output independent of the machine.
+    Compiled templates are kept in `bytecode_cache` (keyed by Jinja on each template's
+    source), so a later run does not compile them again."""
     env = jinja2.Environment(
+        bytecode_cache=(
+            jinja2.FileSystemBytecodeCache(str(_folder(bytecode_cache / "jinja")))
+            if bytecode_cache is not None
+            else None
+        ),
         loader=jinja2.ChoiceLoader(
             [
                 jinja2.FileSystemLoader(project_templates),
@@ -126,12 +134,21 @@ def _verify(output: Output, text: str, context: dict[str, Any], name: str) -> st
     return text
 
 
-def render_project(project: Project, names: list[str] | None = None) -> dict[PurePosixPath, str]:
+def _folder(path: Path) -> Path:
+    """`path`, created if it can be; Jinja's cache then skips what it cannot write."""
+    with contextlib.suppress(OSError):
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def render_project(
+    project: Project, names: list[str] | None = None, bytecode_cache: Path | None = None
+) -> dict[PurePosixPath, str]:
     """Every output of the named environments (all when None), keyed by project path."""
     settings = project.settings
     folder = str(settings.templates)
     project_templates = settings.path(settings.templates)
-    jinja = make_jinja(str(project_templates))
+    jinja = make_jinja(str(project_templates), bytecode_cache)
     chosen: list[Environment] = project.select(names or [])
     files: dict[PurePosixPath, str] = {}
     for output in enabled_outputs(settings):
