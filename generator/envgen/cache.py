@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -26,6 +27,9 @@ from envgen import __version__
 from envgen.problems import Position, Problem
 from envgen.settings import Settings
 
+# Files larger than this are judged by size and time instead of content (a spec is refused
+# far below it; hashing must stay fast on any input).
+_LARGEST_HASHED = 8 * 1024 * 1024
 # Bumped whenever an entry's layout changes, so old entries can never be misread.
 ENTRY_FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent
@@ -66,10 +70,15 @@ class Rendered:
 
 
 def _digest(path: Path) -> str:
-    """A path's state: missing, a folder, or a file's content hash."""
+    """A path's state: missing, a folder, a regular file's content hash, or (for anything
+    else: a pipe, a device, a file too large to hash quickly) its kind, size and time.
+    Nothing but a regular file is ever opened, so a fifo cannot stall the lookup."""
     try:
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             return "folder"
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _LARGEST_HASHED:
+            return f"other:{stat.S_IFMT(info.st_mode)}:{info.st_size}:{info.st_mtime_ns}"
         with path.open("rb") as stream:
             return "file:" + hashlib.sha256(stream.read()).hexdigest()
     except OSError:
@@ -90,8 +99,8 @@ def _tool_fingerprint() -> list[str]:
     judges its own bytecode), Python, and the installed versions of the dependencies."""
     parts = [f"envgen {__version__}", f"format {ENTRY_FORMAT}", sys.version, sys.platform]
     for path in _walk(PACKAGE):
-        stat = path.stat()
-        parts.append(f"{path.relative_to(PACKAGE)} {stat.st_size} {stat.st_mtime_ns}")
+        info = path.stat()
+        parts.append(f"{path.relative_to(PACKAGE)} {info.st_size} {info.st_mtime_ns}")
     wanted = {name.lower() for name in DEPENDENCIES}
     for entry in sys.path:
         try:
