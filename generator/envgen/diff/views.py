@@ -11,7 +11,7 @@ import re
 import shlex
 from typing import Any
 
-from envgen.outputs.compose import compose_for
+from envgen.outputs.compose import compose_of
 from envgen.spec.environment import Environment
 from envgen.spec.intended import item_step, key_step
 from envgen.spec.project import Project
@@ -145,7 +145,7 @@ def _facts(env: Environment) -> dict[str, Any]:
 
 def compose_view(project: Project, env: Environment) -> dict[str, Any]:
     """What runs: the compose document, plus the facts it is made from."""
-    doc = compose_for(project.settings, env)
+    doc = compose_of(project, env)[0]
     view = _facts(env)
     view["name"] = doc["name"]
     view["services"] = {name: _compose_service(s) for name, s in doc["services"].items()}

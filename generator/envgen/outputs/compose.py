@@ -255,9 +255,15 @@ def referenced_variables(doc: Any) -> dict[str, bool]:
     return dict(sorted(found.items()))
 
 
-def compose_for(settings: Settings, env: Environment) -> dict[str, Any]:
-    """The compose document of `env`, for the folder its file is rendered into."""
-    return compose_document(env, settings.rendered)
+def compose_of(project: Project, env: Environment) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The compose document of one of the project's environments, and what it must mean
+    to Compose: built once per project, however many outputs read it. Read-only."""
+    built: dict[str, tuple[dict[str, Any], dict[str, Any]]]
+    built = project.derived.setdefault("compose", {})
+    if env.name not in built:
+        meant = compose_meaning(env, project.settings.rendered)
+        built[env.name] = (written(meant), meant)
+    return built[env.name]
 
 
 def start_command(settings: Settings, env: Environment) -> str:
@@ -271,14 +277,14 @@ _WRITTEN = ("name", "services", "volumes", "networks")
 
 def compose_context(project: Project, env: Environment) -> dict[str, Any]:
     """What templates/docker-compose.yml.j2 needs; `meaning` is what the file must mean."""
-    document = compose_for(project.settings, env)
+    document, meant = compose_of(project, env)
     return {
         "sources": project.sources[env.name],
         "env": env,
         "start_command": start_command(project.settings, env),
         "descriptions": {name: service.description for name, service in env.services.items()},
         "document": document,
-        "meaning": compose_meaning(env, project.settings.rendered),
+        "meaning": meant,
         # Top-level secrets, configs and x-* keys, after the sections written above.
         "sections": {key: value for key, value in document.items() if key not in _WRITTEN},
     }

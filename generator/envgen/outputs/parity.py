@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from envgen.outputs.compose import COMPOSE, compose_for, referenced_variables, start_command
+from envgen.outputs.compose import COMPOSE, compose_of, referenced_variables, start_command
 from envgen.outputs.markdown import code, flag, paragraph, text
 from envgen.outputs.output import Output
 from envgen.spec.environment import Environment
@@ -203,7 +203,7 @@ def parity_rows(project: Project) -> list[Row]:
     """Every row of the table, one cell per environment in project order."""
     envs = project.environments
     settings = project.settings
-    composes = {env.name: compose_for(settings, env) for env in envs}
+    composes = {env.name: compose_of(project, env)[0] for env in envs}
     # Services in the order they are first written, base.yaml's services first.
     services = list(dict.fromkeys(name for env in envs for name in env.services))
     stateful = [

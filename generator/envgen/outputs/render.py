@@ -110,11 +110,15 @@ def _first_difference(expected: Any, actual: Any, path: str = "") -> str:
     return f"{path.lstrip('.') or '(top)'}: expected {expected!r}, rendered {actual!r}"
 
 
+# libyaml's parser where PyYAML was built with it: the same YAML 1.1 safe loader, in C.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _parse_back(text: str, expected: dict[str, Any], name: str) -> None:
     """A YAML file is kept only if it reads back as exactly the intended meaning: parsed
     as YAML, then every string read with Compose's interpolation grammar."""
     try:
-        parsed = meaning_of(yaml.safe_load(text))
+        parsed = meaning_of(yaml.load(text, Loader=_LOADER))
     except yaml.YAMLError as error:
         raise ProjectError(f"{name} renders invalid YAML: {error}") from None
     except InterpolationError as error:

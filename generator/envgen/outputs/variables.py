@@ -17,7 +17,7 @@ from typing import Any
 
 from envgen.errors import ProjectError
 from envgen.outputs.caddy import caddy_sites
-from envgen.outputs.compose import COMPOSE, compose_for
+from envgen.outputs.compose import COMPOSE, compose_of
 from envgen.outputs.dotenv_text import dotenv_comment, dotenv_name, dotenv_value, read_dotenv
 from envgen.outputs.output import Output
 from envgen.settings import Settings
@@ -127,7 +127,7 @@ def _where(envs: list[Environment], settings: Settings) -> str:
 def _compose_groups(project: Project) -> list[Group]:
     readers: dict[str, list[tuple[Environment, Reference]]] = {}
     for env in project.environments:
-        for name, reference in references(compose_for(project.settings, env)).items():
+        for name, reference in references(compose_of(project, env)[0]).items():
             readers.setdefault(name, []).append((env, reference))
     by_readers: dict[tuple[str, ...], list[Variable]] = {}
     for name, found in readers.items():
@@ -180,7 +180,7 @@ def example_context(project: Project) -> dict[str, Any] | None:
 def test_values(project: Project, env: Environment) -> dict[str, str]:
     """Every variable the environment's compose file reads, with its throw-away default."""
     values = {}
-    for name, reference in references(compose_for(project.settings, env)).items():
+    for name, reference in references(compose_of(project, env)[0]).items():
         if reference.default is None:
             raise ProjectError(
                 f"{env.variables_file}: `{name}` has no default in {env.name}'s compose file, "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -46,10 +46,28 @@ class Scope:
             for second in envs[i + 1 :]:
                 if same_host and first.host.name != second.host.name:
                     continue
-                if second.tier is Tier.PRODUCTION and first.tier is not Tier.PRODUCTION:
-                    yield first, second
-                else:
-                    yield second, first
+                yield self.blame(first, second)
+
+    @staticmethod
+    def blame(first: Environment, second: Environment) -> tuple[Environment, Environment]:
+        """(blamed, other) for two environments, `first` earlier in project order."""
+        if second.tier is Tier.PRODUCTION and first.tier is not Tier.PRODUCTION:
+            return first, second
+        return second, first
+
+    def holders(
+        self, held: Callable[[Environment], Iterable[tuple[Hashable, Path]]]
+    ) -> Iterator[tuple[Hashable, list[tuple[Environment, list[Path]]]]]:
+        """Each key that two or more environments hold, with who holds it where, in project
+        order: environments indexed by key, so that only holders of one key are compared
+        (linear in what the environments hold, not quadratic in environments)."""
+        index: dict[Hashable, dict[str, tuple[Environment, list[Path]]]] = {}
+        for env in self.environments:
+            for key, path in held(env):
+                index.setdefault(key, {}).setdefault(env.name, (env, []))[1].append(path)
+        for key, by_env in index.items():
+            if len(by_env) > 1:
+                yield key, list(by_env.values())
 
 
 Severity = Literal["error", "warning"]

@@ -3,29 +3,49 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import cast
 from urllib.parse import urlsplit
 
 from envgen.policies.resolved import decoded, resolved, resolved_path
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
 from envgen.spec.environment import Environment, Tier
+from envgen.spec.service import PortMapping
 from envgen.spec.source import Path
 
 Values = Callable[[Environment], Iterable[tuple[object, Path]]]
 
 
-def _clashes(scope: Scope, values: Values, what: str, same_host: bool = False) -> Iterator[Finding]:
-    """A finding wherever two environments hold the same value, on the one to change."""
-    for blamed, other in scope.pairs(same_host):
-        theirs: dict[object, Path] = {}
-        for value, path in values(other):
-            theirs.setdefault(value, path)
-        for value, path in values(blamed):
-            if value in theirs:
-                where = scope.where(other, theirs[value])
-                yield Finding(
-                    blamed.name, path, f"{what} `{value}` is also {other.name}'s ({where})"
+def _clashes(
+    scope: Scope,
+    values: Values,
+    what: str | Callable[[object], str],
+    same_host: bool = False,
+    key: Callable[[object], Hashable] = lambda value: value,
+) -> Iterator[Finding]:
+    """A finding wherever two environments hold the same value (by `key`), on the one to
+    change, naming where the other holds it. `what` names the value in the message."""
+
+    def held(env: Environment) -> Iterator[tuple[Hashable, Path]]:
+        for value, path in values(env):
+            yield (env.host.name if same_host else "", key(value)), path
+
+    shown: dict[tuple[str, Hashable], object] = {}
+    for env in scope.environments:
+        for value, path in values(env):
+            shown[(env.name, path)] = value
+    for _, holders in scope.holders(held):
+        for i, (first, first_paths) in enumerate(holders):
+            for second, second_paths in holders[i + 1 :]:
+                blamed, other = scope.blame(first, second)
+                blamed_paths, other_paths = (
+                    (first_paths, second_paths) if blamed is first else (second_paths, first_paths)
                 )
+                where = scope.where(other, other_paths[0])
+                for path in blamed_paths:
+                    value = shown[(blamed.name, path)]
+                    name = what(value) if callable(what) else f"{what} `{value}`"
+                    yield Finding(blamed.name, path, f"{name} is also {other.name}'s ({where})")
 
 
 def _used_volumes(env: Environment) -> set[str]:
@@ -111,16 +131,20 @@ def _identities(env: Environment) -> Iterator[tuple[str, str, Path]]:
 
 def identities(scope: Scope) -> Iterator[Finding]:
     """One integration's identity in two environments (case does not make it another)."""
-    for blamed, other in scope.pairs():
-        theirs = {(name, who.lower()): path for name, who, path in _identities(other)}
-        for name, who, path in _identities(blamed):
-            if (name, who.lower()) in theirs:
-                where = scope.where(other, theirs[(name, who.lower())])
-                yield Finding(
-                    blamed.name,
-                    path,
-                    f"`{name}` identity `{who}` is also {other.name}'s ({where})",
-                )
+
+    def values(env: Environment) -> Iterator[tuple[object, Path]]:
+        for name, who, path in _identities(env):
+            yield (name, who), path
+
+    def lowered(value: object) -> Hashable:
+        name, who = cast(tuple[str, str], value)
+        return name, who.lower()
+
+    def what(value: object) -> str:
+        name, who = cast(tuple[str, str], value)
+        return f"`{name}` identity `{who}`"
+
+    return _clashes(scope, values, what, key=lowered)
 
 
 def secret_variables(scope: Scope) -> Iterator[Finding]:
@@ -157,18 +181,37 @@ def origins(scope: Scope) -> Iterator[Finding]:
 
 
 def host_ports(scope: Scope) -> Iterator[Finding]:
-    for blamed, other in scope.pairs(same_host=True):
-        for (_, name, index), port in blamed.published_ports():
-            for (_, their_name, their_index), theirs in other.published_ports():
-                if port.collides_with(theirs):
-                    their_path = ("services", their_name, "ports", their_index)
-                    yield Finding(
-                        blamed.name,
-                        ("services", name, "ports", index),
-                        f"host port {port.host} is also published by {other.name} on host "
-                        f"`{blamed.host.name}` ({scope.where(other, their_path)})",
+    """Ports are indexed by host, number and protocol: only ports that could collide are
+    compared, one blamed port against the first of the other environment's it hits."""
+
+    def held(env: Environment) -> Iterator[tuple[Hashable, Path]]:
+        for (_, name, index), port in env.published_ports():
+            yield (env.host.name, port.host, port.protocol), ("services", name, "ports", index)
+
+    for _, holders in scope.holders(held):
+        for i, (first, first_paths) in enumerate(holders):
+            for second, second_paths in holders[i + 1 :]:
+                blamed, other = scope.blame(first, second)
+                blamed_paths, other_paths = (
+                    (first_paths, second_paths) if blamed is first else (second_paths, first_paths)
+                )
+                for path in blamed_paths:
+                    port = _port_at(blamed, path)
+                    their_path = next(
+                        (p for p in other_paths if port.collides_with(_port_at(other, p))), None
                     )
-                    break
+                    if their_path is not None:
+                        yield Finding(
+                            blamed.name,
+                            path,
+                            f"host port {port.host} is also published by {other.name} on host "
+                            f"`{blamed.host.name}` ({scope.where(other, their_path)})",
+                        )
+
+
+def _port_at(env: Environment, path: Path) -> PortMapping:
+    _, name, _, index = path
+    return env.services[str(name)].ports[int(index)]
 
 
 def _production_values(env: Environment) -> list[tuple[str, re.Pattern[str], Path]]:

@@ -69,10 +69,11 @@ def _parse(text: str, index: int) -> tuple[Text, int]:
             literal.clear()
 
     while index < len(text):
-        char = text[index]
-        if char != "$":
-            literal.append(char)
-            index += 1
+        dollar = text.find("$", index)
+        if dollar != index:  # literal text up to the next `$` (or the end)
+            end = len(text) if dollar == -1 else dollar
+            literal.append(text[index:end])
+            index = end
             continue
         following = text[index + 1 : index + 2]
         named = NAME.match(text, index + 1)

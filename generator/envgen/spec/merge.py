@@ -15,13 +15,22 @@ from envgen.problems import Problem, did_you_mean
 from envgen.spec.source import REMOVE, RESET, Document, Override, Path, field_path
 
 
-def _copy_positions(source: Document, target: Document, path: Path) -> None:
-    """Take the positions of `path` and everything below it from `source`."""
-    size = len(path)
-    for table, out in ((source.values, target.values), (source.keys, target.keys)):
-        for key, position in table.items():
-            if key[:size] == path:
-                out[key] = position
+def _copy_positions(source: Document, target: Document, path: Path, value: Any) -> None:
+    """Take from `source` the positions of `path` and of everything inside `value`, the
+    data found there: a walk of that value alone, not a scan of the whole document."""
+    stack: list[tuple[Path, Any]] = [(path, value)]
+    while stack:
+        at, item = stack.pop()
+        if at in source.values:
+            target.values[at] = source.values[at]
+        if at in source.keys:
+            target.keys[at] = source.keys[at]
+        if isinstance(item, Override):
+            stack.append((at, item.value))
+        elif isinstance(item, dict):
+            stack.extend(((*at, key), child) for key, child in item.items())
+        elif isinstance(item, list):
+            stack.extend(((*at, index), child) for index, child in enumerate(item))
 
 
 def merge(base: Document, overlay: Document) -> tuple[Document, list[Problem]]:
@@ -35,7 +44,7 @@ def merge(base: Document, overlay: Document) -> tuple[Document, list[Problem]]:
             result.values[path] = overlay.values.get(path, base.values.get(path))  # type: ignore[assignment]
             for key in low:
                 if key not in high:
-                    _copy_positions(base, result, (*path, key))
+                    _copy_positions(base, result, (*path, key), low[key])
                     merged[key] = low[key]
             for key, value in high.items():
                 child = (*path, key)
@@ -46,7 +55,7 @@ def merge(base: Document, overlay: Document) -> tuple[Document, list[Problem]]:
                 if value is RESET:
                     continue  # Compose's !reset: drop base.yaml's value, if there is one
                 if isinstance(value, Override) or key not in low:
-                    _copy_positions(overlay, result, child)
+                    _copy_positions(overlay, result, child, value)
                     merged[key] = _without_removals(value, child, overlay, problems)
                     continue
                 result.keys[child] = overlay.keys[child]
@@ -54,7 +63,7 @@ def merge(base: Document, overlay: Document) -> tuple[Document, list[Problem]]:
             # Keep base order for inherited keys, then the overlay's additions.
             order = [k for k in low if k in merged] + [k for k in high if k not in low]
             return {k: merged[k] for k in order if k in merged}
-        _copy_positions(overlay, result, path)
+        _copy_positions(overlay, result, path, high)
         return _without_removals(high, path, overlay, problems)
 
     result.data = walk(base.data, overlay.data, ())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 
 from envgen.errors import SpecError, UsageError
 from envgen.problems import Position, Problem, did_you_mean
@@ -31,6 +32,9 @@ class Project:
     documents: dict[str, Document] = field(default_factory=dict, compare=False)
     # Every secret string the specs hold, which no message may quote (redaction.scrub).
     secrets: frozenset[str] = field(default_factory=frozenset, compare=False)
+    # Views derived from the environments, built once per project by whoever needs them
+    # first (the compose documents: the compose files, parity table and variables read them).
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def names(self) -> list[str]:
         return [env.name for env in self.environments]

@@ -59,9 +59,8 @@ class PortMapping(Model):
     def collides_with(self, other: PortMapping) -> bool:
         """Whether both cannot be bound at once: one host port and protocol, on the same
         address or with either on every address (0.0.0.0, ::)."""
-        wildcard = any(
-            ipaddress.ip_address(ip).is_unspecified for ip in (self.host_ip, other.host_ip)
-        )
+        # host_ip is normalized by its validator: every address is one of these two.
+        wildcard = bool({self.host_ip, other.host_ip} & {"0.0.0.0", "::"})
         same_port = (self.host, self.protocol) == (other.host, other.protocol)
         return same_port and (self.host_ip == other.host_ip or wildcard)
 

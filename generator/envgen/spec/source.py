@@ -15,6 +15,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from envgen.problems import Position, Problem
+from envgen.spec.fast_yaml import fast_composer
 from envgen.spec.limits import MAX_BYTES, LimitedComposer, LimitedScanner, LimitError
 from envgen.spec.scalars import (
     CORE,
@@ -103,6 +104,9 @@ class _Loader(
         yaml.parser.Parser.__init__(self)
         LimitedComposer.__init__(self)
         _CoreResolver.__init__(self)
+
+
+_compose_fast = fast_composer(_CoreResolver)
 
 
 def _position(path: str, node: Node) -> Position:
@@ -220,11 +224,15 @@ def _composer_problem(path: str, error: yaml.composer.ComposerError) -> Problem:
     return Problem(position, "", f"YAML error: {error.problem or context}")
 
 
-def load(text: str, path: str) -> tuple[Document, list[Problem]]:
-    """Parse one spec's text; `path` is how problems name the file."""
+def load(text: str, path: str, *, fast: bool = True) -> tuple[Document, list[Problem]]:
+    """Parse one spec's text; `path` is how problems name the file. With `fast`, libyaml
+    composes the text where it reads it exactly as the pure-Python reader does."""
     if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         message = f"the file is larger than {MAX_BYTES // 1024} KiB"
         return Document(None), [Problem(Position(path), "", message, "a spec is a few KiB")]
+    node = _compose_fast(text) if fast else None
+    if node is not None:
+        return _convert(node, path)
     try:
         node = yaml.compose(text, Loader=_Loader)  # type: ignore[arg-type]
     except LimitError as error:
@@ -246,6 +254,11 @@ def load(text: str, path: str) -> tuple[Document, list[Problem]]:
         return Document(None), [
             Problem(Position(path), "", "the file is empty", "a spec is a mapping of fields")
         ]
+    return _convert(node, path)
+
+
+def _convert(node: Node, path: str) -> tuple[Document, list[Problem]]:
+    """A composed tree as plain data with positions, and its problems."""
     converter = _Converter(path)
     converter.document.data = converter.convert(node, ())
     if not isinstance(node, MappingNode):

@@ -1,0 +1,128 @@
+"""Cross-environment rules index what environments hold instead of comparing every pair:
+the findings are exactly those of the pairwise comparison they replace."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+from envgen.policies import segregation
+from envgen.policies.rule import Finding, Scope
+from envgen.spec.environment import Tier
+from envgen.spec.source import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+TIERS = [Tier.LOCAL, Tier.TEST, Tier.STAGING, Tier.PRODUCTION]
+
+
+def _port(host: int, ip: str, protocol: str) -> Any:
+    return SimpleNamespace(
+        host=host,
+        host_ip=ip,
+        protocol=protocol,
+        collides_with=lambda other: (
+            (host, protocol) == (other.host, other.protocol)
+            and (ip == other.host_ip or bool({ip, other.host_ip} & {"0.0.0.0", "::"}))
+        ),
+    )
+
+
+@st.composite
+def _environments(draw: st.DrawFn) -> list[Any]:
+    count = draw(st.integers(2, 5))
+    envs = []
+    for index in range(count):
+        ports = draw(
+            st.lists(
+                st.builds(
+                    _port,
+                    st.sampled_from([80, 443, 8080]),
+                    st.sampled_from(["127.0.0.1", "0.0.0.0", "::", "10.0.0.1"]),
+                    st.sampled_from(["tcp", "udp"]),
+                ),
+                max_size=4,
+            )
+        )
+        envs.append(
+            SimpleNamespace(
+                name=f"e{index}",
+                tier=draw(st.sampled_from(TIERS)),
+                host=SimpleNamespace(name=draw(st.sampled_from(["a", "b"]))),
+                values=draw(st.lists(st.sampled_from(["x", "y", "z", "X"]), max_size=4)),
+                services={"s": SimpleNamespace(ports=ports)},
+                published_ports=lambda ports=ports: [
+                    (("services", "s", i), port) for i, port in enumerate(ports)
+                ],
+            )
+        )
+    envs.sort(key=lambda env: TIERS.index(env.tier))
+    return envs
+
+
+def _scope(envs: list[Any]) -> Scope:
+    documents = {env.name: Document(None) for env in envs}
+    return Scope(tuple(envs), documents)
+
+
+def _values(env: Any) -> Iterator[tuple[object, tuple[str | int, ...]]]:
+    for index, value in enumerate(env.values):
+        yield value, ("values", index)
+
+
+def _pairwise_clashes(scope: Scope, same_host: bool) -> list[Finding]:
+    """The comparison of every pair that `_clashes` replaces."""
+    found = []
+    for blamed, other in scope.pairs(same_host):
+        theirs: dict[object, tuple[str | int, ...]] = {}
+        for value, path in _values(other):
+            theirs.setdefault(value, path)
+        for value, path in _values(blamed):
+            if value in theirs:
+                where = scope.where(other, theirs[value])
+                message = f"thing `{value}` is also {other.name}'s ({where})"
+                found.append(Finding(blamed.name, path, message))
+    return found
+
+
+def _pairwise_ports(scope: Scope) -> list[Finding]:
+    found = []
+    for blamed, other in scope.pairs(same_host=True):
+        for (_, name, index), port in blamed.published_ports():
+            for (_, their_name, their_index), theirs in other.published_ports():
+                if port.collides_with(theirs):
+                    their_path = ("services", their_name, "ports", their_index)
+                    found.append(
+                        Finding(
+                            blamed.name,
+                            ("services", name, "ports", index),
+                            f"host port {port.host} is also published by {other.name} on host "
+                            f"`{blamed.host.name}` ({scope.where(other, their_path)})",
+                        )
+                    )
+                    break
+    return found
+
+
+def _key(finding: Finding) -> tuple[str, str, str]:
+    return finding.environment, repr(finding.path), finding.message
+
+
+@given(_environments(), st.booleans())
+@settings(max_examples=150, deadline=None)
+def test_indexed_clashes_find_what_the_pairwise_comparison_found(
+    envs: list[Any], same_host: bool
+) -> None:
+    scope = _scope(envs)
+    indexed = segregation._clashes(scope, _values, "thing", same_host)
+    assert sorted(map(_key, indexed)) == sorted(map(_key, _pairwise_clashes(scope, same_host)))
+
+
+@given(_environments())
+@settings(max_examples=150, deadline=None)
+def test_indexed_ports_find_what_the_pairwise_comparison_found(envs: list[Any]) -> None:
+    scope = _scope(envs)
+    assert sorted(map(_key, segregation.host_ports(scope))) == sorted(
+        map(_key, _pairwise_ports(scope))
+    )
