@@ -9,8 +9,8 @@ from typing import Any
 
 from envgen.policies import segregation
 from envgen.policies.rule import Finding, Scope
-from envgen.spec.environment import Tier
 from envgen.spec.source import Document
+from envgen.spec.tiers import Tier
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -17,9 +17,9 @@ from envgen.outputs.output import Output
 from envgen.settings import Settings
 from envgen.spec.environment import Environment
 from envgen.spec.facts import FACTS
-from envgen.spec.fields import format_memory
 from envgen.spec.interpolation import referenced
 from envgen.spec.service import Service
+from envgen.spec.sizes import format_memory
 
 if TYPE_CHECKING:
     from envgen.spec.project import Project

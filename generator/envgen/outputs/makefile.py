@@ -19,8 +19,9 @@ from envgen.outputs.compose import COMPOSE
 from envgen.outputs.make_text import make_comment, make_target, make_word, read_recipe
 from envgen.outputs.output import Output
 from envgen.settings import Settings
-from envgen.spec.environment import Environment, Tier
+from envgen.spec.environment import Environment
 from envgen.spec.project import Project
+from envgen.spec.tiers import Tier
 
 # The make variables a recipe starts with; a project overrides them on the command line
 # (`make dev COMPOSE=docker-compose`).

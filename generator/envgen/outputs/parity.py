@@ -15,9 +15,9 @@ from envgen.outputs.compose import COMPOSE, compose_of, referenced_variables, st
 from envgen.outputs.markdown import code, flag, paragraph, text
 from envgen.outputs.output import Output
 from envgen.spec.environment import Environment
-from envgen.spec.fields import format_memory
 from envgen.spec.project import Project
 from envgen.spec.service import Service
+from envgen.spec.sizes import format_memory
 
 # compose.py spells app images `image:${IMAGE_TAG:-<tag>}`; the tag has its own row.
 IMAGE_TAG_VARIABLE = "IMAGE_TAG"

@@ -19,8 +19,9 @@ from envgen.outputs.makefile import compose_options
 from envgen.outputs.output import Output
 from envgen.outputs.shell_text import read_words, shell_word
 from envgen.settings import Settings
-from envgen.spec.environment import Environment, Tier
+from envgen.spec.environment import Environment
 from envgen.spec.project import Project
+from envgen.spec.tiers import Tier
 
 CONFIRMATION = "--confirm-production"
 _ARRAY = re.compile(r"^\s+(?P<name>compose|images|command)=\((?P<words>.*)\)$")

@@ -14,7 +14,7 @@ from envgen.policies import (
     variables_files,
 )
 from envgen.policies.rule import Rule
-from envgen.spec.environment import Tier
+from envgen.spec.tiers import Tier
 
 RULES: dict[str, Rule] = {
     rule.id: rule

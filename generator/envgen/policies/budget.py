@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
-from envgen.spec.environment import Environment
-from envgen.spec.fields import format_memory, parse_memory
-from envgen.spec.service import Service
+from envgen.spec.sizes import format_memory, parse_memory
+
+if TYPE_CHECKING:
+    from envgen.spec.environment import Environment
+    from envgen.spec.service import Service
 
 
 def _hosts(scope: Scope) -> dict[str, list[Environment]]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
-from envgen.spec.environment import Environment
 from envgen.spec.interpolation import InterpolationError, Reference, parse
-from envgen.spec.source import Path
+
+if TYPE_CHECKING:
+    from envgen.spec.environment import Environment
+    from envgen.spec.source import Path
 
 # A URL's user information, `scheme://user:password@`; the password is group `password`.
 _USERINFO = re.compile(r"://[^/@\s:]*:(?P<password>[^/@\s]*)@")

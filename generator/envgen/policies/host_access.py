@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from envgen.policies.rule import Rule, deployed, per_environment
-from envgen.spec.environment import Environment
-from envgen.spec.source import Path
+
+if TYPE_CHECKING:
+    from envgen.spec.environment import Environment
+    from envgen.spec.source import Path
 
 DOCKER_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import ipaddress
 import posixpath
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from envgen.policies.resolved import resolved, resolved_path, shell_words
 from envgen.policies.rule import Rule, deployed, per_environment
-from envgen.spec.environment import Environment, Tier
 from envgen.spec.secrecy import words
-from envgen.spec.service import Service
-from envgen.spec.source import Path
+from envgen.spec.tiers import Tier
+
+if TYPE_CHECKING:
+    from envgen.spec.environment import Environment
+    from envgen.spec.service import Service
+    from envgen.spec.source import Path
 
 # Values that turn a setting on, as the common config readers take them (YAML 1.1's y,
 # Python's distutils strtobool, Django's and Flask's "1"), case aside.

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from envgen.policies.rule import Rule, deployed, everywhere, per_environment
-from envgen.spec.environment import Environment
-from envgen.spec.source import Path
+
+if TYPE_CHECKING:
+    from envgen.spec.environment import Environment
+    from envgen.spec.source import Path
 
 
 def basic_auth_variables(env: Environment) -> Iterator[tuple[Path, str]]:

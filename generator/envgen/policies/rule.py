@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from envgen.gitignore import GitIgnore
-from envgen.spec.environment import Environment, Tier
-from envgen.spec.source import Document, Path
+from envgen.spec.tiers import Tier
+
+if TYPE_CHECKING:
+    from envgen.spec.environment import Environment
+    from envgen.spec.source import Document, Path
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from envgen.policies.rule import Rule, deployed, everywhere, per_environment
-from envgen.spec.environment import Environment
 from envgen.spec.facts import FACTS
 from envgen.spec.secrecy import credentials, is_reference, is_secret_name
-from envgen.spec.source import Path
+
+if TYPE_CHECKING:
+    from envgen.spec.environment import Environment
+    from envgen.spec.source import Path
 
 # The operator and value of a reference: `${NAME:-default}` -> (":-", "default").
 _MODIFIER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?P<operator>:?[-+?])?(?P<value>[^}]*)\}")

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from typing import cast
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
 from envgen.policies.resolved import decoded, resolved, resolved_path
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
-from envgen.spec.environment import Environment, Tier
-from envgen.spec.service import PortMapping
-from envgen.spec.source import Path
+from envgen.spec.tiers import Tier
 
-Values = Callable[[Environment], Iterable[tuple[object, Path]]]
+if TYPE_CHECKING:
+    from envgen.spec.environment import Environment
+    from envgen.spec.service import PortMapping
+    from envgen.spec.source import Path
+
+Values = Callable[["Environment"], Iterable[tuple[object, "Path"]]]
 
 
 def _clashes(

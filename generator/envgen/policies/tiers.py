@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from envgen.policies.production import data_mount
 from envgen.policies.rule import Finding, Rule, Scope, per_environment
-from envgen.spec.environment import Environment, Tier
 from envgen.spec.interpolation import referenced
-from envgen.spec.source import Path
+from envgen.spec.tiers import Tier
+
+if TYPE_CHECKING:
+    from envgen.spec.environment import Environment
+    from envgen.spec.source import Path
 
 
 def tmpfs_database(env: Environment) -> Iterator[tuple[Path, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -28,23 +27,7 @@ from envgen.spec.fields import (
     VariableName,
 )
 from envgen.spec.service import PortMapping, Service
-
-
-class Tier(StrEnum):
-    """What an environment is for; the tier decides defaults and which policies apply."""
-
-    LOCAL = "local"
-    TEST = "test"
-    STAGING = "staging"
-    PRODUCTION = "production"
-
-    @property
-    def deployed(self) -> bool:
-        return self in (Tier.STAGING, Tier.PRODUCTION)
-
-    @property
-    def rank(self) -> int:
-        return list(Tier).index(self)
+from envgen.spec.tiers import Tier
 
 
 class Volume(Model):

@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from envgen.spec.environment import Database, Environment, Integration
+if TYPE_CHECKING:
+    from envgen.spec.environment import Database, Environment, Integration
+
 
 KEY_NAME = re.compile(r"[a-z][a-z0-9_-]*")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 from typing import Annotated, Any
 
 from pydantic import (
@@ -16,36 +15,7 @@ from pydantic import (
     StringConstraints,
 )
 
-_MEMORY = re.compile(r"^(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[bkmg]?)b?$", re.IGNORECASE)
-_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
-
-
-def parse_memory(value: Any) -> int:
-    """`512m`, `1g`, `1.5G`, `256MB` or a number of bytes, to bytes."""
-    if isinstance(value, bool):
-        raise ValueError("expected a memory size such as 512m or 1g")
-    if isinstance(value, int):
-        number, unit = float(value), ""
-    else:
-        match = _MEMORY.match(str(value).strip())
-        if not match:
-            raise ValueError(
-                f"invalid memory size {value!r}: use a number with b, k, m or g (e.g. 512m)"
-            )
-        number, unit = float(match["number"]), match["unit"].lower()
-    size = number * _UNITS[unit]
-    if size != int(size) or size < 4 * 1024**2:
-        raise ValueError(f"memory size {value!r} must be a whole number of bytes of at least 4m")
-    return int(size)
-
-
-def format_memory(size: int) -> str:
-    """Bytes in the largest unit that divides them exactly: 536870912 -> `512m`."""
-    for unit in ("g", "m", "k"):
-        if size % _UNITS[unit] == 0:
-            return f"{size // _UNITS[unit]}{unit}"
-    return f"{size}b"
-
+from envgen.spec.sizes import format_memory, parse_memory
 
 _MEANINGS: dict[str, str] = {}
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from envgen.spec.environment import Environment, Tier
+from typing import TYPE_CHECKING
+
+from envgen.spec.tiers import Tier
+
+if TYPE_CHECKING:
+    from envgen.spec.environment import Environment
 
 
 def is_generated_variables_file(env: Environment) -> bool:
