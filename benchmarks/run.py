@@ -3,10 +3,11 @@
     python benchmarks/run.py            # every figure (a few minutes)
     python benchmarks/run.py --quick    # fewer runs, for a first look
 
-Whole processes are timed from outside (wall clock, median of several runs after a warm-up);
-a ratio is taken pair by pair against its yardstick, run in turn, so that it holds while the
-machine's speed drifts. Goals are ratios or small absolute budgets; this script reports, it
-does not fail: speed is not a test (see README, "Speed").
+Run it with the interpreter of an environment where envgen and its test extra are
+installed (the yardstick is that environment's `docker-compose`). Whole processes are
+timed from outside: wall clock, the median of several runs after a warm-up. A ratio is
+taken pair by pair against its yardstick, the two run in turn, so that it holds while the
+machine's speed drifts. This script reports; it does not fail: speed is not a test.
 """
 
 from __future__ import annotations
@@ -25,117 +26,105 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.projects import generated, shipped  # noqa: E402
+from benchmarks.projects import generated, shipped
 
 BIN = Path(sys.executable).parent
 ENVGEN = str(BIN / "envgen")
 COMPOSE = str(BIN / "docker-compose")
 COMPOSE_FILES = ("dev", "test", "staging", "prod")
+Command = Sequence[str]
 
 
 @dataclass(frozen=True)
 class Figure:
     name: str
     value: float
-    unit: str  # "s" or "x" (a ratio)
+    unit: str  # "s" for seconds, "" for a ratio
     goal: float
 
     def row(self) -> str:
-        shown = f"{self.value:.2f} s" if self.unit == "s" else f"{self.value:.2f}"
-        goal = f"≤ {self.goal:.2f}{' s' if self.unit == 's' else ''}"
         verdict = "meets" if self.value <= self.goal else "MISSES"
-        return f"| {self.name} | {shown} | {goal} | {verdict} |"
+        unit = f" {self.unit}" if self.unit else ""
+        return f"| {self.name} | {self.value:.2f}{unit} | ≤ {self.goal:.2f}{unit} | {verdict} |"
 
 
-def _once(command: Sequence[str], env: dict[str, str], before: Sequence[str] = ()) -> float:
+def _once(commands: Sequence[Command], env: dict[str, str], before: Command = ()) -> float:
+    """Wall seconds of `commands` run one after the other (`before` is not timed)."""
     if before:
         subprocess.run(before, check=True, env=env)
     start = time.perf_counter()
-    result = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    elapsed = time.perf_counter() - start
-    if result.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(command)} failed: {result.stderr.decode()[-500:]}")
-    return elapsed
+    for command in commands:
+        result = subprocess.run(command, env=env, capture_output=True, check=False)
+        if result.returncode not in (0, 1):
+            raise SystemExit(f"{' '.join(command)} failed: {result.stderr.decode()[-500:]}")
+    return time.perf_counter() - start
 
 
-def timed(command: Sequence[str], env: dict[str, str], runs: int, before: Sequence[str] = ()) -> float:
-    """Median wall seconds of `command` over `runs` runs after one warm-up."""
-    _once(command, env, before)
-    return statistics.median(_once(command, env, before) for _ in range(runs))
+def timed(command: Command, env: dict[str, str], runs: int, before: Command = ()) -> float:
+    """Median wall seconds of `command` over `runs` runs, after one warm-up."""
+    _once([command], env, before)
+    return statistics.median(_once([command], env, before) for _ in range(runs))
 
 
-def paired(
-    a: Sequence[Sequence[str]], b: Sequence[Sequence[str]], env: dict[str, str], runs: int,
-    before_a: Sequence[str] = (),
-) -> float:
-    """Median of A/B taken pair by pair; A and B are each a sequence of commands run in turn."""
+def paired(a: Command, b: Sequence[Command], env: dict[str, str], runs: int) -> float:
+    """Median of A's time over B's, taken pair by pair, after one warm-up of each."""
+    _once([a], env), _once(b, env)
+    return statistics.median(_once([a], env) / _once(b, env) for _ in range(runs))
 
-    def run_all(commands: Sequence[Sequence[str]], before: Sequence[str] = ()) -> float:
-        total = 0.0
-        for index, command in enumerate(commands):
-            total += _once(command, env, before if index == 0 else ())
-        return total
 
-    run_all(a, before_a), run_all(b)
-    return statistics.median(run_all(a, before_a) / run_all(b) for _ in range(runs))
+def shipped_figures(work: Path, env: dict[str, str], runs: int) -> list[Figure]:
+    project = shipped(work / "shipped")
+    root = ["--root", str(project)]
+    no_cache = {**env, "ENVGEN_NO_CACHE": "1"}
+    files = [str(project / f"rendered/docker-compose.{name}.yml") for name in COMPOSE_FILES]
+    configs = [[COMPOSE, "-f", file, "config", "-q", "--no-interpolate"] for file in files]
+    render = paired([ENVGEN, *root, "render"], configs, no_cache, runs)
+    figures = [Figure("render, shipped project, no cache / four `config -q`", render, "", 1.3)]
+    check = timed([ENVGEN, *root, "check"], env, runs)  # the warm-up fills the cache
+    figures.append(Figure("check, shipped project, in sync, cache warm", check, "s", 0.10))
+    for words in (["--help"], ["--version"], ["rules"]):
+        seconds = timed([ENVGEN, *words], env, runs)
+        figures.append(Figure(f"`envgen {' '.join(words)}`", seconds, "s", 0.10))
+    for words in (["list"], ["validate"], ["show", "production"]):
+        seconds = timed([ENVGEN, *root, *words], no_cache, runs)
+        figures.append(Figure(f"`envgen {' '.join(words)}`, shipped project", seconds, "s", 0.20))
+    return figures
+
+
+def scale_figures(work: Path, env: dict[str, str], runs: int) -> list[Figure]:
+    no_cache = {**env, "ENVGEN_NO_CACHE": "1"}
+    seconds: dict[tuple[int, int], float] = {}
+    for size in ((50, 40), (100, 40), (50, 80)):
+        project = generated(work / f"generated-{size[0]}x{size[1]}", *size)
+        clean = ["rm", "-rf", str(project / "rendered"), str(project / "docs")]
+        render = [ENVGEN, "--root", str(project), "render"]
+        seconds[size] = timed(render, no_cache, runs, clean)
+    base = seconds[(50, 40)]
+    return [
+        Figure("render, 50 environments x 40 services, no cache", base, "s", 2.0),
+        Figure("growth: render 100 x 40 / 50 x 40", seconds[(100, 40)] / base, "", 2.2),
+        Figure("growth: render 50 x 80 / 50 x 40", seconds[(50, 80)] / base, "", 2.2),
+    ]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer runs")
+    parser = argparse.ArgumentParser(description="envgen's speed goals, as measured here.")
+    parser.add_argument("--quick", action="store_true", help="fewer runs, for a first look")
     args = parser.parse_args()
-    runs = 3 if args.quick else 7
-    big_runs = 1 if args.quick else 3
+    runs, big_runs = (3, 1) if args.quick else (7, 3)
     work = Path(tempfile.mkdtemp(prefix="envgen-bench-"))
-    cache = work / "cache"
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
     env.pop("ENVGEN_NO_CACHE", None)
-    no_cache = {**env, "ENVGEN_NO_CACHE": "1"}
     try:
-        project = shipped(work / "shipped")
-        root = ["--root", str(project)]
-        four_configs = [
-            [COMPOSE, "-f", str(project / f"rendered/docker-compose.{name}.yml"),
-             "config", "-q", "--no-interpolate"]
-            for name in COMPOSE_FILES
-        ]
-        figures = [
-            Figure(
-                "render, shipped project, no cache ÷ four `docker-compose config -q`",
-                paired([[ENVGEN, *root, "render"]], four_configs, no_cache, runs),
-                "x", 1.3,
-            ),
-        ]
-        subprocess.run([ENVGEN, *root, "check"], env=env, check=True, capture_output=True)
-        figures.append(
-            Figure("check, shipped project, in sync, cache warm",
-                   timed([ENVGEN, *root, "check"], env, runs), "s", 0.10)
-        )
-        sizes = {(50, 40): 0.0, (100, 40): 0.0, (50, 80): 0.0}
-        for (n, m) in sizes:
-            big = generated(work / f"g{n}x{m}", n, m)
-            clean = ["rm", "-rf", str(big / "rendered"), str(big / "docs")]
-            sizes[(n, m)] = timed([ENVGEN, "--root", str(big), "render"], no_cache, big_runs, clean)
-        figures += [
-            Figure("render, 50 environments × 40 services, no cache", sizes[(50, 40)], "s", 2.0),
-            Figure("growth: render 100 × 40 ÷ 50 × 40", sizes[(100, 40)] / sizes[(50, 40)], "x", 2.2),
-            Figure("growth: render 50 × 80 ÷ 50 × 40", sizes[(50, 80)] / sizes[(50, 40)], "x", 2.2),
-        ]
-        for words in (["--help"], ["--version"], ["rules"]):
-            figures.append(Figure(f"`envgen {' '.join(words)}`", timed([ENVGEN, *words], env, runs), "s", 0.10))
-        for words in (["list"], ["validate"], ["show", "production"]):
-            figures.append(
-                Figure(f"`envgen {' '.join(words)}`, shipped project",
-                       timed([ENVGEN, *root, *words], no_cache, runs), "s", 0.20)
-            )
+        figures = shipped_figures(work, env, runs) + scale_figures(work, env, big_runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()},"
-          f" {platform.system()} {platform.release()}; medians of {runs} runs ({big_runs} for the"
-          " generated projects)")
-    print()
-    print("| figure | measured | goal | |")
-    print("| --- | --- | --- | --- |")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python"
+        f" {platform.python_version()}; medians of {runs} runs ({big_runs} for generated"
+        " projects)\n"
+    )
+    print("| figure | measured | goal | |\n| --- | --- | --- | --- |")
     for figure in figures:
         print(figure.row())
 

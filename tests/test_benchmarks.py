@@ -1,0 +1,25 @@
+"""The projects the benchmarks time are real: a generated one passes every policy and
+renders files Compose accepts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from envgen.policies.check import enforce
+from envgen.settings import load_settings
+from envgen.spec.project import load_project
+
+from benchmarks.projects import generated
+from tests.compose_cli import compose
+from tests.conftest import Run
+
+
+def test_a_generated_project_passes_every_policy(tmp_path: Path, run: Run) -> None:
+    root = generated(tmp_path / "project", 4, 5)
+    project = load_project(load_settings(root))
+    assert [env.name for env in project.environments] == ["env0", "env1", "env2", "env3"]
+    assert all(len(env.services) == 5 for env in project.environments)
+    assert enforce(project) == []
+    assert run("--root", root, "render").exit_code == 0
+    result = compose(root / "rendered/docker-compose.e3x.yml", "config", "-q")
+    assert (result.returncode, result.stderr) == (0, "")
