@@ -207,3 +207,62 @@ def test_rendered_keeps_its_paths(shipped: Path, render_cache: Path) -> None:
     assert cache.lookup(render_cache, settings, ["n"]) == rendered
     (shipped / "missing.env").write_text("")
     assert cache.lookup(render_cache, settings, ["n"]) is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list",),
+        ("validate",),
+        ("validate", "staging"),
+        ("show", "production"),
+        ("show", "production", "--origins"),
+    ],
+    ids=["list", "validate", "validate-one", "show", "origins"],
+)
+def test_a_read_only_command_is_answered_from_the_cache(
+    shipped: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "empty-cache")}
+    assert _probe("--root", shipped, *args, env=env) == (0, True, False)  # fills the cache
+    assert _probe("--root", shipped, *args, env=env)[:2] == (0, False)
+
+
+@pytest.mark.parametrize(
+    ("args", "before", "after"),
+    [
+        (("list",), "staging ", "stage2 "),
+        (
+            ("validate",),
+            "environment(s) valid: local, test, staging, production",
+            "environment(s) valid: local, test, stage2, production",
+        ),
+        (
+            ("show", "staging"),
+            "compose_project: coupette-staging",
+            "compose_project: coupette-stage2",
+        ),
+    ],
+    ids=["list", "validate", "show"],
+)
+def test_a_changed_spec_changes_the_remembered_answer(
+    shipped: Path, run: Run, args: tuple[str, ...], before: str, after: str
+) -> None:
+    first = run("--root", shipped, *args)
+    assert before in first.stdout
+    (shipped / "environments/staging.yaml").rename(shipped / "environments/stage2.yaml")
+    if args[0] == "show":
+        args = ("show", "stage2")
+    second = run("--root", shipped, *args)
+    assert second.exit_code == 0, second.output
+    assert after in second.stdout
+
+
+def test_remembered_warnings_are_the_same_problems(shipped: Path, run: Run) -> None:
+    edit_spec(shipped, "staging.yaml", "  bot:\n    memory: 128m\n", "  bot:\n    memory: !reset\n")
+    fresh = run("--root", shipped, "validate", "--no-cache")
+    assert "PRD001 warning: services.bot" in fresh.stdout
+    first = run("--root", shipped, "validate")
+    again = run("--root", shipped, "validate")
+    assert (first.stdout, first.exit_code) == (fresh.stdout, fresh.exit_code)
+    assert (again.stdout, again.exit_code) == (fresh.stdout, fresh.exit_code)

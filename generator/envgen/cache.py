@@ -18,7 +18,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -149,7 +149,7 @@ def lookup(folder: Path | None, settings: Settings, names: Iterable[str]) -> Ren
             return None
         return Rendered(
             files={PurePosixPath(path): text for path, text in data["files"].items()},
-            warnings=[_problem(item) for item in data["warnings"]],
+            warnings=[problem(item) for item in data["warnings"]],
             stale_folders={PurePosixPath(path) for path in data["stale_folders"]},
             consulted=frozenset(PurePosixPath(path) for path in consulted),
         )
@@ -168,23 +168,61 @@ def store(
     data = {
         "format": ENTRY_FORMAT,
         "files": {str(path): text for path, text in sorted(rendered.files.items())},
-        "warnings": [_record(problem) for problem in rendered.warnings],
+        "warnings": [record(found) for found in rendered.warnings],
         "stale_folders": sorted(str(path) for path in rendered.stale_folders),
         "consulted": {
             str(path): _digest(settings.root / path) for path in sorted(rendered.consulted)
         },
     }
+    _write(folder, folder / f"{entry_key(settings, names)}.json", data)
+
+
+def remembered(
+    folder: Path | None, settings: Settings, question: list[str], answer: Callable[[], Any]
+) -> Any:
+    """The answer to a read-only question about the project (`list`, `validate`, `show`),
+    kept like a render: from its entry while every input is as it was, else computed by
+    `answer()` and kept. The answer is JSON data, and comes back as JSON reads it."""
+    if folder is None:
+        return json.loads(json.dumps(answer()))
+    entry = folder / f"{entry_key(settings, [json.dumps(question)])}.json"
+    try:
+        data = json.loads(entry.read_text("utf-8"))
+        consulted = data["consulted"]
+        if data["format"] == ENTRY_FORMAT and all(
+            _digest(settings.root / path) == state for path, state in consulted.items()
+        ):
+            return data["answer"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    result = json.loads(json.dumps(answer()))
+    _write(
+        folder,
+        entry,
+        {
+            "format": ENTRY_FORMAT,
+            "answer": result,
+            "consulted": {
+                str(path): _digest(settings.root / path) for path in sorted(settings.consulted)
+            },
+        },
+    )
+    return result
+
+
+def _write(folder: Path, entry: Path, data: dict[str, Any]) -> None:
+    """Write an entry whole (or not at all); a cache that cannot be written is no error."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".entry.", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(data, stream)
-        os.replace(temporary, folder / f"{entry_key(settings, names)}.json")
+        os.replace(temporary, entry)
     except OSError:
         return
 
 
-def _record(problem: Problem) -> dict[str, Any]:
+def record(problem: Problem) -> dict[str, Any]:
     position = problem.position
     return {
         "position": [position.path, position.line, position.column],
@@ -197,14 +235,14 @@ def _record(problem: Problem) -> dict[str, Any]:
     }
 
 
-def _problem(record: dict[str, Any]) -> Problem:
-    path, line, column = record["position"]
+def problem(data: dict[str, Any]) -> Problem:
+    path, line, column = data["position"]
     return Problem(
         Position(path, line, column),
-        record["field"],
-        record["message"],
-        record["hint"],
-        record["severity"],
-        record["rule"],
-        record["environment"],
+        data["field"],
+        data["message"],
+        data["hint"],
+        data["severity"],
+        data["rule"],
+        data["environment"],
     )

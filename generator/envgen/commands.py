@@ -117,15 +117,24 @@ def check(settings: Settings, cache: Path | None = None) -> list[FileStatus]:
     return compare(settings.root, rendered.files, rendered.stale_folders)
 
 
-def validate(settings: Settings, names: list[str]) -> tuple[list[str], list[Problem]]:
+def validate(
+    settings: Settings, names: list[str], cache: Path | None = None
+) -> tuple[list[str], list[Problem]]:
     """The named environments (all when none) and the findings about them that do not
     block; raises SpecError listing every problem, UsageError for an unknown name."""
-    from envgen.policies.check import enforce
+    from envgen import cache as results
 
-    project = _load(settings)
-    findings = enforce(project)
-    chosen = [env.name for env in project.select(names)]
-    return chosen, [p for p in findings if p.environment in chosen]
+    def answer() -> dict[str, Any]:
+        from envgen.policies.check import enforce
+
+        project = _load(settings)
+        findings = enforce(project)
+        chosen = [env.name for env in project.select(names)]
+        found = [results.record(p) for p in findings if p.environment in chosen]
+        return {"environments": chosen, "findings": found}
+
+    got = results.remembered(cache, settings, ["validate", *names], answer)
+    return got["environments"], [results.problem(item) for item in got["findings"]]
 
 
 def spec_names(settings: Settings) -> list[str]:
@@ -139,8 +148,14 @@ def spec_names(settings: Settings) -> list[str]:
     )
 
 
-def environments(settings: Settings) -> list[dict[str, Any]]:
+def environments(settings: Settings, cache: Path | None = None) -> list[dict[str, Any]]:
     """One summary per environment, for `envgen list`."""
+    from envgen.cache import remembered
+
+    return remembered(cache, settings, ["list"], lambda: _summaries(settings))  # type: ignore[no-any-return]
+
+
+def _summaries(settings: Settings) -> list[dict[str, Any]]:
     from envgen.outputs.compose import COMPOSE
 
     project = _load(settings)
@@ -162,7 +177,15 @@ def _name_of(path: tuple[str | int, ...]) -> str | None:
     return next((str(step) for step in reversed(path) if isinstance(step, str)), None)
 
 
-def origins(settings: Settings, name: str) -> list[tuple[str, Any, str]]:
+def origins(settings: Settings, name: str, cache: Path | None = None) -> list[tuple[str, Any, str]]:
+    """`envgen show --origins` (see _origins), kept in the cache like a render."""
+    from envgen.cache import remembered
+
+    found = remembered(cache, settings, ["origins", name], lambda: _origins(settings, name))
+    return [(field, value, origin) for field, value, origin in found]
+
+
+def _origins(settings: Settings, name: str) -> list[tuple[str, Any, str]]:
     """Every value the environment's specs set, with the file:line:column it comes from
     (base.yaml or the environment's own file), in the order of the merged spec; secret
     values redacted."""
@@ -190,7 +213,14 @@ def origins(settings: Settings, name: str) -> list[tuple[str, Any, str]]:
     return found
 
 
-def show(settings: Settings, name: str) -> dict[str, Any]:
+def show(settings: Settings, name: str, cache: Path | None = None) -> dict[str, Any]:
+    """`envgen show` (see _show), kept in the cache like a render."""
+    from envgen.cache import remembered
+
+    return remembered(cache, settings, ["show", name], lambda: _show(settings, name))  # type: ignore[no-any-return]
+
+
+def _show(settings: Settings, name: str) -> dict[str, Any]:
     """One environment, fully resolved, as plain data; secret values redacted."""
     from envgen.redaction import redact
 

@@ -353,9 +353,12 @@ def check(ctx: click.Context, output_format: str, color: str, no_cache: bool) ->
 )
 @click.argument("environments", nargs=-1, shell_complete=complete_environments)
 @format_option("text", "json", "github")
+@no_cache_option
 @click.pass_context
 @handled
-def validate(ctx: click.Context, environments: tuple[str, ...], output_format: str) -> None:
+def validate(
+    ctx: click.Context, environments: tuple[str, ...], output_format: str, no_cache: bool
+) -> None:
     """Check the specs only, writing nothing: the schema of each spec, the names they
     refer to, and the policy rules across all environments."""
     from envgen import commands
@@ -363,7 +366,7 @@ def validate(ctx: click.Context, environments: tuple[str, ...], output_format: s
 
     settings = _settings(ctx)
     try:
-        names, findings = commands.validate(settings, list(environments))
+        names, findings = commands.validate(settings, list(environments), _cache(no_cache))
     except SpecError as error:
         if output_format != "json":
             raise
@@ -388,14 +391,15 @@ def validate(ctx: click.Context, environments: tuple[str, ...], output_format: s
     ),
 )
 @format_option("text", "json")
+@no_cache_option
 @click.pass_context
 @handled
-def list_(ctx: click.Context, output_format: str) -> None:
+def list_(ctx: click.Context, output_format: str, no_cache: bool) -> None:
     """The environments, their aliases, tiers, hosts, compose files and services."""
     from envgen import commands
     from envgen.cli import report
 
-    rows = commands.environments(_settings(ctx))
+    rows = commands.environments(_settings(ctx), _cache(no_cache))
     if output_format == "json":
         click.echo(envelope("list", True, [], {"environments": rows}), nl=False)
         return
@@ -426,22 +430,25 @@ def list_(ctx: click.Context, output_format: str) -> None:
 @click.option(
     "--origins", is_flag=True, help="Each value the specs set, with the file:line it comes from."
 )
+@no_cache_option
 @click.pass_context
 @handled
-def show(ctx: click.Context, environment: str, output_format: str, origins: bool) -> None:
+def show(
+    ctx: click.Context, environment: str, output_format: str, origins: bool, no_cache: bool
+) -> None:
     """One environment, merged over base.yaml, with its derived values."""
     from envgen import commands
     from envgen.cli import report
 
     if origins:
-        found = commands.origins(_settings(ctx), environment)
+        found = commands.origins(_settings(ctx), environment, _cache(no_cache))
         if output_format == "json":
             records = [{"field": f, "value": v, "origin": o} for f, v, o in found]
             click.echo(envelope("show", True, [], {"origins": records}), nl=False)
         else:
             click.echo(report.origins_text(found), nl=False)
         return
-    data = commands.show(_settings(ctx), environment)
+    data = commands.show(_settings(ctx), environment, _cache(no_cache))
     if output_format == "json":
         click.echo(envelope("show", True, [], data), nl=False)
         return
