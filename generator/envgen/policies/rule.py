@@ -58,19 +58,26 @@ class Scope:
             return first, second
         return second, first
 
-    def holders(
+    def clashes(
         self, held: Callable[[Environment], Iterable[tuple[Hashable, Path]]]
-    ) -> Iterator[tuple[Hashable, list[tuple[Environment, list[Path]]]]]:
-        """Each key that two or more environments hold, with who holds it where, in project
-        order: environments indexed by key, so that only holders of one key are compared
-        (linear in what the environments hold, not quadratic in environments)."""
+    ) -> Iterator[tuple[Environment, list[Path], Environment, list[Path]]]:
+        """Every two environments that hold one key, as (blamed, where blamed holds it,
+        other, where the other holds it). What environments hold is indexed by key, so
+        only holders of one key meet: linear in what they hold, not quadratic in their
+        number."""
         index: dict[Hashable, dict[str, tuple[Environment, list[Path]]]] = {}
         for env in self.environments:
             for key, path in held(env):
                 index.setdefault(key, {}).setdefault(env.name, (env, []))[1].append(path)
-        for key, by_env in index.items():
-            if len(by_env) > 1:
-                yield key, list(by_env.values())
+        for by_env in index.values():
+            holders = list(by_env.values())  # in project order
+            for i, (first, first_paths) in enumerate(holders):
+                for second, second_paths in holders[i + 1 :]:
+                    blamed, other = self.blame(first, second)
+                    if blamed is first:
+                        yield blamed, first_paths, other, second_paths
+                    else:
+                        yield blamed, second_paths, other, first_paths
 
 
 Severity = Literal["error", "warning"]

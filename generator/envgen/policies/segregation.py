@@ -37,18 +37,12 @@ def _clashes(
     for env in scope.environments:
         for value, path in values(env):
             shown[(env.name, path)] = value
-    for _, holders in scope.holders(held):
-        for i, (first, first_paths) in enumerate(holders):
-            for second, second_paths in holders[i + 1 :]:
-                blamed, other = scope.blame(first, second)
-                blamed_paths, other_paths = (
-                    (first_paths, second_paths) if blamed is first else (second_paths, first_paths)
-                )
-                where = scope.where(other, other_paths[0])
-                for path in blamed_paths:
-                    value = shown[(blamed.name, path)]
-                    name = what(value) if callable(what) else f"{what} `{value}`"
-                    yield Finding(blamed.name, path, f"{name} is also {other.name}'s ({where})")
+    for blamed, blamed_paths, other, other_paths in scope.clashes(held):
+        where = scope.where(other, other_paths[0])
+        for path in blamed_paths:
+            value = shown[(blamed.name, path)]
+            name = what(value) if callable(what) else f"{what} `{value}`"
+            yield Finding(blamed.name, path, f"{name} is also {other.name}'s ({where})")
 
 
 def _used_volumes(env: Environment) -> set[str]:
@@ -191,25 +185,18 @@ def host_ports(scope: Scope) -> Iterator[Finding]:
         for (_, name, index), port in env.published_ports():
             yield (env.host.name, port.host, port.protocol), ("services", name, "ports", index)
 
-    for _, holders in scope.holders(held):
-        for i, (first, first_paths) in enumerate(holders):
-            for second, second_paths in holders[i + 1 :]:
-                blamed, other = scope.blame(first, second)
-                blamed_paths, other_paths = (
-                    (first_paths, second_paths) if blamed is first else (second_paths, first_paths)
+    for blamed, blamed_paths, other, other_paths in scope.clashes(held):
+        for path in blamed_paths:
+            port = _port_at(blamed, path)
+            theirs = (p for p in other_paths if port.collides_with(_port_at(other, p)))
+            their_path = next(theirs, None)
+            if their_path is not None:
+                yield Finding(
+                    blamed.name,
+                    path,
+                    f"host port {port.host} is also published by {other.name} on host "
+                    f"`{blamed.host.name}` ({scope.where(other, their_path)})",
                 )
-                for path in blamed_paths:
-                    port = _port_at(blamed, path)
-                    their_path = next(
-                        (p for p in other_paths if port.collides_with(_port_at(other, p))), None
-                    )
-                    if their_path is not None:
-                        yield Finding(
-                            blamed.name,
-                            path,
-                            f"host port {port.host} is also published by {other.name} on host "
-                            f"`{blamed.host.name}` ({scope.where(other, their_path)})",
-                        )
 
 
 def _port_at(env: Environment, path: Path) -> PortMapping:
