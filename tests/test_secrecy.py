@@ -55,6 +55,8 @@ def test_names_that_only_look_secret(name: str) -> None:
     [
         ("amqp://user:pw1@rabbit/", [("pw1", "URL password")]),
         ("redis://:pw2@redis:6379", [("pw2", "URL password")]),
+        ("redis://:pw/2@redis:6379", [("pw/2", "URL password")]),
+        ("amqp://app:Zq9/x/@rabbit/vh", [("Zq9/x/", "URL password")]),
         ("redis://default:${PW:-fallback}@redis", [("${PW:-fallback}", "URL password")]),
         ("https://0123456789abcdef0123@sentry.io/1", [("0123456789abcdef0123", "URL key")]),
         ("https://x.io/v1?lang=en&api_key=k3y", [("k3y", "secret URL parameter")]),

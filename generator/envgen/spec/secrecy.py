@@ -87,7 +87,9 @@ _REFERENCE_ONLY = re.compile(rf"""(["']?)(?:{_REFERENCE})+\1""")
 
 _URL_USERINFO = re.compile(
     rf"""[A-Za-z][A-Za-z0-9+.-]*://(?P<user>(?:{_REFERENCE}|[^/:@\s'"])*)"""
-    rf"""(?::(?P<password>(?:{_REFERENCE}|[^/@\s'"?#])*))?@"""
+    # A password may hold a `/` (Compose passes it on as written): it ends at the `@`;
+    # but digits then `/` are a port and a path (http://host:8080/path@x).
+    rf"""(?::(?!\d+/)(?P<password>(?:{_REFERENCE}|[^@\s'"?#])*))?@"""
 )
 # A user name alone that is really a key (https://<32 hex digits>@sentry.example.com):
 # long and holding a digit, unlike `git@` or `postgres@`.
