@@ -17,6 +17,15 @@ def _web(extra: str) -> dict[str, str | None]:
 
 CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
     (
+        "cpus with a limit Compose reads apart from deploy.resources.limits",
+        _web("    cpus: 0.5\n    pids_limit: 100"),
+        [
+            "environments/base.yaml:9:17: services.web.pids_limit: `cpus` writes "
+            "deploy.resources.limits, which `pids_limit` contradicts (write the limit in "
+            "`deploy.resources.limits` instead of `pids_limit`)"
+        ],
+    ),
+    (
         "a dependency cycle",
         {
             "local": "tier: local\nservices:\n  web:\n    depends_on: [db]\n"

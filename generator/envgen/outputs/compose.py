@@ -226,7 +226,11 @@ def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
     }
     if networks:
         doc["networks"] = networks
-    for section, entries in (("secrets", env.secrets), ("configs", env.configs)):
+    for section, entries in (
+        ("secrets", env.secrets),
+        ("configs", env.configs),
+        ("models", env.models),
+    ):
         if entries:
             doc[section] = {key: entries[key] for key in sorted(entries)}
     doc.update(_sorted(env.extensions))

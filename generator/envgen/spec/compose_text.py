@@ -11,7 +11,7 @@ from envgen.spec.interpolation import InterpolationError, parse
 from envgen.spec.source import Document, Path, field_path
 
 # Top-level keys whose values reach the compose files; `x-*` extensions do too.
-COMPOSE_SECTIONS = ("services", "volumes", "networks", "secrets", "configs")
+COMPOSE_SECTIONS = ("services", "volumes", "networks", "secrets", "configs", "models")
 # envgen's own words inside those sections, which never reach Compose as text.
 ENVGEN_ONLY = frozenset({"description", "facts"})
 

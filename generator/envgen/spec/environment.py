@@ -318,6 +318,9 @@ class Environment(Model):
     configs: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Docker configs, as Compose's top-level `configs`"
     )
+    models: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="AI models, as Compose's top-level `models`"
+    )
     extensions: dict[str, Any] = Field(
         default_factory=dict, description="the spec's `x-*` keys, passed to Compose as written"
     )

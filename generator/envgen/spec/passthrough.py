@@ -86,7 +86,7 @@ def check_passthrough(document: Document) -> list[Problem]:
                 problems += _service(document, name, service)
     problems += _section(document, "volumes", "volume", frozenset(Volume.model_fields))
     problems += _section(document, "networks", "network", frozenset(Network.model_fields))
-    for section, definition in (("secrets", "secret"), ("configs", "config")):
+    for section, definition in (("secrets", "secret"), ("configs", "config"), ("models", "model")):
         entries = data.get(section)
         if isinstance(entries, dict):
             for name, entry in entries.items():

@@ -152,6 +152,14 @@ def _shorthand_conflicts(at: Path, service: Service) -> Iterator[Finding]:
             )
     if service.memory is not None and "mem_limit" in service.passthrough:
         yield (*at, "memory"), "`memory` is set twice", "keep `memory` or `mem_limit`"
+    elif service.cpus is not None:
+        # `cpus` writes deploy.resources.limits, which Compose then compares with
+        # mem_limit and pids_limit, and refuses the file when they differ.
+        for key in ("mem_limit", "pids_limit"):
+            if key in service.passthrough:
+                message = f"`cpus` writes deploy.resources.limits, which `{key}` contradicts"
+                hint = f"write the limit in `deploy.resources.limits` instead of `{key}`"
+                yield (*at, key), message, hint
     options = service.passthrough.get("security_opt") or []
     if service.no_new_privileges and any("no-new-privileges" in str(o) for o in options):
         hint = "keep `no_new_privileges` or the `security_opt` entry"
