@@ -168,8 +168,9 @@ def test_a_route_makes_a_caddyfile_and_without_one_it_is_removed(tmp_path: Path,
         "unchanged  environments/envgen.schema.json",
         "unchanged  rendered/docker-compose.live.yml",
         "unchanged  rendered/envgen.mk",
+        "unchanged  rendered/github/pull-request.yml",
         "  removed  rendered/Caddyfile",
-        "2 files written, 3 unchanged",
+        "2 files written, 4 unchanged",
     ]
 
 

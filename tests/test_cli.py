@@ -46,6 +46,7 @@ def test_render_one_environment_by_name_or_alias(shipped: Path, run: Run, alias:
         "rendered/Caddyfile",  # made from the whole project, like docs/ENVIRONMENTS.md
         "rendered/docker-compose.prod.yml",
         "rendered/envgen.mk",  # made from the whole project too
+        "rendered/github",  # the deploy workflow of production, and the pull request's
         "rendered/scripts",
     ]
 

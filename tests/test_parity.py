@@ -348,10 +348,10 @@ def test_check_fails_after_a_hand_edit_of_the_doc(shipped: Path, run: Run) -> No
     ]
     assert (
         lines[-1]
-        == "1 of 12 generated files out of date; run `envgen render` and commit the result"
+        == "1 of 15 generated files out of date; run `envgen render` and commit the result"
     )
     assert run("--root", shipped, "render").exit_code == 0
-    assert run("--root", shipped, "check").output == "all 12 generated files are up to date\n"
+    assert run("--root", shipped, "check").output == "all 15 generated files are up to date\n"
 
 
 def test_the_doc_path_comes_from_pyproject(shipped: Path, run: Run) -> None:
@@ -377,10 +377,13 @@ def test_the_doc_path_comes_from_pyproject(shipped: Path, run: Run) -> None:
         "unchanged  rendered/docker-compose.staging.yml",
         "unchanged  rendered/docker-compose.test.yml",
         "unchanged  rendered/envgen.mk",
+        "unchanged  rendered/github/deploy-prod.yml",
+        "unchanged  rendered/github/deploy-staging.yml",
+        "unchanged  rendered/github/pull-request.yml",
         "unchanged  rendered/scripts/rollback-migration.sh",
         "unchanged  rendered/scripts/rollback.sh",
         "  removed  docs/ENVIRONMENTS.md",  # the old doc carries the marker: envgen made it
-        "2 files written, 11 unchanged",
+        "2 files written, 14 unchanged",
     ]
     assert (shipped / "docs/PARITY.md").read_text(encoding="utf-8") == (REPO / DOC).read_text(
         encoding="utf-8"

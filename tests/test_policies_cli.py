@@ -124,9 +124,11 @@ def test_a_warning_prints_and_does_not_block(shipped: Path, run: Run) -> None:
         "unchanged  rendered/Caddyfile\n"
         "  updated  rendered/docker-compose.staging.yml\n"
         "unchanged  rendered/envgen.mk\n"
+        "unchanged  rendered/github/deploy-staging.yml\n"
+        "unchanged  rendered/github/pull-request.yml\n"
         "unchanged  rendered/scripts/rollback-migration.sh\n"
         "unchanged  rendered/scripts/rollback.sh\n"
-        "2 files written, 6 unchanged\n"
+        "2 files written, 8 unchanged\n"
     )
     assert rendered.stderr == f"{WARNING}1 warning\n"
 

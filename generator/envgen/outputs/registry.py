@@ -11,6 +11,7 @@ from envgen.outputs.parity import DOCS
 from envgen.outputs.schema import SCHEMA
 from envgen.outputs.scripts import ROLLBACK, ROLLBACK_MIGRATION
 from envgen.outputs.variables import VARIABLES_EXAMPLE, VARIABLES_FILE
+from envgen.outputs.workflows import DEPLOY_WORKFLOW, PULL_REQUEST_WORKFLOW
 from envgen.problems import did_you_mean
 from envgen.settings import Settings
 
@@ -23,6 +24,8 @@ OUTPUTS: tuple[Output, ...] = (
     MAKEFILE,
     ROLLBACK,
     ROLLBACK_MIGRATION,
+    PULL_REQUEST_WORKFLOW,
+    DEPLOY_WORKFLOW,
     SCHEMA,
 )
 

@@ -150,29 +150,45 @@ def render_project(
 ) -> dict[PurePosixPath, str]:
     """Every output of the named environments (all when None), keyed by project path."""
     settings = project.settings
-    folder = str(settings.templates)
-    project_templates = settings.path(settings.templates)
-    jinja = make_jinja(str(project_templates), bytecode_cache)
+    jinja = make_jinja(str(settings.path(settings.templates)), bytecode_cache)
     chosen: list[Environment] = project.select(names or [])
     files: dict[PurePosixPath, str] = {}
     for output in enabled_outputs(settings):
         if output.project_text is not None:
             files[output.destination(settings)] = output.project_text(project)
             continue
-        name = _display_name(project_templates, folder, output)
-        template = _template(jinja, output, folder, name)
-        if output.environment_context is not None:
-            for env in chosen:
-                context = output.environment_context(project, env)
-                if context is None:
-                    continue
-                text = _render(template, context, f"envgen render {env.name}", output, name)
-                if output.parse_back:
-                    _parse_back(text, context["meaning"], name)
-                files[output.destination(settings, env)] = _verify(output, text, context, name)
-        elif output.project_context is not None:
-            whole = output.project_context(project)
-            if whole is not None:
-                text = _render(template, whole, "envgen render", output, name)
-                files[output.destination(settings)] = _verify(output, text, whole, name)
+        name = _display_name(settings.path(settings.templates), str(settings.templates), output)
+        template = _template(jinja, output, str(settings.templates), name)
+        for env in chosen if output.environment_context is not None else [None]:
+            try:
+                text = _render_one(project, output, env, template, name)
+            except ValueError as error:  # a value the file's language cannot hold safely
+                where = f"{output.name} of {env.name}" if env is not None else output.name
+                raise ProjectError(f"{where}: {error}") from None
+            if text is not None:
+                files[output.destination(settings, env)] = text
     return files
+
+
+def _render_one(
+    project: Project,
+    output: Output,
+    env: Environment | None,
+    template: jinja2.Template,
+    name: str,
+) -> str | None:
+    """One file of an output, checked; None when its context has nothing to say."""
+    if env is not None and output.environment_context is not None:
+        context = output.environment_context(project, env)
+        command = f"envgen render {env.name}"
+    elif output.project_context is not None:
+        context = output.project_context(project)
+        command = "envgen render"
+    else:
+        return None
+    if context is None:
+        return None
+    text = _render(template, context, command, output, name)
+    if output.parse_back:
+        _parse_back(text, context["meaning"], name)
+    return _verify(output, text, context, name)

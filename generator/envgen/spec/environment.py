@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from envgen.problems import did_you_mean
+from envgen.spec.delivery import Delivery
 from envgen.spec.engines import ENGINES, Engine
 from envgen.spec.fields import (
     DatabaseName,
@@ -335,6 +336,9 @@ class Environment(Model):
     proxy: Proxy | None = Field(
         None,
         description="how the reverse proxy routes `domain` to a service (rendered/Caddyfile)",
+    )
+    delivery: Delivery | None = Field(
+        None, description="how CI tests or deploys it (the rendered GitHub workflows)"
     )
 
     @property
