@@ -19,8 +19,9 @@ from envgen.outputs.output import Output
 from envgen.outputs.workflow_text import read_workflow, secret, workflow_value, workflow_yaml
 from envgen.settings import Settings
 from envgen.spec.delivery import Delivery
-from envgen.spec.environment import Environment, Tier
+from envgen.spec.environment import Environment
 from envgen.spec.project import Project
+from envgen.spec.tiers import Tier
 
 CHECKOUT = {"uses": "actions/checkout@v4"}
 PYTHON = {"uses": "actions/setup-python@v5", "with": {"python-version": "3.12"}}
