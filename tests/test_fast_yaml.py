@@ -42,6 +42,7 @@ HOSTILE = [
     "--- a\n--- b\n",
     "a: !!binary aGk=\nb: !!timestamp 2001-12-14\nc: !foo x\n",
     "a: {b: [1, {c: d}], e: 'f'}\n",
+    "a: !!int:x cap_add\n",
     "? complex\n: key\n",
     "a: .inf\nb: -.nan\nc: 0x1F\nd: 0o17\ne: 1e3\nf: ~\ng: yes\n",
 ]

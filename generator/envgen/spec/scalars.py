@@ -85,13 +85,18 @@ def read(tag: str, text: str) -> Any:
         return text.lower() == "true"
     if kind == "null":
         return None
+    if kind not in ("int", "float"):  # a tag the reader let through, as `!!int:`
+        raise ScalarError(f"a scalar cannot be tagged `!!{kind}`")
     if len(text) > MAX_NUMBER_LENGTH:
         raise ScalarError(
             f"a number of more than {MAX_NUMBER_LENGTH} characters (quote it if it is text)"
         )
-    if kind == "int":
-        return int(text, 0) if text.startswith(("0o", "0x")) else int(text)
-    return _float(text)
+    try:
+        if kind == "int":
+            return int(text, 0) if text.startswith(("0o", "0x")) else int(text)
+        return _float(text)
+    except ValueError:
+        raise ScalarError(_MISFIT[kind]) from None
 
 
 _MISFIT = {
