@@ -95,6 +95,8 @@ def read(tag: str, text: str) -> Any:
         if kind == "int":
             return int(text, 0) if text.startswith(("0o", "0x")) else int(text)
         return _float(text)
+    except ScalarError:
+        raise
     except ValueError:
         raise ScalarError(_MISFIT[kind]) from None
 
