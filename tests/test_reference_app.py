@@ -14,7 +14,7 @@ RENDERED = EXAMPLE / "rendered"
 
 def test_the_committed_output_matches_the_specs(run: Run) -> None:
     result = run("--root", EXAMPLE, "check")
-    assert (result.exit_code, result.output) == (0, "all 7 generated files are up to date\n")
+    assert (result.exit_code, result.output) == (0, "all 8 generated files are up to date\n")
 
 
 def _config(name: str, **variables: str) -> dict[str, object]:
