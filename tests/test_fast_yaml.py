@@ -43,6 +43,9 @@ HOSTILE = [
     "a: !!binary aGk=\nb: !!timestamp 2001-12-14\nc: !foo x\n",
     "a: {b: [1, {c: d}], e: 'f'}\n",
     "a: !!int:x cap_add\n",
+    "a: 1\n?",
+    "a: [b, ? c]\n",
+    "a: &x {b: 1}\nc:\n  <<: *x\n",
     "? complex\n: key\n",
     "a: .inf\nb: -.nan\nc: 0x1F\nd: 0o17\ne: 1e3\nf: ~\ng: yes\n",
 ]
@@ -109,7 +112,9 @@ _PIECES = st.sampled_from(
     st.sampled_from(SPECS[:6]),
     st.lists(st.tuples(st.floats(0, 1), st.integers(0, 3), _PIECES), max_size=4),
 )
-@settings(max_examples=200, deadline=None)
+# The same 200 mutations on every run (derandomize): a divergence found by a wider
+# search becomes a guard in fast_yaml.py and an entry of HOSTILE, not a flaky CI run.
+@settings(max_examples=200, deadline=None, derandomize=True)
 def test_mutated_specs_read_the_same_both_ways(
     path: Path, edits: list[tuple[float, int, str]]
 ) -> None:

@@ -2,11 +2,11 @@
 
 The pure-Python reader (source.py with limits.py) is the reference and gives every
 problem its message. This is only a faster way to the same node tree, taken when the text
-holds nothing on which the two could differ (tabs, carriage returns, characters outside
-ASCII or that YAML forbids, the bare `!` tag) and nothing nested deep enough to strain
-libyaml's recursive composer; and its tree is used only when it is within the limits,
-aliases counted as what they stand for. Anything else, and
-any error, goes the pure-Python way, so every message stays the same.
+holds nothing on which the two could differ (tabs, carriage returns, no final newline,
+characters outside ASCII or that YAML forbids, the bare `!` tag, `?` and `<<`) and nothing
+nested deep enough to strain libyaml's recursive composer; and its tree is used only when it is
+within the limits, aliases counted as what they stand for. Anything else, and any error,
+goes the pure-Python way, so every message stays the same.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from envgen.spec.limits import MAX_DEPTH, MAX_VALUES
 
 # The non-specific tag (`!` alone) where a node can start.
 _BARE_TAG = re.compile(r"(?:^|[\s\[{,])!(?=[\s\]},]|$)", re.MULTILINE)
+# Where `?` is Compose's and no YAML indicator: `${NAME:?message}`, `${NAME?}`. Any other
+# `?` may be an explicit key, which libyaml reads in places where PyYAML does not.
+_REQUIRED_REFERENCE = re.compile(r"\$\{\w+:?\?")
 # What opens a level of block nesting at the start of a line: indentation, `- ` and `? `.
 _LINE_OPENING = re.compile(r"^[ ?-]*", re.MULTILINE)
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -30,10 +33,13 @@ def _may_differ(text: str) -> bool:
     """Whether the text has anything on which libyaml and PyYAML's reader might not agree."""
     return (
         not text.isascii()
+        or not text.endswith("\n")  # marks of an empty node at the very end differ
         or "\t" in text
         or "\r" in text
         or yaml.reader.Reader.NON_PRINTABLE.search(text) is not None
         or _BARE_TAG.search(text) is not None
+        or "?" in _REQUIRED_REFERENCE.sub("", text)
+        or "<<" in text  # a merge key
     )
 
 
