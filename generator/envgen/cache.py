@@ -128,6 +128,16 @@ def _project_fingerprint(settings: Settings) -> list[str]:
     return parts
 
 
+def _states(settings: Settings, paths: Iterable[PurePosixPath]) -> dict[str, str]:
+    """The state of each consulted project path, as an entry records it."""
+    return {str(path): _digest(settings.root / path) for path in sorted(paths)}
+
+
+def _unchanged(settings: Settings, states: dict[str, str]) -> bool:
+    """Whether every consulted path is still as the entry recorded it."""
+    return all(_digest(settings.root / path) == state for path, state in states.items())
+
+
 def entry_key(settings: Settings, names: Iterable[str]) -> str:
     """The name of the entry for these settings and requested environments."""
     digest = hashlib.sha256()
@@ -145,7 +155,7 @@ def lookup(folder: Path | None, settings: Settings, names: Iterable[str]) -> Ren
         if data["format"] != ENTRY_FORMAT:
             return None
         consulted = data["consulted"]
-        if any(_digest(settings.root / path) != state for path, state in consulted.items()):
+        if not _unchanged(settings, consulted):
             return None
         return Rendered(
             files={PurePosixPath(path): text for path, text in data["files"].items()},
@@ -170,9 +180,7 @@ def store(
         "files": {str(path): text for path, text in sorted(rendered.files.items())},
         "warnings": [record(found) for found in rendered.warnings],
         "stale_folders": sorted(str(path) for path in rendered.stale_folders),
-        "consulted": {
-            str(path): _digest(settings.root / path) for path in sorted(rendered.consulted)
-        },
+        "consulted": _states(settings, rendered.consulted),
     }
     _write(folder, folder / f"{entry_key(settings, names)}.json", data)
 
@@ -188,10 +196,7 @@ def remembered(
     entry = folder / f"{entry_key(settings, [json.dumps(question)])}.json"
     try:
         data = json.loads(entry.read_text("utf-8"))
-        consulted = data["consulted"]
-        if data["format"] == ENTRY_FORMAT and all(
-            _digest(settings.root / path) == state for path, state in consulted.items()
-        ):
+        if data["format"] == ENTRY_FORMAT and _unchanged(settings, data["consulted"]):
             return data["answer"]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
@@ -202,9 +207,7 @@ def remembered(
         {
             "format": ENTRY_FORMAT,
             "answer": result,
-            "consulted": {
-                str(path): _digest(settings.root / path) for path in sorted(settings.consulted)
-            },
+            "consulted": _states(settings, settings.consulted),
         },
     )
     return result
