@@ -74,11 +74,13 @@ def _inside(root: Path, relative: PurePosixPath) -> Path:
     return target
 
 
-def _read(root: Path, relative: PurePosixPath) -> str | None:
-    """A generated file's text as it is on disk; None when there is none."""
+def _read(root: Path, relative: PurePosixPath) -> bytes | None:
+    """A generated file's bytes as they are on disk; None when there is none. Bytes, not
+    text: a CRLF line ending or a byte order mark is drift (a script with CRLF endings
+    does not run), and reading text would translate them away."""
     path = _inside(root, relative)
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        return path.read_bytes()
     except FileNotFoundError:
         return None
     except IsADirectoryError:
@@ -94,6 +96,17 @@ def _head(path: Path) -> str:
             return stream.read(400)
     except (UnicodeDecodeError, OSError):
         return ""
+
+
+def _drift(path: PurePosixPath, old: bytes, new: str) -> str:
+    """What differs, for a person: a unified diff, or a sentence where the difference is
+    one a diff cannot show (line endings, a byte order mark)."""
+    text = old.decode("utf-8", errors="replace")
+    if text.replace("\r\n", "\n") == new:
+        return f"{path}: only the line endings differ: envgen writes LF (\\n), the file has CRLF\n"
+    if text.removeprefix("\ufeff") == new:
+        return f"{path}: only a byte order mark at the start differs: envgen writes none\n"
+    return unified(path, text, new)
 
 
 def unified(path: PurePosixPath, old: str, new: str) -> str:
@@ -151,12 +164,13 @@ def compare(
         current = _read(root, path)
         if current is None:
             statuses.append(FileStatus(path, "missing"))
-        elif current != text:
-            statuses.append(FileStatus(path, "changed", unified(path, current, text)))
+        elif current != text.encode("utf-8"):
+            statuses.append(FileStatus(path, "changed", _drift(path, current, text)))
         else:
             statuses.append(FileStatus(path, "unchanged"))
     for path in stale_files(root, stale_folders, set(files)):
-        statuses.append(FileStatus(path, "stale", unified(path, _read(root, path) or "", "")))
+        stale = (_read(root, path) or b"").decode("utf-8", errors="replace")
+        statuses.append(FileStatus(path, "stale", unified(path, stale, "")))
     folders = stale_folders | {path.parent for path in files}
     statuses += [FileStatus(path, "leftover") for path in leftovers(root, folders)]
     return statuses
