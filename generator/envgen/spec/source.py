@@ -2,7 +2,8 @@
 
 The reader follows YAML 1.2's core schema, so `restart: no`, `on:` and `5432:22` stay the
 strings a person wrote instead of YAML 1.1's booleans and base-60 numbers. Duplicate keys
-are errors, and `!remove` marks an inherited key for deletion when merged.
+are errors, merge keys (`<<: *anchor`) mean what they mean to Compose (merge_keys.py), and
+`!remove` marks an inherited key for deletion when merged.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from envgen.problems import Position, Problem
 from envgen.spec.fast_yaml import fast_composer
 from envgen.spec.limits import MAX_BYTES, LimitedComposer, LimitedScanner, LimitError
+from envgen.spec.merge_keys import MERGE_KEY, MERGE_TAG, entries
 from envgen.spec.scalars import (
     CORE,
     PATTERNS,
@@ -89,6 +91,8 @@ class _CoreResolver(yaml.resolver.BaseResolver):
 
 for _name, (_pattern, _first) in PATTERNS.items():
     _CoreResolver.add_implicit_resolver(f"{CORE}{_name}", re.compile(_pattern), list(_first))
+# A plain `<<` is YAML's merge key, as Compose reads it (merge_keys.py applies it).
+_CoreResolver.add_implicit_resolver(MERGE_TAG, re.compile(r"^<<$"), ["<"])
 
 
 class _Loader(
@@ -156,6 +160,12 @@ class _Converter:
         return self._scalar(node, where)
 
     def _scalar(self, node: ScalarNode, where: Path) -> Any:
+        if node.tag == MERGE_TAG:
+            hint = f'quote it if it is text: "{MERGE_KEY}"'
+            self.problem(
+                node, where, f"a plain `{MERGE_KEY}` is YAML's merge key, not a value", hint
+            )
+            return None
         refused = tag_problem(node.tag)
         if refused is not None:
             self.problem(node, where, *refused)
@@ -179,7 +189,11 @@ class _Converter:
 
     def _mapping(self, node: MappingNode, where: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
+        merged, misfits = entries(node, _key_text)
+        for misfit in misfits:
+            self.problem(misfit.node, (*where, *misfit.steps), misfit.message, misfit.hint)
+        for entry in merged:
+            key_node = entry.key
             refused = tag_problem(key_node.tag)
             if refused is not None:
                 self.problem(key_node, where, *refused)
@@ -203,8 +217,20 @@ class _Converter:
                 )
                 continue
             self.document.keys[child] = _position(self.path, key_node)
-            result[key] = self.convert(value_node, child)
+            value = self.convert(entry.value, child)
+            result[key] = Override(value) if entry.kept else value
         return result
+
+
+def _key_text(node: Node) -> str | None:
+    """A key's text when it is a string key, else None (the converter says why)."""
+    if not isinstance(node, ScalarNode) or tag_problem(node.tag) is not None:
+        return None
+    try:
+        key = read(node.tag, node.value)
+    except ScalarError:
+        return None
+    return key if isinstance(key, str) else None
 
 
 def _reader_position(text: str, path: str, error: yaml.reader.ReaderError) -> Position:
