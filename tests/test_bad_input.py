@@ -188,11 +188,21 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         ],
     ),
     (
-        "shell string command",
-        {"local": "tier: local\nservices:\n  web:\n    command: nginx -g 'daemon off;'\n"},
+        "command string with an open quote",
+        {"local": "tier: local\nservices:\n  web:\n    command: nginx -g 'daemon off;\n"},
         [
-            "environments/local.yaml:4:14: services.web.command: write the command as a list of "
-            "arguments, e.g. [uvicorn, app:app], so that nothing depends on shell splitting"
+            "environments/local.yaml:4:14: services.web.command: Compose cannot split this "
+            "command string (an open quote, `$(` or backtick, a last backslash, or a bare "
+            "parenthesis); write it as a list of arguments"
+        ],
+    ),
+    (
+        "entrypoint string that Compose would cut at an operator",
+        {"local": "tier: local\nservices:\n  web:\n    entrypoint: nginx -t && nginx\n"},
+        [
+            "environments/local.yaml:4:17: services.web.entrypoint: Compose ends a command "
+            "string at the unquoted `&` (character 10): the rest would never run; write a "
+            'shell line as [sh, -c, "..."], or quote the character'
         ],
     ),
     (

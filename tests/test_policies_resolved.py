@@ -135,6 +135,12 @@ CASES: list[tuple[str, list[Patch], str]] = [
         "with `--reload`, which watches files and restarts",
     ),
     (
+        "--reload in a command string",
+        _service("production.yaml", "    command: serve --port 80 --reload\n"),
+        "environments/production.yaml:26:14: PRD006 error: services.api.command: `api` runs "
+        "with `--reload`, which watches files and restarts",
+    ),
+    (
         "a development-only feature turned on through environment",
         [
             (
@@ -209,6 +215,7 @@ NEAR_MISSES: list[tuple[str, list[Patch]]] = [
         ],
     ),
     ("--no-reload", _service("production.yaml", "    command: [sh, -c, serve --no-reload]\n")),
+    ("--no-reload in a string", _service("production.yaml", "    command: serve --no-reload\n")),
     (
         "a volume name whose default is staging's own",
         [

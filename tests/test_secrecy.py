@@ -181,6 +181,15 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         ),
     ),
     (
+        "a secret option in a command string",
+        _production("    entrypoint: redis-server --requirepass hunter2\n"),
+        _sec001(
+            "`api` entrypoint passes a secret option that is a literal value",
+            "production.yaml:26:17",
+            "entrypoint",
+        ),
+    ),
+    (
         "a password default inside a URL, in a deployed tier",
         _production("    environment:\n      CACHE_URL: redis://default:${PW:-fallback}@redis\n"),
         _sec001(
@@ -263,6 +272,10 @@ NEAR_MISSES: list[tuple[str, list[Patch]]] = [
         _production('    healthcheck:\n      test: redis-cli -a "$$REDIS_PASSWORD" ping\n'),
     ),
     ("a password file", _production("    command: [serve, --password-file, /run/secrets/pw]\n")),
+    (
+        "a password by reference in a command string",
+        _production('    command: redis-server --requirepass "$${REDIS_PASSWORD}"\n'),
+    ),
     (
         "a throw-away default on a laptop",
         [(*LOCAL_API, "  api:\n    environment:\n      CACHE_URL: redis://u:${PW:-dev}@redis\n")],

@@ -81,6 +81,11 @@ def _healthcheck(check: dict[str, Any]) -> dict[str, Any]:
     return {**check, "test": shlex.join(check["test"])}
 
 
+def _command_line(command: list[str] | str) -> str:
+    """A command as one line: a string as written, a list joined as a shell would read it."""
+    return command if isinstance(command, str) else shlex.join(command)
+
+
 def _compose_service(doc: dict[str, Any]) -> dict[str, Any]:
     view: dict[str, Any] = {key: [] if key in _VALUE_LISTS else {} for key in _COLLECTIONS}
     view.update({key: [] for key in _VALUE_LISTS})
@@ -88,7 +93,7 @@ def _compose_service(doc: dict[str, Any]) -> dict[str, Any]:
     doc = {**doc, "networks": doc.get("networks", _IMPLICIT_NETWORKS)}
     for key, value in doc.items():
         if key in ("command", "entrypoint"):
-            view[key] = shlex.join(value)
+            view[key] = _command_line(value)
         elif key == "healthcheck":
             view[key] = _healthcheck(value)
         elif key == "depends_on":
@@ -159,7 +164,7 @@ def _spec_service(data: dict[str, Any]) -> dict[str, Any]:
     view["networks"] = data["networks"] or _IMPLICIT_NETWORKS
     for key in ("command", "entrypoint"):
         if view.get(key) is not None:
-            view[key] = shlex.join(view[key])
+            view[key] = _command_line(view[key])
     if view.get("healthcheck") is not None:
         view["healthcheck"] = _healthcheck(view["healthcheck"])
     view["ports"] = _items(

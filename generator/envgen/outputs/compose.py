@@ -107,8 +107,8 @@ def _service(
     if "build" in doc:
         doc["build"]["context"] = output_relative(doc["build"]["context"], output_dir)
     optional: dict[str, Any] = {
-        "command": list(service.command) if service.command else None,
-        "entrypoint": list(service.entrypoint) if service.entrypoint else None,
+        "command": _command(service.command),
+        "entrypoint": _command(service.entrypoint),
         "restart": service.restart,
         "profiles": list(service.profiles),
         "depends_on": {
@@ -140,11 +140,26 @@ def _service(
         "networks": _networks(env, name, service),
         "labels": {name: service.labels[name] for name in sorted(service.labels)},
     }
-    doc.update({key: value for key, value in optional.items() if value not in (None, [], {})})
+    doc.update(
+        {
+            key: value
+            for key, value in optional.items()
+            if value is not None and (key in _KEPT_EMPTY or value not in ([], {}))
+        }
+    )
     passthrough = service.passthrough
     passthrough.pop("deploy", None)  # merged with the shorthands by _deploy
     doc.update({key: passthrough[key] for key in sorted(passthrough)})
     return doc
+
+
+# Written even when empty: `command: []` and `entrypoint: []` clear the image's own.
+_KEPT_EMPTY = ("command", "entrypoint")
+
+
+def _command(command: list[str] | str | None) -> list[str] | str | None:
+    """A command as written: Compose splits a string itself, after interpolation."""
+    return command if command is None or isinstance(command, str) else list(command)
 
 
 def _healthcheck(service: Service) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from envgen.policies.resolved import resolved, resolved_path, shell_words
 from envgen.policies.rule import Rule, deployed, per_environment
+from envgen.spec.command_line import command_texts
 from envgen.spec.secrecy import words
 from envgen.spec.tiers import Tier
 
@@ -101,10 +102,10 @@ def _flags(service: Service, flag: str) -> Iterator[tuple[Path, str]]:
     """(path of the argument, the flag) wherever a command runs with `--flag`, also
     inside a shell string (`sh -c "uvicorn app --reload"`)."""
     for field in ("command", "entrypoint"):
-        for index, arg in enumerate(getattr(service, field) or []):
-            for word in shell_words([arg]):
+        for steps, text in command_texts(getattr(service, field)):
+            for word in shell_words([text]):
                 if word == flag or word.startswith((f"{flag}=", f"{flag}-")):
-                    yield (field, index), word
+                    yield (field, *steps), word
                     break
 
 

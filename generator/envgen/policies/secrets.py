@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from envgen.policies.rule import Rule, deployed, everywhere, per_environment
+from envgen.spec.command_line import command_texts
 from envgen.spec.facts import FACTS
 from envgen.spec.secrecy import credentials, is_reference, is_secret_name
 
@@ -77,10 +78,11 @@ def literal_secrets(env: Environment) -> Iterator[tuple[Path, str]]:
         commands = {"command": service.command, "entrypoint": service.entrypoint}
         if service.healthcheck is not None:
             commands["healthcheck"] = service.healthcheck.test
-        for field, args in commands.items():
+        for field, command in commands.items():
             where = (*at, field, "test") if field == "healthcheck" else (*at, field)
-            for index, why in _arguments(args or [], deployed_tier):
-                yield (*where, index), f"`{name}` {field} passes {why}"
+            texts = command_texts(command)
+            for index, why in _arguments([text for _, text in texts], deployed_tier):
+                yield (*where, *texts[index][0]), f"`{name}` {field} passes {why}"
         for variable, fact in service.facts.items():
             if is_secret_name(variable) and fact in FACTS and not FACTS[fact].secret:
                 yield (

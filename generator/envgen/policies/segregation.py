@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from envgen.policies.resolved import decoded, resolved, resolved_path
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
+from envgen.spec.command_line import command_texts
 from envgen.spec.tiers import Tier
 
 if TYPE_CHECKING:
@@ -233,8 +234,8 @@ def _free_text(env: Environment) -> Iterator[tuple[str, Path]]:
         for variable, value in service.environment.items():
             yield value, (*at, "environment", variable)
         for field in ("command", "entrypoint"):
-            for index, arg in enumerate(getattr(service, field) or []):
-                yield arg, (*at, field, index)
+            for steps, text in command_texts(getattr(service, field)):
+                yield text, (*at, field, *steps)
         for label, value in service.labels.items():
             yield value, (*at, "labels", label)
         if service.healthcheck is not None:

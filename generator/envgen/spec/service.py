@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from envgen.spec.command_line import split_command_line
 from envgen.spec.fields import (
     AbsolutePath,
     Capability,
@@ -227,8 +228,12 @@ class Service(Model):
     build: Build | None = Field(
         None, description="build context (or Compose's long form); marks an app image"
     )
-    command: list[Text] | None = Field(None, description="command, as a list of arguments")
-    entrypoint: list[Text] | None = Field(None, description="entrypoint, as a list")
+    command: list[Text] | Text | None = Field(
+        None, description="command: a list of arguments, or a string Compose splits into words"
+    )
+    entrypoint: list[Text] | Text | None = Field(
+        None, description="entrypoint: a list, or a string Compose splits into words"
+    )
     environment: dict[VariableName, Scalar] = Field(
         default_factory=dict, description="container variables; secrets as ${VAR} references"
     )
@@ -311,14 +316,11 @@ class Service(Model):
     def _list_form(cls, value: Any) -> Any:
         return dict.fromkeys(value, "service_started") if isinstance(value, list) else value
 
-    @field_validator("command", "entrypoint", mode="before")
+    @field_validator("command", "entrypoint")
     @classmethod
-    def _no_shell_string(cls, value: Any) -> Any:
+    def _splits(cls, value: list[str] | str | None) -> list[str] | str | None:
         if isinstance(value, str):
-            raise ValueError(
-                "write the command as a list of arguments, e.g. [uvicorn, app:app], "
-                "so that nothing depends on shell splitting"
-            )
+            split_command_line(value.replace("$$", "$"))  # as Compose, after interpolation
         return value
 
     @property
