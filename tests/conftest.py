@@ -54,6 +54,57 @@ def edit_spec(root: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def spec_position(root: Path, name: str, needle: str, at: str | None = None) -> str:
+    """`environments/NAME:LINE:COLUMN` as a problem line says it: the one line of the spec
+    that holds `needle`, at the column where `at` starts in it (by default the value after
+    `key: ` in `needle`). Tests derive positions from the spec's text this way, so that an
+    edit elsewhere in the spec does not move their expectations."""
+    lines = (root / "environments" / name).read_text(encoding="utf-8").split("\n")
+    found = [number for number, line in enumerate(lines) if needle in line]
+    assert len(found) == 1, f"{needle!r} is on {len(found)} lines of {name}"
+    line = lines[found[0]]
+    if at is None:
+        _, separator, at = needle.partition(": ")
+        assert separator, f"say where in {needle!r} the position is"
+    column = line.index(needle) + needle.index(at) if at in needle else line.index(at)
+    return f"environments/{name}:{found[0] + 1}:{column + 1}"
+
+
+def _value_line(lines: list[str], after: str, key: str) -> int:
+    """The index of the `key:` line inside the block that opens at the line `after`."""
+    start = lines.index(after)
+    inside = " " * (len(after) - len(after.lstrip()) + 1)
+    for index in range(start + 1, len(lines)):
+        line = lines[index]
+        if line.strip() and not line.startswith(inside):
+            break  # past the block
+        if line.lstrip().startswith(f"{key}:"):
+            return index
+    raise AssertionError(f"no `{key}:` under {after!r}")
+
+
+def spec_value(root: Path, name: str, after: str, key: str) -> tuple[int, int, str]:
+    """Line, column (1-based) and text of the value of `key:` in the block that opens at
+    the line `after` (`"  bot:"`), its comment left out."""
+    lines = (root / "environments" / name).read_text(encoding="utf-8").split("\n")
+    index = _value_line(lines, after, key)
+    line = lines[index]
+    column = line.index(f"{key}:") + len(key) + 3  # 1-based, after `key: `
+    return index + 1, column, line[column - 1 :].split("  #")[0].strip()
+
+
+def edit_value(root: Path, name: str, after: str, key: str, new: str) -> tuple[int, int, str]:
+    """Set the value of `key:` in the block that opens at `after`, keeping the line's
+    comment; the line, column and old value, as `spec_value` gives them."""
+    path = root / "environments" / name
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number, column, old = spec_value(root, name, after, key)
+    line = lines[number - 1]
+    lines[number - 1] = line[: column - 1] + line[column - 1 :].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return number, column, old
+
+
 def set_envgen(root: Path, line: str) -> None:
     """Add one line to the [tool.envgen] table of the project's pyproject.toml."""
     pyproject = root / "pyproject.toml"

@@ -13,7 +13,7 @@ import pytest
 from envgen import cache
 from envgen.settings import load_settings
 
-from tests.conftest import REPO, Run, edit_spec, write_tree
+from tests.conftest import REPO, Run, edit_spec, edit_value, write_tree
 
 # Runs `envgen ARGS` in a fresh interpreter and prints the exit code and whether the heavy
 # libraries were imported; the command's own output goes to stderr.
@@ -259,7 +259,7 @@ def test_a_changed_spec_changes_the_remembered_answer(
 
 
 def test_remembered_warnings_are_the_same_problems(shipped: Path, run: Run) -> None:
-    edit_spec(shipped, "staging.yaml", "  bot:\n    memory: 128m\n", "  bot:\n    memory: !reset\n")
+    edit_value(shipped, "staging.yaml", "  bot:", "memory", "!reset")
     fresh = run("--root", shipped, "validate", "--no-cache")
     assert "PRD001 warning: services.bot" in fresh.stdout
     first = run("--root", shipped, "validate")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,14 @@ from typing import Any
 import pytest
 from envgen import commands
 
-from tests.conftest import REPO, Run, copy_shipped, edit_spec, write_tree
+from tests.conftest import (
+    REPO,
+    Run,
+    copy_shipped,
+    edit_value,
+    spec_value,
+    write_tree,
+)
 
 COMPOSE_FILES = [
     "rendered/docker-compose.dev.yml",
@@ -67,20 +75,24 @@ def test_check_passes_on_the_committed_files(run: Run) -> None:
 
 def test_check_fails_after_a_hand_edit(shipped: Path, run: Run) -> None:
     path = shipped / "rendered/docker-compose.prod.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace('memory: "1g"', 'memory: "2g"', 1))
+    text = path.read_text(encoding="utf-8")
+    rendered = re.search(r'memory: "(\w+)"', text)
+    assert rendered is not None
+    assert rendered[1] != "2g"
+    path.write_text(text.replace(rendered[0], 'memory: "2g"', 1))
     result = run("--root", shipped, "check")
     assert result.exit_code == 1
     out = result.stdout
     assert out.startswith("rendered/docker-compose.prod.yml: differs from its specs\n")
-    assert '-          memory: "2g"\n+          memory: "1g"\n' in out
+    assert f'-          memory: "2g"\n+          memory: "{rendered[1]}"\n' in out
     assert out.endswith("run `envgen render` and commit the result\n")
 
 
 def test_check_fails_after_a_spec_change_that_is_not_rendered(shipped: Path, run: Run) -> None:
-    edit_spec(shipped, "staging.yaml", "memory: 128m", "memory: 192m")
+    _, _, old = edit_value(shipped, "staging.yaml", "  bot:", "memory", "4g")
     result = run("--root", shipped, "check")
     assert result.exit_code == 1
-    assert '-          memory: "128m"\n+          memory: "192m"\n' in result.stdout
+    assert f'-          memory: "{old}"\n+          memory: "4g"\n' in result.stdout
     assert run("--root", shipped, "render").exit_code == 0
     assert run("--root", shipped, "check").exit_code == 0
 
@@ -149,7 +161,8 @@ def test_show_resolves_aliases_and_derived_values(run: Run) -> None:
     data = json.loads(by_alias.stdout)
     assert data["derived"]["log_format"] == "json"
     assert data["derived"]["features"] == {"swagger_ui": False, "hot_reload": False, "debug": False}
-    assert data["services"]["postgres"]["memory"] == "1g"
+    _, _, memory = spec_value(REPO, "production.yaml", "  postgres:", "memory")
+    assert data["services"]["postgres"]["memory"] == memory
     assert data["derived"]["sources"] == ["environments/base.yaml", "environments/production.yaml"]
 
 
@@ -201,14 +214,12 @@ def test_internal_error_says_it_is_a_bug(
 def test_github_annotations_in_actions(
     shipped: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    edit_spec(shipped, "staging.yaml", "memory: 128m", "memory: lots")
-    spec = shipped / "environments/staging.yaml"
-    line = spec.read_text(encoding="utf-8").splitlines().index("    memory: lots") + 1
+    line, column, _ = edit_value(shipped, "staging.yaml", "  bot:", "memory", "lots")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     result = run("--root", shipped, "validate")
     assert result.exit_code == 2
     assert result.stdout.startswith(
-        f"::error file=environments/staging.yaml,line={line},col=13::services.bot.memory: "
+        f"::error file=environments/staging.yaml,line={line},col={column}::services.bot.memory: "
         "invalid memory size 'lots'"
     )
 
@@ -262,11 +273,10 @@ def test_show_origins_says_where_each_value_is_written(run: Run) -> None:
     result = run("--root", REPO, "show", "prod", "--origins")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    spec = (REPO / "environments/production.yaml").read_text(encoding="utf-8").splitlines()
-    memory_line = spec.index("    memory: 1g", spec.index("  postgres:")) + 1
+    number, column, memory = spec_value(REPO, "production.yaml", "  postgres:", "memory")
     assert any(
-        line.startswith(f"environments/production.yaml:{memory_line}:13 ")
-        and line.endswith('services.postgres.memory = "1g"')
+        line.startswith(f"environments/production.yaml:{number}:{column} ")
+        and line.endswith(f'services.postgres.memory = "{memory}"')
         for line in lines
     )
     assert any(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from envgen.cli.colour import use_colour
 
-from tests.conftest import REPO, Run, edit_spec
+from tests.conftest import REPO, Run, edit_spec, spec_position, spec_value
 
 EXPECTED = Path(__file__).parent / "expected" / "diff"
 
@@ -79,11 +79,15 @@ def test_unknown_environment(shipped: Path, run: Run) -> None:
 
 
 def test_invalid_specs_exit_2(shipped: Path, run: Run) -> None:
-    edit_spec(shipped, "staging.yaml", "memory: 512m\n    cpus: 1", "memry: 512m\n    cpus: 1")
+    spec = shipped / "environments" / "staging.yaml"
+    line, _, _ = spec_value(shipped, "staging.yaml", "  backend:", "memory")
+    lines = spec.read_text(encoding="utf-8").split("\n")
+    lines[line - 1] = lines[line - 1].replace("memory:", "memry:")
+    spec.write_text("\n".join(lines), encoding="utf-8")
     result = run("--root", shipped, "diff", "staging", "production")
     assert result.exit_code == 2
     assert result.output == (
-        "environments/staging.yaml:44:5: services.backend.memry: unknown field `memry` "
+        f"environments/staging.yaml:{line}:5: services.backend.memry: unknown field `memry` "
         "(did you mean `memory`?)\n1 error\n"
     )
 
@@ -127,6 +131,7 @@ def test_each_kind_of_difference(shipped: Path, run: Run) -> None:
         "--service", "backend", "--service", "worker", "--service", "migrate",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+    stale = spec_position(shipped, "staging.yaml", "- services.migrate.image", "services")
     assert result.output == (
         "staging -> production: what runs (- only in staging, + only in production, ~ changed)\n"
         "\n"
@@ -144,12 +149,12 @@ def test_each_kind_of_difference(shipped: Path, run: Run) -> None:
         "  + (whole service)  image ghcr.io/vpatrin/coupette-worker:${IMAGE_TAG:-latest}\n"
         "\n"
         "stale declarations (they match no difference):\n"
-        "  environments/staging.yaml:96:9: services.migrate.image (against production): "
+        f"  {stale}: services.migrate.image (against production): "
         "runs the :staging images built on every push to main; production runs :latest, "
         "promoted by hand\n"
         "\n"
         "7 differences (0 changed, 6 added, 1 removed): 0 declared, 7 undeclared; "
-        "32 left out by the options; 1 stale declaration\n"
+        "33 left out by the options; 1 stale declaration\n"
     )
 
 
@@ -193,20 +198,21 @@ def test_a_changed_item_keeps_its_identity(shipped: Path, run: Run) -> None:
     ]
 
 
+# Production's services written another way; `{name}` is the memory production gives it.
 MIRROR_SERVICES = """\
 services:
   backend:
     networks: [proxy, default]
-    memory: 1g
+    memory: {backend}
     cpus: 2
   bot:
-    memory: 256m
+    memory: {bot}
   scraper:
-    memory: 512m
+    memory: {scraper}
   migrate:
-    memory: 256m
+    memory: {migrate}
   postgres:
-    memory: 1g
+    memory: {postgres}
     cap_add: [DAC_READ_SEARCH, FOWNER, SETGID, SETUID, CHOWN]
     tmpfs:
       - target: /tmp
@@ -214,7 +220,7 @@ services:
       - target: /var/run/postgresql
         size: 8m
   chromadb:
-    memory: 1g
+    memory: {chromadb}
 """
 
 
@@ -226,7 +232,11 @@ def test_reordering_lists_changes_nothing(shipped: Path, run: Run) -> None:
         "  - https://wine.victorpatrin.dev\n",
         "  - https://www.wine.victorpatrin.dev\n  - https://wine.victorpatrin.dev\n",
     )
-    (shipped / "environments" / "mirror.yaml").write_text(head + MIRROR_SERVICES)
+    sizes = {
+        name: spec_value(shipped, "production.yaml", f"  {name}:", "memory")[2]
+        for name in ("backend", "bot", "scraper", "migrate", "postgres", "chromadb")
+    }
+    (shipped / "environments" / "mirror.yaml").write_text(head + MIRROR_SERVICES.format(**sizes))
     edit_spec(
         shipped,
         "production.yaml",
@@ -313,11 +323,13 @@ def test_stale_declarations_are_reported(shipped: Path, run: Run) -> None:
     )
     result = run("--root", shipped, "diff", "staging", "prod", "--undeclared-only")
     assert result.exit_code == 0
+    position = spec_position(shipped, "production.yaml", "paths: [services.*.user", "services")
+    line, column = (int(part) for part in position.split(":")[1:])
     assert result.output.splitlines()[-4:] == [
         "stale declarations (they match no difference):",
-        "  environments/production.yaml:52:13: services.*.user (against staging): nobody remembers",
+        f"  {position}: services.*.user (against staging): nobody remembers",
         "",
-        "no differences; 35 left out by the options; 1 stale declaration",
+        "no differences; 36 left out by the options; 1 stale declaration",
     ]
     stale = json.loads(run("--root", shipped, "diff", "prod", "staging", "--format", "json").output)
     assert stale["stale"] == [
@@ -327,8 +339,8 @@ def test_stale_declarations_are_reported(shipped: Path, run: Run) -> None:
             "path": "services.*.user",
             "reason": "nobody remembers",
             "file": "environments/production.yaml",
-            "line": 52,
-            "column": 13,
+            "line": line,
+            "column": column,
         }
     ]
 
@@ -338,32 +350,39 @@ def test_stale_declarations_are_reported(shipped: Path, run: Run) -> None:
     [
         (
             "  - against: prodution\n    paths: [tier]\n    reason: typo\n",
-            "environments/staging.yaml:121:14: intended_differences.13.against: "
+            "environments/staging.yaml:{line}:14: intended_differences.{index}.against: "
             "unknown environment `prodution` (environments: local, production, staging, test)",
         ),
         (
             "  - against: staging\n    paths: [tier]\n    reason: self\n",
-            "environments/staging.yaml:121:14: intended_differences.13.against: "
+            "environments/staging.yaml:{line}:14: intended_differences.{index}.against: "
             "an environment cannot differ from itself",
         ),
         (
             "  - against: prod\n    paths: [tier]\n    reason: '  '\n",
-            "environments/staging.yaml:123:13: intended_differences.13.reason: "
+            "environments/staging.yaml:{line_2}:13: intended_differences.{index}.reason: "
             "say why the difference is intended",
         ),
         (
             "  - against: prod\n    paths: ['services. backend']\n    reason: spaces\n",
-            "environments/staging.yaml:122:13: intended_differences.13.paths.0: invalid value "
+            "environments/staging.yaml:{line_1}:13: intended_differences.{index}.paths.0: "
+            "invalid value "
             "`services. backend`: write a path as shown by `envgen diff`, such as "
             "services.*.memory or database.name",
         ),
     ],
 )
 def test_invalid_declarations(shipped: Path, run: Run, declaration: str, expected: str) -> None:
+    # The declaration is appended: its index and lines follow from the spec as it is.
+    text = (shipped / "environments" / "staging.yaml").read_text(encoding="utf-8")
+    assert text.endswith("\n")
+    line = text.count("\n") + 1
+    index = text.count("\n  - against: ")
     _append(shipped, "staging.yaml", declaration)
     result = run("--root", shipped, "validate")
     assert result.exit_code == 2
-    assert result.output == f"{expected}\n1 error\n"
+    where = {"line": line, "line_1": line + 1, "line_2": line + 2, "index": index}
+    assert result.output == f"{expected.format(**where)}\n1 error\n"
 
 
 def test_colour_only_when_asked_or_on_a_terminal(shipped: Path, run: Run) -> None:

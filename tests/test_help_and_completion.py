@@ -49,6 +49,7 @@ def test_service_names_complete() -> None:
         "migrate",
         "postgres",
         "scraper",
+        "seed",  # staging's alone
     ]
     assert _complete("envgen diff staging prod --service b", REPO) == ["backend", "bot"]
 

@@ -11,7 +11,7 @@ from envgen.outputs.render import render_project
 from envgen.settings import load_settings
 from envgen.spec.project import load_project
 
-from tests.conftest import REPO, Run, lint_markdown, write_tree
+from tests.conftest import REPO, Run, edit_value, lint_markdown, spec_value, write_tree
 
 DOC = PurePosixPath("docs/ENVIRONMENTS.md")
 
@@ -207,7 +207,7 @@ def test_committed_doc_is_the_render_of_the_shipped_specs() -> None:
             "<https://wine.victorpatrin.dev>",
         ),
         ("Access", "localhost only", "localhost only", "basic auth", "public"),
-        ("Memory limit: `backend`", "no limit", "—", "512m", "1g"),
+        ("Memory limit: `backend`", "no limit", "—", "256m", "384m"),
     ],
 )
 def test_a_reader_can_answer_from_the_committed_doc(
@@ -270,12 +270,8 @@ def test_the_linter_is_really_configured() -> None:
 
 def test_changing_one_memory_limit_changes_exactly_that_cell(shipped: Path) -> None:
     before = render_doc(shipped)
-    staging = shipped / "environments/staging.yaml"
-    spec = staging.read_text(encoding="utf-8")
-    assert spec.count("    memory: 512m\n    cpus: 1\n") == 1
-    staging.write_text(
-        spec.replace("    memory: 512m\n    cpus: 1\n", "    memory: 640m\n    cpus: 1\n")
-    )
+    _, _, production = spec_value(shipped, "production.yaml", "  backend:", "memory")
+    _, _, staging = edit_value(shipped, "staging.yaml", "  backend:", "memory", "640m")
     after = render_doc(shipped)
     changed = [
         (old, new)
@@ -284,8 +280,8 @@ def test_changing_one_memory_limit_changes_exactly_that_cell(shipped: Path) -> N
     ]
     assert len(changed) == 1
     old, new = changed[0]
-    assert cells(old) == ["Memory limit: `backend`", "no limit", "—", "512m", "1g"]
-    assert cells(new) == ["Memory limit: `backend`", "no limit", "—", "640m", "1g"]
+    assert cells(old) == ["Memory limit: `backend`", "no limit", "—", staging, production]
+    assert cells(new) == ["Memory limit: `backend`", "no limit", "—", "640m", production]
 
 
 def test_no_secret_value_reaches_the_doc(tmp_path: Path) -> None:

@@ -768,6 +768,24 @@ SATISFIED += [
     ("BUD001", [("production.yaml", None, f"{PROD_API}    deploy:\n      replicas: 2\n")]),
 ]
 
+# Seed jobs: the exact lines, boundaries and near misses are in tests/test_jobs.py.
+SEED_JOB = f'{PROD_API}    seed: true\n    profiles: [seed]\n    restart: "no"\n'
+VIOLATIONS += [
+    ("JOB001", "error", [("production.yaml", None, SEED_JOB)], "production.yaml", "seed: true"),
+    (
+        "JOB002",
+        "error",
+        # A seed job that keeps the api's restart policy from base.yaml.
+        [("staging.yaml", None, f"{PROD_API}    seed: true\n    profiles: [seed]\n")],
+        "base.yaml",
+        "restart: unless-stopped",
+    ),
+]
+SATISFIED += [
+    ("JOB001", [("staging.yaml", None, SEED_JOB)]),
+    ("JOB001", [("production.yaml", None, f"{PROD_API}    profiles: [seed]\n")]),
+]
+
 
 def test_at_least_twenty_rules_each_with_a_violation() -> None:
     assert len(RULES) >= 20

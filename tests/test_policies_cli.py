@@ -12,7 +12,7 @@ from envgen.cli import report
 from envgen.policies import RULES, catalogue
 from envgen.problems import Position, Problem
 
-from tests.conftest import REPO, Run, edit_spec
+from tests.conftest import REPO, Run, edit_spec, spec_position
 
 
 def _refused(shipped: Path, run: Run) -> str:
@@ -45,10 +45,12 @@ def test_shipped_specs_json(run: Run) -> None:
 
 def test_test_on_production_database_is_refused(shipped: Path, run: Run) -> None:
     edit_spec(shipped, "test.yaml", "name: coupette_test", "name: coupette")
+    test = spec_position(shipped, "test.yaml", "name: coupette")
+    production = spec_position(shipped, "production.yaml", "  name: coupette")
     assert _refused(shipped, run) == (
         "test:\n"
-        "environments/test.yaml:15:9: SEG005 error: database.name: database name `coupette` "
-        "is also production's (environments/production.yaml:24:9)\n"
+        f"{test}: SEG005 error: database.name: database name `coupette` "
+        f"is also production's ({production})\n"
         "1 error\n"
     )
 
@@ -58,14 +60,16 @@ def test_staging_on_production_bot_is_refused(shipped: Path, run: Run) -> None:
         shipped, "staging.yaml", "identity: SAQSommelierStagingBot", "identity: SAQSommelierBot"
     )
     edit_spec(shipped, "staging.yaml", "STAGING_TELEGRAM_BOT_TOKEN", "PROD_TELEGRAM_BOT_TOKEN")
+    identity, token = "identity: SAQSommelierBot", "token: PROD_TELEGRAM_BOT_TOKEN"
     assert _refused(shipped, run) == (
         "staging:\n"
-        "environments/staging.yaml:16:15: STG002 error: integrations.telegram.identity: staging "
-        "uses production's `telegram` identity `SAQSommelierBot` "
-        "(environments/production.yaml:16:15) (give staging an account of its own)\n"
-        "environments/staging.yaml:18:14: SEG008 error: integrations.telegram.secrets.token: "
-        "secret variable `PROD_TELEGRAM_BOT_TOKEN` is also production's "
-        "(environments/production.yaml:18:14)\n"
+        f"{spec_position(shipped, 'staging.yaml', identity)}: STG002 error: "
+        "integrations.telegram.identity: staging uses production's `telegram` identity "
+        f"`SAQSommelierBot` ({spec_position(shipped, 'production.yaml', identity)}) "
+        "(give staging an account of its own)\n"
+        f"{spec_position(shipped, 'staging.yaml', token)}: SEG008 error: "
+        "integrations.telegram.secrets.token: secret variable `PROD_TELEGRAM_BOT_TOKEN` is "
+        f"also production's ({spec_position(shipped, 'production.yaml', token)})\n"
         "2 errors\n"
     )
 
@@ -102,18 +106,16 @@ def test_refusal_as_json(shipped: Path, run: Run) -> None:
 
 DEBUG_ON = ("access: basic_auth\n", "access: basic_auth\nfeatures:\n  debug:\n    enabled: true\n")
 DEBUG_MESSAGE = "Debug mode is on, and it is for developers only"
-WARNING = (
-    "staging:\nenvironments/staging.yaml:12:14: PRD007 warning: features.debug.enabled: "
-    f"{DEBUG_MESSAGE}\n"
-)
 
 
 def test_a_warning_prints_and_does_not_block(shipped: Path, run: Run) -> None:
     edit_spec(shipped, "staging.yaml", *DEBUG_ON)
+    debug = spec_position(shipped, "staging.yaml", "enabled: true")
+    warning = f"staging:\n{debug}: PRD007 warning: features.debug.enabled: {DEBUG_MESSAGE}\n"
     validated = run("--root", shipped, "validate")
     assert validated.exit_code == 0
     assert validated.output == (
-        f"{WARNING}1 warning\n4 environment(s) valid: local, test, staging, production\n"
+        f"{warning}1 warning\n4 environment(s) valid: local, test, staging, production\n"
     )
     rendered = run("--root", shipped, "render", "staging")
     assert rendered.exit_code == 0
@@ -130,7 +132,7 @@ def test_a_warning_prints_and_does_not_block(shipped: Path, run: Run) -> None:
         "unchanged  rendered/scripts/rollback.sh\n"
         "2 files written, 8 unchanged\n"
     )
-    assert rendered.stderr == f"{WARNING}1 warning\n"
+    assert rendered.stderr == f"{warning}1 warning\n"
 
 
 def test_a_silenced_rule_shows_its_reason(shipped: Path, run: Run) -> None:
@@ -143,7 +145,8 @@ def test_a_silenced_rule_shows_its_reason(shipped: Path, run: Run) -> None:
     assert validated.exit_code == 0
     assert validated.output == (
         "staging:\n"
-        "environments/staging.yaml:14:14: PRD007 silenced: features.debug.enabled: "
+        f"{spec_position(shipped, 'staging.yaml', 'enabled: true')}: PRD007 silenced: "
+        "features.debug.enabled: "
         f"{DEBUG_MESSAGE} (silenced: {reason})\n"
         "1 silenced\n"
         "4 environment(s) valid: local, test, staging, production\n"

@@ -85,8 +85,8 @@ EDITS = {
     "prod-memory": [
         [
             "rendered/docker-compose.prod.yml",
-            'cpus: "2"\n          memory: "1g"',
-            'cpus: "2"\n          memory: "2g"',
+            'cpus: "2"\n          memory: "384m"',
+            'cpus: "2"\n          memory: "768m"',
         ]
     ],
     "broken-local": [

@@ -77,16 +77,16 @@ def test_every_spec_envgen_accepts_passes(tmp_path: Path) -> None:
 # and so does the schema, which is what an editor underlines.
 BROKEN = {
     "unknown top-level key": ("test.yaml", "tier: test\n", "tier: test\ntierr: test\n"),
-    "unknown service key": ("test.yaml", "    memory: 768m\n", "    memroy: 768m\n"),
-    "misspelt size": ("test.yaml", "    memory: 768m\n", "    memory: 768mb2\n"),
+    "unknown service key": ("test.yaml", "    memory: 768m", "    memroy: 768m"),
+    "misspelt size": ("test.yaml", "    memory: 768m", "    memory: 768mb2"),
     "size that is a word": ("test.yaml", "size: 512m", "size: lots"),
     "unknown tier": ("test.yaml", "tier: test\n", "tier: testing\n"),
     "port out of range": ("test.yaml", "- 15432:5432", "- {host: 70000, container: 5432}"),
     "unknown key in a port": ("test.yaml", "- 15432:5432", "- {host: 15432, contianer: 5432}"),
     "mapping as a variable": (
         "test.yaml",
-        "    memory: 768m\n",
-        "    memory: 768m\n    environment:\n      A: {x: 1}\n",
+        '    restart: "no"\n  chromadb',
+        '    restart: "no"\n    environment:\n      A: {x: 1}\n  chromadb',
     ),
     "unknown restart policy": (
         "test.yaml",
@@ -103,8 +103,8 @@ BROKEN = {
     ),
     "relative tmpfs target": (
         "test.yaml",
-        "- target: /tmp\n        size: 64m\n    ports:\n      - 15432",
-        "- target: tmp\n        size: 64m\n    ports:\n      - 15432",
+        "- target: /var/run/postgresql",
+        "- target: var/run/postgresql",
     ),
 }
 

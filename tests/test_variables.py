@@ -9,7 +9,7 @@ import pytest
 from envgen.outputs.dotenv_text import dotenv_comment, dotenv_name, dotenv_value, read_dotenv
 
 from tests.compose_cli import BINARY
-from tests.conftest import REPO, Run, edit_spec, set_envgen
+from tests.conftest import REPO, Run, edit_spec, set_envgen, spec_position
 from tests.tools import run_tool
 
 COMPOSE_FILES = sorted((REPO / "rendered").glob("docker-compose.*.yml"))
@@ -177,11 +177,13 @@ def test_a_deployed_variables_file_that_git_keeps_is_refused(shipped: Path, run:
     result = run("--root", shipped, "validate")
     assert result.exit_code == 2
     lines = [line for line in result.stderr.splitlines() if "VAR001" in line]
+    production = spec_position(shipped, "production.yaml", "variables_file: .env.production")
+    staging = spec_position(shipped, "staging.yaml", "variables_file: .env.staging")
     assert lines == [
-        "environments/production.yaml:11:17: VAR001 error: variables_file: `.env.production` "
+        f"{production}: VAR001 error: variables_file: `.env.production` "
         "holds this environment's secrets but .gitignore does not ignore it "
         "(add `.env.production` to .gitignore)",
-        "environments/staging.yaml:11:17: VAR001 error: variables_file: `.env.staging` holds "
+        f"{staging}: VAR001 error: variables_file: `.env.staging` holds "
         "this environment's secrets but .gitignore does not ignore it "
         "(add `.env.staging` to .gitignore)",
     ]

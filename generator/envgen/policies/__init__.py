@@ -6,6 +6,7 @@ from envgen.policies import (
     budget,
     database,
     host_access,
+    jobs,
     production,
     proxy,
     secrets,
@@ -28,6 +29,7 @@ RULES: dict[str, Rule] = {
         *budget.RULES,
         *host_access.RULES,
         *variables_files.RULES,
+        *jobs.RULES,
     )
 }
 

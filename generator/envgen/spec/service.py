@@ -250,6 +250,11 @@ class Service(Model):
         description="keeps data of its own (a vector store, a search index): its storage "
         "must be its own in every environment (rule SEG006)",
     )
+    seed: bool = Field(
+        False,
+        description="a seed job: a one-shot service that loads sample or subset data into the "
+        "environment's stores; on demand only, and never in production (rules JOB001, JOB002)",
+    )
     env_file: list[EnvFile] = Field(default_factory=list, description="files of variables")
     ports: list[PortMapping] = Field(default_factory=list, description="published ports")
     volumes: list[Mount] = Field(default_factory=list, description="volumes and bind mounts")
