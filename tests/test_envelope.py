@@ -67,9 +67,10 @@ def test_validate_names_the_environments_even_when_it_fails(shipped: Path, run: 
 
 def test_drift_is_a_problem_at_the_first_differing_line(shipped: Path, run: Run) -> None:
     path = shipped / "rendered/docker-compose.prod.yml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('memory: "1g"', 'memory: "2g"', 1), encoding="utf-8")
-    line = text.splitlines().index('          memory: "1g"') + 1
+    lines = path.read_text(encoding="utf-8").split("\n")
+    line = next(n for n, text in enumerate(lines, start=1) if text.strip().startswith("memory:"))
+    lines[line - 1] = '          memory: "2g"'
+    path.write_text("\n".join(lines), encoding="utf-8")
     code, data = _json(run, shipped, ["check"])
     assert code == 1
     assert data["in_sync"] is False

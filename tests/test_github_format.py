@@ -39,11 +39,12 @@ def test_missing_and_stale_files_point_at_the_first_line() -> None:
 
 def test_drift_annotation_is_one_exact_line(shipped: Path, run: Run) -> None:
     path = shipped / PROD
-    text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace('cpus: "2"\n          memory: "1g"', 'cpus: "2"\n          memory: "2g"')
-    )
-    line = text.splitlines().index('          memory: "1g"') + 1
+    lines = path.read_text(encoding="utf-8").split("\n")
+    line = next(n for n, text in enumerate(lines, start=1) if text.strip().startswith("memory:"))
+    rendered = lines[line - 1]
+    assert rendered != '          memory: "2g"'
+    lines[line - 1] = '          memory: "2g"'
+    path.write_text("\n".join(lines))
     result = run("--root", shipped, "check", "--format", "github")
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == (
@@ -51,7 +52,7 @@ def test_drift_annotation_is_one_exact_line(shipped: Path, run: Run) -> None:
         "run `envgen render` and commit the result"
     )
     # The log keeps the diff, uncoloured.
-    assert '+          memory: "1g"' in result.stdout.splitlines()
+    assert f"+{rendered}" in result.stdout.splitlines()
     assert "\x1b[" not in result.stdout
 
 
