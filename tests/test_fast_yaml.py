@@ -48,6 +48,21 @@ HOSTILE = [
     "a: &x {b: 1}\nc:\n  <<: *x\n",
     "? complex\n: key\n",
     "a: .inf\nb: -.nan\nc: 0x1F\nd: 0o17\ne: 1e3\nf: ~\ng: yes\n",
+    # Found by the wide offline search (seeds of random mutations, as below):
+    # a tag running into a flow indicator, which libyaml ends there and PyYAML does not,
+    "test: [CMD, !t, -q, --spider]\n",
+    "a: [a, !!str, b]\n",
+    "a: {k: !x, b: 1}\n",
+    "a: [!t[x], b]\n",
+    # a verbatim tag, which libyaml takes with no space after it,
+    "a: [!<x>, b]\n",
+    # an empty value after `: ` in a flow collection, which libyaml places elsewhere.
+    "test: [CMD-SH: , 'pgrep -f x']\n",
+    "a: {x: , b: 1}\n",
+    "a: {x:\n  }\n",
+    "a: [x:  ,y]\n",
+    'a: {"x": , b: 1}\n',
+    "a: {x: # c\n  , b: 1}\n",
 ]
 
 

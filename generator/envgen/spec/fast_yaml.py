@@ -3,7 +3,8 @@
 The pure-Python reader (source.py with limits.py) is the reference and gives every
 problem its message. This is only a faster way to the same node tree, taken when the text
 holds nothing on which the two could differ (tabs, carriage returns, no final newline,
-characters outside ASCII or that YAML forbids, the bare `!` tag, `?` and `<<`) and nothing
+characters outside ASCII or that YAML forbids, the bare `!` tag, a tag running into a flow
+indicator, an empty value in a flow collection, `?` and `<<`) and nothing
 nested deep enough to strain libyaml's recursive composer; and its tree is used only when it is
 within the limits, aliases counted as what they stand for. Anything else, and any error,
 goes the pure-Python way, so every message stays the same.
@@ -21,6 +22,13 @@ from envgen.spec.limits import MAX_DEPTH, MAX_VALUES
 
 # The non-specific tag (`!` alone) where a node can start.
 _BARE_TAG = re.compile(r"(?:^|[\s\[{,])!(?=[\s\]},]|$)", re.MULTILINE)
+# A tag running into a flow indicator (`[a, !t, b]`: libyaml ends the tag at the comma,
+# PyYAML takes the comma into it), and a verbatim tag (`!<x>,`: libyaml takes it without
+# the space PyYAML requires after it).
+_TAG_INTO_FLOW = re.compile(r"(?:^|[\s\[{,])!(?:<|\S*?[,\[\]{}])", re.MULTILINE)
+# An empty value after `: ` inside a flow collection (`{a: , b: 1}`, `[a: ]`): libyaml
+# places it after the spaces, PyYAML at the colon. Comments may stand between.
+_EMPTY_FLOW_VALUE = re.compile(r":[ \n]+(?:#[^\n]*\n[ \n]*)*[,\]}]")
 # Where `?` is Compose's and no YAML indicator: `${NAME:?message}`, `${NAME?}`. Any other
 # `?` may be an explicit key, which libyaml reads in places where PyYAML does not.
 _REQUIRED_REFERENCE = re.compile(r"\$\{\w+:?\?")
@@ -38,6 +46,8 @@ def _may_differ(text: str) -> bool:
         or "\r" in text
         or yaml.reader.Reader.NON_PRINTABLE.search(text) is not None
         or _BARE_TAG.search(text) is not None
+        or _TAG_INTO_FLOW.search(text) is not None
+        or _EMPTY_FLOW_VALUE.search(text) is not None
         or "?" in _REQUIRED_REFERENCE.sub("", text)
         or "<<" in text  # a merge key
     )
