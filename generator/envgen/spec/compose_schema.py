@@ -12,10 +12,13 @@ import json
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+# jsonschema is imported by the checks themselves: a spec with no key to check (and the
+# schema output, which only reads the schema) never pays for it.
 
 COMPOSE_VERSION = "v5.6.1"
 
@@ -32,6 +35,8 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Any:
+    import jsonschema  # noqa: PLC0415 (loaded only when a key is checked)
+
     cls = jsonschema.validators.validator_for(schema())
     return cls(schema())
 
@@ -89,6 +94,8 @@ def check(value: Any, subschema: dict[str, Any]) -> Iterator[Found]:
     errors = list(_validator().evolve(schema=subschema).iter_errors(value))
     if not errors:
         return
+    from jsonschema.exceptions import best_match  # noqa: PLC0415
+
     error = best_match(errors)
     path = tuple(error.absolute_path)
     if error.validator in ("additionalProperties", "unevaluatedProperties"):
