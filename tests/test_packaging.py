@@ -1,4 +1,5 @@
-"""The install users do: the wheel holds every module and template, and runs on its own."""
+"""The install users do: the wheel holds every module, template and JSON file it reads
+(the Compose schema, the shipped spec schema), and runs on its own."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def test_the_wheel_holds_every_module_and_template(wheel: Path) -> None:
     expected = {
         str(path.relative_to(PACKAGE.parent))
         for path in PACKAGE.rglob("*")
-        if path.is_file() and path.suffix in (".py", ".j2", ".typed")
+        if path.is_file() and path.suffix in (".py", ".j2", ".typed", ".json")
     }
     assert expected - names == set()
     assert not any(name.startswith(("tests/", "generator/")) for name in names)

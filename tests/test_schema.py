@@ -10,7 +10,7 @@ import sys
 from pathlib import Path, PurePosixPath
 
 from envgen.outputs.output import is_generated
-from envgen.outputs.schema import CUSTOM_TAGS, modeline, schema_text
+from envgen.outputs.schema import CUSTOM_TAGS, generated_schema_text, modeline, schema_text
 from envgen.settings import load_settings
 
 from tests.conftest import REPO, Run, edit_spec, write_tree
@@ -52,6 +52,15 @@ def spec_files() -> list[Path]:
 
 def test_the_committed_schema_is_made_from_the_models() -> None:
     assert SCHEMA.read_text(encoding="utf-8") == schema_text()
+
+
+def test_the_shipped_schema_is_what_the_models_make_now() -> None:
+    """A render reads the schema shipped in the package; it can never drift from the
+    models, since this fails as soon as they make another one."""
+    assert schema_text() == generated_schema_text(), (
+        "envgen/outputs/spec.schema.json is not what the models make: run"
+        " `python -m envgen.outputs.schema`, then `envgen render`"
+    )
 
 
 def test_the_schema_is_a_valid_draft_2020_12_schema(tmp_path: Path) -> None:

@@ -1,11 +1,17 @@
 """The JSON Schema of a spec file, for editors: made from the pydantic models, then adjusted
 to what a spec file may hold (every field optional, `!remove`, the forms validators accept).
+
+The schema depends on envgen's models alone, so it is made once, when they change, and
+shipped as package data (spec.schema.json): a render reads it instead of building it from
+the models every time. tests/test_schema.py proves the shipped file equals what the models
+make now; `python -m envgen.outputs.schema` writes it afresh.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import PurePosixPath
+from importlib import resources
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
@@ -187,10 +193,20 @@ def spec_schema() -> dict[str, Any]:
     }
 
 
-def schema_text() -> str:
-    """The schema file: envgen's header as its `$comment`, then the schema."""
+# The schema file as the models made it, shipped inside the package.
+SHIPPED = "spec.schema.json"
+
+
+def generated_schema_text() -> str:
+    """The schema file made from the models now: envgen's header as its `$comment`, then
+    the schema."""
     document = {**json_header("envgen's spec models", "envgen render"), **spec_schema()}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def schema_text() -> str:
+    """The schema file, as shipped (the same text as `generated_schema_text()`)."""
+    return resources.files("envgen.outputs").joinpath(SHIPPED).read_text("utf-8")
 
 
 def modeline(settings: Settings, spec: PurePosixPath) -> str:
@@ -221,3 +237,7 @@ SCHEMA = Output(
     project_text=lambda _project: schema_text(),
     removes_stale=False,
 )
+
+
+if __name__ == "__main__":  # python -m envgen.outputs.schema: ship what the models make now
+    Path(__file__).with_name(SHIPPED).write_text(generated_schema_text(), encoding="utf-8")
