@@ -22,7 +22,8 @@ def enforce(project: Project) -> list[Problem]:
     base = str(project.settings.environments / BASE)
     gitignore = read_gitignore(project.settings.root)
     findings = check_policies(list(project.environments), project.documents, base, gitignore)
-    findings = scrub_problems(findings, project.secrets)
+    if findings:  # the project's secrets are found only for a message to scrub
+        findings = scrub_problems(findings, project.secrets)
     if any(finding.severity == "error" for finding in findings):
         raise SpecError(findings)  # with the warnings, which explain more than they hurt
     return sorted(findings)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -30,11 +32,17 @@ class Project:
     environments: tuple[Environment, ...]
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict, compare=False)
-    # Every secret string the specs hold, which no message may quote (redaction.scrub).
-    secrets: frozenset[str] = field(default_factory=frozenset, compare=False)
+    # The data of base.yaml and of each environment's document, where `secrets` are found.
+    spec_data: tuple[Any, ...] = field(default=(), compare=False, repr=False)
     # Views derived from the environments, built once per project by whoever needs them
     # first (the compose documents: the compose files, parity table and variables read them).
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def secrets(self) -> frozenset[str]:
+        """Every secret string the specs hold, which no message may quote (redaction.scrub);
+        found when a message first needs them (most runs have no message to scrub)."""
+        return _secrets(self.spec_data)
 
     def names(self) -> list[str]:
         return [env.name for env in self.environments]
@@ -152,7 +160,7 @@ def load_project(settings: Settings) -> Project:
     stems = [path.stem for path in spec_paths]
     environments: list[Environment] = []
     documents: dict[str, Document] = {}
-    secrets, public = secrets_in(base.data), public_in(base.data)
+    spec_data = [base.data]
     for path in spec_paths:
         if stems.count(path.stem) > 1:
             message, hint = (
@@ -162,8 +170,7 @@ def load_project(settings: Settings) -> Project:
             problems.append(Problem(Position(str(path)), "", message, hint))
             continue
         env, document, found = _load_environment(settings, base, path)
-        secrets |= secrets_in(document.data)
-        public |= public_in(document.data)
+        spec_data.append(document.data)
         problems += found
         if env is not None:
             documents[env.name] = document
@@ -171,16 +178,25 @@ def load_project(settings: Settings) -> Project:
     problems += _clashing_names(environments, documents)
     if not problems:  # names are known only when every environment is valid
         problems += check_against(environments, documents)
-    secrets -= public
     if problems:
-        raise SpecError(scrub_problems(problems, secrets))
+        raise SpecError(scrub_problems(problems, _secrets(spec_data)))
     base_path = str(settings.environments / BASE)
     environments.sort(key=lambda env: (env.tier.rank, env.name))
     sources: dict[str, tuple[str, ...]] = {
         env.name: (base_path, str(settings.environments / _file_of(env, spec_paths)))
         for env in environments
     }
-    return Project(settings, tuple(environments), sources, documents, frozenset(secrets))
+    return Project(settings, tuple(environments), sources, documents, tuple(spec_data))
+
+
+def _secrets(spec_data: Iterable[Any]) -> frozenset[str]:
+    """The secret strings of the specs, less those a spec also shows openly."""
+    secrets: set[str] = set()
+    public: set[str] = set()
+    for data in spec_data:
+        secrets |= secrets_in(data)
+        public |= public_in(data)
+    return frozenset(secrets - public)
 
 
 def _file_of(env: Environment, paths: list[PurePosixPath]) -> str:
