@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from envgen.outputs.workflow_text import secret, workflow_value
+from envgen.outputs.workflow_text import read_workflow, secret, workflow_value
 
 from tests.compose_cli import BINARY
 from tests.conftest import REPO, Run, edit_spec
@@ -272,3 +272,28 @@ def test_the_workflows_folder_is_configurable(shipped: Path, run: Run) -> None:
     assert (shipped / ".github/workflows/deploy-prod.yml").is_file()
     # The old folder is no longer envgen's: it is left as it is.
     assert (shipped / "rendered/github/deploy-prod.yml").is_file()
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
+def test_a_workflow_reads_back_as_its_document(path: Path) -> None:
+    """The read-back (libyaml's parser) takes a rendered workflow as the data it means, and
+    names the first wrong value of one that differs."""
+    text = path.read_text(encoding="utf-8")
+    document = yaml.safe_load(text)
+    assert read_workflow(text, document) is None
+    assert read_workflow(text, {**document, "name": "other"}) == (
+        "the YAML does not read back as the workflow"
+    )
+
+
+def test_a_workflow_that_is_not_yaml_is_named_in_pyyamls_own_words() -> None:
+    assert read_workflow("on: [push\n", {}) == (
+        "invalid YAML: while parsing a flow sequence\n"
+        '  in "<unicode string>", line 1, column 5:\n'
+        "    on: [push\n"
+        "        ^\n"
+        "expected ',' or ']', but got '<stream end>'\n"
+        '  in "<unicode string>", line 2, column 1:\n'
+        "    \n"
+        "    ^"
+    )

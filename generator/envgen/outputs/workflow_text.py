@@ -43,10 +43,17 @@ def workflow_yaml(document: dict[str, Any]) -> str:
     return yaml.dump(document, Dumper=_Dumper, sort_keys=False, width=1000, allow_unicode=False)
 
 
+# libyaml's parser where PyYAML was built with it: the same YAML 1.1 safe loader, in C.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_workflow(text: str, expected: dict[str, Any]) -> str | None:
     """Whether the text reads back as exactly the intended workflow."""
     try:
-        parsed = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        return f"invalid YAML: {error}"
+        parsed = yaml.load(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        try:  # PyYAML's own reader says what is wrong, in the words it always used
+            parsed = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            return f"invalid YAML: {error}"
     return None if parsed == expected else "the YAML does not read back as the workflow"
