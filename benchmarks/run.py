@@ -8,6 +8,12 @@ installed (the yardstick is that environment's `docker-compose`). Whole processe
 timed from outside: wall clock, the median of several runs after a warm-up. A ratio is
 taken pair by pair against its yardstick, the two run in turn, so that it holds while the
 machine's speed drifts. This script reports; it does not fail: speed is not a test.
+
+The figures are what a user of an installed envgen gets: PYTHONDONTWRITEBYTECODE is
+unset for the measured commands, and the warm-up run writes the bytecode (.pyc) of every
+module it imports, as installing a wheel does, so no run pays for compiling Python source.
+"No cache" means envgen's cache folder is not used at all (`ENVGEN_NO_CACHE=1`): neither
+the render cache nor Jinja's compiled templates, as on a fresh clone in CI.
 """
 
 from __future__ import annotations
@@ -115,6 +121,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="envgen-bench-"))
     env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
     env.pop("ENVGEN_NO_CACHE", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's installed wheel has its .pyc files
     try:
         figures = shipped_figures(work, env, runs) + scale_figures(work, env, big_runs)
     finally:
