@@ -11,7 +11,15 @@ from envgen.outputs.render import render_project
 from envgen.settings import load_settings
 from envgen.spec.project import load_project
 
-from tests.conftest import REPO, Run, edit_value, lint_markdown, spec_value, write_tree
+from tests.conftest import (
+    REPO,
+    Run,
+    edit_value,
+    lint_markdown,
+    set_envgen,
+    spec_value,
+    write_tree,
+)
 
 DOC = PurePosixPath("docs/ENVIRONMENTS.md")
 
@@ -105,6 +113,9 @@ does not run there.
 | Image tag | none: app images are built from source \
 | `v1`, or `IMAGE_TAG` when set (e.g. a rollback tag) |
 | Deploy method | not stated | git tag v\\* \\| CI |
+| Make targets | `make alpha`, `make alpha-build`, `make alpha-down`, `make alpha-reset` \
+| `make deploy-beta`, `make logs-beta` |
+| Rollback | none | `rendered/scripts/rollback.sh beta TAG --confirm-production` |
 | Storage: `cache` | RAM disk (tmpfs, 64m), lost on stop | — |
 | Mail \\*service\\* | none | real, as `mail@demo.example.org` |
 | Secrets (variable names) | none | `DEMO_MAIL_TOKEN`, `DEMO_SENTRY_DSN` |
@@ -208,6 +219,36 @@ def test_committed_doc_is_the_render_of_the_shipped_specs() -> None:
         ),
         ("Access", "localhost only", "localhost only", "basic auth", "public"),
         ("Memory limit: `backend`", "no limit", "—", "256m", "384m"),
+        (
+            "Make targets",
+            "`make dev`, `make dev-build`, `make dev-down`, `make dev-reset`",
+            "`make test-up`, `make test-down`",
+            "`make deploy-staging`, `make logs-staging`",
+            "`make deploy-prod`, `make logs-prod`",
+        ),
+        (
+            "Workflow",
+            "none",
+            "`rendered/github/pull-request.yml`: runs the tests against it on every pull request",
+            "`rendered/github/deploy-staging.yml`: deploys on every push to `main`",
+            "`rendered/github/deploy-prod.yml`: deploys when started by hand (`workflow_dispatch`)",
+        ),
+        (
+            "Approval gate",
+            "none",
+            "none",
+            "none",
+            "the required reviewers of the GitHub environment `production`",
+        ),
+        (
+            "Rollback",
+            "`rendered/scripts/rollback-migration.sh local`",
+            "none",
+            "`rendered/scripts/rollback.sh staging TAG`, "
+            "`rendered/scripts/rollback-migration.sh staging`",
+            "`rendered/scripts/rollback.sh production TAG --confirm-production`, "
+            "`rendered/scripts/rollback-migration.sh production --confirm-production`",
+        ),
     ],
 )
 def test_a_reader_can_answer_from_the_committed_doc(
@@ -243,6 +284,7 @@ def test_rows_only_for_what_a_project_declares(tmp_path: Path) -> None:
         "Image: `web`",
         "Image tag",
         "Deploy method",
+        "Make targets",  # every environment has some; nothing here to deploy or roll back
         "Secrets (variable names)",
         "Variables file",
         "URL",
@@ -397,3 +439,101 @@ def test_intended_differences_render_as_a_table() -> None:
     limits = next(d for d in staging.intended_differences if "services.*.memory" in d.paths)
     assert f"| {limits.reason} |" in doc
     assert lint_markdown(doc) == []
+
+
+def _changed_rows(before: str, after: str) -> dict[str, tuple[list[str], list[str]]]:
+    """The rows that differ, by label: (cells before, cells after)."""
+    old = {cells(line)[0]: cells(line)[1:] for line in before.splitlines() if line.startswith("| ")}
+    new = {cells(line)[0]: cells(line)[1:] for line in after.splitlines() if line.startswith("| ")}
+    assert list(old) == list(new)
+    return {label: (old[label], new[label]) for label in old if old[label] != new[label]}
+
+
+def _edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / "environments" / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+OWN_GATE = "image_tag: staging\ndelivery:\n  trigger: manual\n  approval: qa\n"
+PRODUCTION_GATE = "the required reviewers of the GitHub environment `production`"
+
+
+def test_a_manual_gated_staging_changes_its_workflow_and_gate_rows(shipped: Path) -> None:
+    before = render_doc(shipped)
+    _edit(shipped, "staging.yaml", "image_tag: staging\n", OWN_GATE)
+    changed = _changed_rows(before, render_doc(shipped))
+    assert changed == {
+        "Workflow": (
+            row(before, "Workflow"),
+            [
+                *row(before, "Workflow")[:2],
+                "`rendered/github/deploy-staging.yml`: deploys when started by hand "
+                "(`workflow_dispatch`)",
+                row(before, "Workflow")[3],
+            ],
+        ),
+        "Approval gate": (
+            ["none", "none", "none", PRODUCTION_GATE],
+            [
+                "none",
+                "none",
+                "the required reviewers of the GitHub environment `qa`",
+                PRODUCTION_GATE,
+            ],
+        ),
+    }
+
+
+def test_the_branch_that_deploys_is_the_workflow_s(shipped: Path) -> None:
+    before = render_doc(shipped)
+    _edit(shipped, "base.yaml", "  branch: main\n", "  branch: release\n")
+    assert _changed_rows(before, render_doc(shipped)) == {
+        "Workflow": (
+            row(before, "Workflow"),
+            [
+                *row(before, "Workflow")[:2],
+                "`rendered/github/deploy-staging.yml`: deploys on every push to `release`",
+                row(before, "Workflow")[3],
+            ],
+        )
+    }
+
+
+def test_no_migration_to_undo_leaves_the_image_rollback(shipped: Path) -> None:
+    before = render_doc(shipped)
+    _edit(
+        shipped,
+        "base.yaml",
+        '    migration_down: [alembic, -c, core/alembic.ini, downgrade, "-1"]\n',
+        "",
+    )
+    assert _changed_rows(before, render_doc(shipped)) == {
+        "Rollback": (
+            row(before, "Rollback"),
+            [
+                "none",
+                "none",
+                "`rendered/scripts/rollback.sh staging TAG`",
+                "`rendered/scripts/rollback.sh production TAG --confirm-production`",
+            ],
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    ("disabled", "gone"),
+    [
+        ('["makefile"]', ["Make targets"]),
+        # The test stack's pull-request tests still show; nothing is gated any more.
+        ('["deploy-workflow"]', ["Approval gate"]),
+        ('["deploy-workflow", "pull-request-workflow"]', ["Workflow", "Approval gate"]),
+        ('["rollback-script", "rollback-migration-script"]', ["Rollback"]),
+    ],
+)
+def test_an_output_switched_off_has_no_row(shipped: Path, disabled: str, gone: list[str]) -> None:
+    labels = [cells(line)[0] for line in render_doc(shipped).splitlines() if line.startswith("| ")]
+    set_envgen(shipped, f"disabled = {disabled}")
+    after = [cells(line)[0] for line in render_doc(shipped).splitlines() if line.startswith("| ")]
+    assert after == [label for label in labels if label not in gone]

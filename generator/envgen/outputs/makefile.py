@@ -48,7 +48,7 @@ def compose_options(settings: Settings, env: Environment) -> list[str]:
     return [*variables, "-f", file, "-p", env.project_name]
 
 
-def _targets_of(settings: Settings, env: Environment) -> list[Target]:
+def targets_of(settings: Settings, env: Environment) -> list[Target]:
     options = compose_options(settings, env)
     name = env.file_suffix
 
@@ -103,7 +103,7 @@ def _targets_of(settings: Settings, env: Environment) -> list[Target]:
 
 def make_targets(project: Project) -> list[Target]:
     """Every target, in project order, then `envgen-check`; names are unique."""
-    targets = [t for env in project.environments for t in _targets_of(project.settings, env)]
+    targets = [t for env in project.environments for t in targets_of(project.settings, env)]
     targets.append(
         Target("envgen-check", "fail when a generated file is out of date", "ENVGEN", ("check",))
     )

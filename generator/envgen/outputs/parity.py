@@ -14,6 +14,7 @@ from typing import Any
 from envgen.outputs.compose import COMPOSE, compose_of, referenced_variables, start_command
 from envgen.outputs.markdown import code, flag, paragraph, text
 from envgen.outputs.output import Output
+from envgen.outputs.parity_operations import operations_rows
 from envgen.spec.environment import Environment
 from envgen.spec.project import Project
 from envgen.spec.service import Service
@@ -230,6 +231,7 @@ def parity_rows(project: Project) -> list[Row]:
         *_per_service(project, "Image", _image, services),
         row("Image tag", _image_tag),
         row("Deploy method", lambda env: text(env.deploy) if env.deploy else UNSTATED),
+        *(row(label, cell) for label, cell in operations_rows(project)),
         *when(any(env.database for env in envs), row("Database", _database)),
         *_per_service(project, "Storage", _storage, stateful),
         *(row(text(label), _integration(name)) for name, label in _declared(envs, "integrations")),

@@ -249,6 +249,16 @@ def deploy_document(project: Project, env: Environment) -> dict[str, Any]:
     }
 
 
+def tested_on_pull_requests(project: Project) -> list[Environment]:
+    """The test-tier environments whose `delivery` names a test command: on each pull
+    request, their stack is started and the command run against it."""
+    return [
+        env
+        for env in project.environments
+        if env.tier is Tier.TEST and env.delivery is not None and env.delivery.test_command
+    ]
+
+
 def pull_request_document(project: Project) -> dict[str, Any]:
     """Checks on every pull request: the drift gate, and the tests against each test stack
     whose `delivery` names a test command."""
@@ -257,16 +267,15 @@ def pull_request_document(project: Project) -> dict[str, Any]:
         PYTHON,
         {"name": "Generated files match their specs", "run": PULL_REQUEST_CHECK},
     ]
-    for env in project.environments:
-        if env.tier is not Tier.TEST or env.delivery is None or not env.delivery.test_command:
-            continue
+    for env in tested_on_pull_requests(project):
+        assert env.delivery is not None  # tested_on_pull_requests says so
         options = {"COMPOSE_OPTIONS": _lines(compose_options(project.settings, env))}
         name = workflow_value(env.name)
         steps += [
             {"name": f"Start {name}", "env": options, "run": TEST_STACK_UP},
             {
                 "name": f"Tests against {name}",
-                "env": {"TEST_COMMAND": _lines(list(env.delivery.test_command))},
+                "env": {"TEST_COMMAND": _lines(list(env.delivery.test_command or []))},
                 "run": TEST_STACK_RUN,
             },
             {"name": f"Stop {name}", "if": "always()", "env": options, "run": TEST_STACK_DOWN},
