@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from envgen.outputs.compose_meaning import Literal, meaning, written
 from envgen.outputs.output import Output
 from envgen.settings import Settings
+from envgen.spec.compose_paths import entry_paths, moved, service_paths
 from envgen.spec.environment import Environment
 from envgen.spec.facts import FACTS
 from envgen.spec.interpolation import referenced
@@ -33,6 +34,15 @@ def output_relative(path: str, output_dir: PurePosixPath) -> Literal:
         return Literal(posixpath.normpath(path))
     relative = posixpath.relpath(posixpath.normpath(path), posixpath.normpath(str(output_dir)))
     return Literal(relative if relative.startswith((".", "/")) else f"./{relative}")
+
+
+def passthrough_path(path: str, output_dir: PurePosixPath) -> str:
+    """A project path inside a key envgen passes through, from the rendered file's folder.
+    It stays Compose text: a `${VAR}` in it is still interpolated."""
+    if "$" not in path:
+        return output_relative(path, output_dir).text
+    up = posixpath.relpath(".", posixpath.normpath(str(output_dir)))
+    return f"{up}/{path.removeprefix('./')}"
 
 
 def _image(env: Environment, service: Service) -> dict[str, Any]:
@@ -117,7 +127,11 @@ def _service(
         },
         "environment": _environment(env, service),
         "env_file": [
-            {"path": output_relative(item.path, output_dir), "required": item.required}
+            {
+                "path": output_relative(item.path, output_dir),
+                "required": item.required,
+                **({"format": item.format} if item.format is not None else {}),
+            }
             for item in service.env_file
         ],
         "ports": [
@@ -150,7 +164,7 @@ def _service(
     passthrough = service.passthrough
     passthrough.pop("deploy", None)  # merged with the shorthands by _deploy
     doc.update({key: passthrough[key] for key in sorted(passthrough)})
-    return doc
+    return moved(doc, service_paths(doc), lambda path: passthrough_path(path, output_dir))
 
 
 # Written even when empty: `command: []` and `entrypoint: []` clear the image's own.
@@ -227,6 +241,7 @@ def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
         if volume.external:
             volumes[key]["external"] = True
         volumes[key].update(_sorted(volume.model_extra))
+        volumes[key] = _moved_paths("volumes", volumes[key], output_dir)
     if volumes:
         doc["volumes"] = volumes
     used_networks = {name for service in env.services.values() for name in service.networks}
@@ -247,9 +262,17 @@ def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
         ("models", env.models),
     ):
         if entries:
-            doc[section] = {key: entries[key] for key in sorted(entries)}
+            doc[section] = {
+                key: _moved_paths(section, entries[key], output_dir) for key in sorted(entries)
+            }
     doc.update(_sorted(env.extensions))
     return doc
+
+
+def _moved_paths(section: str, entry: dict[str, Any], output_dir: PurePosixPath) -> dict[str, Any]:
+    """A top-level entry with its project paths written from the rendered file's folder."""
+    paths = entry_paths(section, entry)
+    return moved(entry, paths, lambda path: passthrough_path(path, output_dir))
 
 
 def _sorted(entries: dict[str, Any] | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from envgen.errors import SpecError, UsageError
 from envgen.problems import Position, Problem, did_you_mean
 from envgen.redaction import public_in, scrub_problems, secrets_in
 from envgen.settings import Settings
+from envgen.spec.compose_paths import PathValue, entry_paths, is_local, service_paths
 from envgen.spec.compose_text import check_interpolation
 from envgen.spec.environment import Environment
 from envgen.spec.intended import check_against
@@ -123,12 +124,16 @@ def _load_environment(
     return env, merged, problems
 
 
+_CREATE_IT = "create it, or fix the path"
+
+
 def _missing_files(
     settings: Settings, env: Environment
 ) -> list[tuple[tuple[str | int, ...], str, str]]:
-    """Project paths Compose would refuse: a required env_file that does not exist, a
-    build context that is a file. (A context that does not exist yet passes: the specs
-    may live apart from the source they build.)"""
+    """Project paths Compose would refuse: a required env_file, label file, extended file
+    or secret's or config's file that does not exist, a build context that is a file. (A
+    context that does not exist yet passes: the specs may live apart from the source they
+    build.)"""
     found: list[tuple[tuple[str | int, ...], str, str]] = []
     for name, service in env.services.items():
         for index, env_file in enumerate(service.env_file):
@@ -136,12 +141,30 @@ def _missing_files(
                 hint = "create it, or write `required: false`"
                 at: tuple[str | int, ...] = ("services", name, "env_file", index)
                 found.append((at, f"`{env_file.path}` does not exist", hint))
+        for value in service_paths(service.passthrough):
+            if _missing(settings, value):
+                at = ("services", name, *value.steps)
+                found.append((at, f"`{value.path}` does not exist", _CREATE_IT))
         if service.build is not None and env.builds_from_source:
             context = settings.path(PurePosixPath(service.build.context))
             if context.exists() and not context.is_dir():
                 message = f"build context `{service.build.context}` is not a folder"
                 found.append((("services", name, "build"), message, ""))
+    for section, entries in (("secrets", env.secrets), ("configs", env.configs)):
+        for key, entry in entries.items():
+            for value in entry_paths(section, entry):
+                if _missing(settings, value):
+                    message = f"`{value.path}` does not exist"
+                    found.append(((section, key, *value.steps), message, _CREATE_IT))
     return found
+
+
+def _missing(settings: Settings, value: PathValue) -> bool:
+    """A project file that Compose requires (a label file, an extended file, a secret's
+    file) and that is not there; a path outside the project (absolute, ~) is the host's."""
+    if not value.required or not is_local(value.path) or "$" in value.path:
+        return False
+    return not settings.path(PurePosixPath(value.path)).is_file()
 
 
 def load_project(settings: Settings) -> Project:

@@ -161,6 +161,7 @@ class EnvFile(Model):
 
     path: ProjectPath = Field(description="path relative to the project root")
     required: bool = Field(True, description="fail when the file does not exist")
+    format: str | None = Field(None, description="the file's format, e.g. raw (Compose's)")
 
     @model_validator(mode="before")
     @classmethod
@@ -315,6 +316,11 @@ class Service(Model):
             if options:
                 value["network_options"] = options
         return value
+
+    @field_validator("env_file", mode="before")
+    @classmethod
+    def _one_file(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
     @field_validator("depends_on", mode="before")
     @classmethod
