@@ -9,6 +9,7 @@ the project folder, for the keys whose paths envgen passes through as written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
@@ -112,6 +113,101 @@ STANDALONE: dict[str, st.SearchStrategy[Pair]] = {
     "working_dir": same("/app", "/srv/${APP:-app}"),
 }
 
+# Every form of a published port Compose takes, from a free host port to use.
+PORT_FORMS: list[Callable[[int], Any]] = [
+    lambda port: f"127.0.0.1:{port}:80",
+    lambda port: f"{port}:80",  # every interface
+    lambda port: "80",  # a host port Docker picks
+    lambda port: 81,
+    lambda port: f"{port}-{port + 2}:80-82",
+    lambda port: "8080-8081",
+    lambda port: f"{port}-{port + 3}:80",  # one free port of the range
+    lambda port: f"[::1]:{port}:80/udp",
+    lambda port: f"::1:{port}:81",
+    lambda port: f"0.0.0.0:{port}:80/sctp",
+    lambda port: f"[::]:{port}:80/TCP",
+    lambda port: "127.0.0.1::80",
+    lambda port: {"target": 80},
+    lambda port: {"target": "82", "published": port, "host_ip": "127.0.0.1"},
+    lambda port: {
+        "target": 80,
+        "published": str(port),
+        "host_ip": "::1",
+        "protocol": "udp",
+        "app_protocol": "http",
+        "mode": "ingress",
+        "name": "web",
+    },
+    lambda port: {"target": 80, "published": f"{port}-{port + 1}", "protocol": "UDP"},
+]
+
+# Every form of a mount Compose takes, each at a target of its own: (spec, plain). envgen
+# writes the long form, so the plain side is the long form the short one stands for
+# (Compose's model of a short mount also holds an empty `bind: {}` or `volume: {}`).
+MOUNT_FORMS: list[Pair] = [
+    ("data:/data", {"type": "volume", "source": "data", "target": "/data"}),
+    (
+        {"source": "data", "target": "/data-ro", "read_only": True},
+        {"type": "volume", "source": "data", "target": "/data-ro", "read_only": True},
+    ),
+    ("./src:/src:ro", {"type": "bind", "source": "./src", "target": "/src", "read_only": True}),
+    (
+        "./src:/src-z:ro,z",
+        {
+            "type": "bind",
+            "source": "./src",
+            "target": "/src-z",
+            "read_only": True,
+            "bind": {"selinux": "z"},
+        },
+    ),
+    (
+        "./src:/src-shared:rshared,cached,Z",
+        {
+            "type": "bind",
+            "source": "./src",
+            "target": "/src-shared",
+            "bind": {"propagation": "rshared", "selinux": "Z"},
+        },
+    ),
+    (
+        "data:/data-nocopy:rw,nocopy",
+        {"type": "volume", "source": "data", "target": "/data-nocopy", "volume": {"nocopy": True}},
+    ),
+    ("/anonymous", {"type": "volume", "target": "/anonymous"}),
+    *(
+        (mount, mount)
+        for mount in (
+            {
+                "type": "bind",
+                "source": "./src",
+                "target": "/src-long",
+                "consistency": "cached",
+                "bind": {
+                    "create_host_path": True,
+                    "propagation": "rprivate",
+                    "recursive": "enabled",
+                },
+            },
+            {
+                "type": "volume",
+                "source": "data",
+                "target": "/data-long",
+                "volume": {"nocopy": True, "subpath": "sub", "labels": {"com.example.v": "1"}},
+            },
+            {"type": "tmpfs", "target": "/scratch", "tmpfs": {"size": "65536k", "mode": 1777}},
+            {"type": "tmpfs", "target": "/scratch-bytes", "tmpfs": {"size": 1048576}},
+            {
+                "type": "image",
+                "source": "alpine:3",
+                "target": "/image",
+                "image": {"subpath": "etc"},
+            },
+            {"type": "volume", "target": "/anonymous-long"},
+        )
+    ),
+]
+
 # Keys drawn with the project around them (`service` fills them in).
 CONTEXTUAL = frozenset(
     {
@@ -162,26 +258,19 @@ def service(draw: st.DrawFn, index: int) -> tuple[dict[str, Any], dict[str, Any]
     else:
         spec["image"] = plain["image"] = draw(st.sampled_from(["busybox:1", "redis:7.4"]))
     if "ports" in keys:
-        port = f"127.0.0.1:{20000 + index}:80"
-        spec["ports"] = plain["ports"] = [port]
+        forms = draw(st.lists(st.sampled_from(PORT_FORMS), min_size=1, max_size=3, unique=True))
+        # Host ports apart per service and per entry: envgen refuses a port taken twice.
+        spec["ports"] = plain["ports"] = [
+            form(20000 + 20 * index + 5 * position) for position, form in enumerate(forms)
+        ]
     mounts_spec: list[Any] = []
     mounts_plain: list[Any] = []
     if "volumes" in keys:
-        mounts_spec.append(
-            draw(
-                st.sampled_from(
-                    ["data:/data", {"source": "data", "target": "/data", "read_only": True}]
-                )
-            )
-        )
-        entry: dict[str, Any] = {"type": "volume", "source": "data", "target": "/data"}
-        if isinstance(mounts_spec[-1], dict):
-            entry["read_only"] = True
-        mounts_plain.append(entry)
-        mounts_spec.append("./src:/src:ro")
-        mounts_plain.append(
-            {"type": "bind", "source": "./src", "target": "/src", "read_only": True}
-        )
+        for spec_mount, plain_mount in draw(
+            st.lists(st.sampled_from(MOUNT_FORMS), min_size=1, max_size=4, unique_by=str)
+        ):
+            mounts_spec.append(spec_mount)
+            mounts_plain.append(plain_mount)
     if "tmpfs" in keys:  # envgen's tmpfs entries are Compose's tmpfs mounts
         spec["tmpfs"] = [{"target": "/run/cache", "size": "16m"}]
         mounts_plain.append({"type": "tmpfs", "target": "/run/cache", "tmpfs": {"size": "16m"}})

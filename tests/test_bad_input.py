@@ -95,16 +95,16 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         "port out of range",
         {"local": "tier: local\nservices:\n  web:\n    ports: ['99999:80']\n"},
         [
-            "environments/local.yaml:4:13: services.web.ports.0.host: "
+            "environments/local.yaml:4:13: services.web.ports.0.published: "
             "`99999` is out of range: must be at most 65535"
         ],
     ),
     (
-        "port without host side",
-        {"local": "tier: local\nservices:\n  web:\n    ports: [80]\n"},
+        "port ranges of different lengths",
+        {"local": "tier: local\nservices:\n  web:\n    ports: ['9090-9092:8080-8081']\n"},
         [
-            "environments/local.yaml:4:13: services.web.ports.0: "
-            "give both ports, HOST:CONTAINER, so that the host port is known"
+            "environments/local.yaml:4:13: services.web.ports.0: the host ports 9090-9092 "
+            "and the container ports 8080-8081 are ranges of different lengths"
         ],
     ),
     (

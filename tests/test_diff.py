@@ -179,7 +179,7 @@ def test_ipv6_ports_are_compared_by_identity(shipped: Path, run: Run) -> None:
     edit_spec(
         shipped,
         "test.yaml",
-        "- 15432:5432",
+        "- 127.0.0.1:15432:5432",
         "- host: 15432\n        container: 5432\n        host_ip: '::1'",
     )
     result = run("--root", shipped, "diff", "local", "test", "--service", "postgres")

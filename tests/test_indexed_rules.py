@@ -9,6 +9,7 @@ from typing import Any
 
 from envgen.policies import segregation
 from envgen.policies.rule import Finding, Scope
+from envgen.spec.ports import PortMapping
 from envgen.spec.source import Document
 from envgen.spec.tiers import Tier
 from hypothesis import given, settings
@@ -17,16 +18,8 @@ from hypothesis import strategies as st
 TIERS = [Tier.LOCAL, Tier.TEST, Tier.STAGING, Tier.PRODUCTION]
 
 
-def _port(host: int, ip: str, protocol: str) -> Any:
-    return SimpleNamespace(
-        host=host,
-        host_ip=ip,
-        protocol=protocol,
-        collides_with=lambda other: (
-            (host, protocol) == (other.host, other.protocol)
-            and (ip == other.host_ip or bool({ip, other.host_ip} & {"0.0.0.0", "::"}))
-        ),
-    )
+def _port(published: str | None, ip: str | None, protocol: str) -> PortMapping:
+    return PortMapping(target="80", published=published, host_ip=ip, protocol=protocol)
 
 
 @st.composite
@@ -38,9 +31,11 @@ def _environments(draw: st.DrawFn) -> list[Any]:
             st.lists(
                 st.builds(
                     _port,
-                    st.sampled_from([80, 443, 8080]),
-                    st.sampled_from(["127.0.0.1", "0.0.0.0", "::", "10.0.0.1"]),
-                    st.sampled_from(["tcp", "udp"]),
+                    # Ranges that overlap at their ends and in their middle, a port
+                    # Docker picks (none, 0), and one number inside a range.
+                    st.sampled_from([None, "0", "80", "443", "8080", "79-80", "440-450"]),
+                    st.sampled_from([None, "127.0.0.1", "0.0.0.0", "::", "::1", "10.0.0.1"]),
+                    st.sampled_from(["tcp", "udp", "UDP"]),
                 ),
                 max_size=4,
             )
@@ -97,7 +92,7 @@ def _pairwise_ports(scope: Scope) -> list[Finding]:
                         Finding(
                             blamed.name,
                             ("services", name, "ports", index),
-                            f"host port {port.host} is also published by {other.name} on host "
+                            f"{port.described} is also published by {other.name} on host "
                             f"`{blamed.host.name}` ({scope.where(other, their_path)})",
                         )
                     )

@@ -38,7 +38,7 @@ services:
     image: ghcr.io/example/demo-web
     build: ./web
     ports:
-      - 8080:80
+      - 127.0.0.1:8080:80
   cache:
     image: redis:7
     tmpfs:

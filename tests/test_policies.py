@@ -129,11 +129,11 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
         "SEG011",
         "error",
         [
-            (name, None, f"{PROD_API}    ports: [9000:9000]\n")
+            (name, None, f"{PROD_API}    ports: [127.0.0.1:9000:9000]\n")
             for name in ("staging.yaml", "production.yaml")
         ],
         "staging.yaml",
-        "ports: [9000:9000]",
+        "ports: [127.0.0.1:9000:9000]",
     ),
     (
         "SEG012",
@@ -520,7 +520,7 @@ SATISFIED: list[tuple[str, list[Patch]]] = [
         "SEG011",
         [
             ("local.yaml", "- 8001:8001", "- 9000:9000"),
-            ("staging.yaml", None, f"{PROD_API}    ports: [9000:9000]\n"),
+            ("staging.yaml", None, f"{PROD_API}    ports: [127.0.0.1:9000:9000]\n"),
         ],
     ),
     (

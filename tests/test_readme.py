@@ -96,7 +96,11 @@ EDITS = {
             "    volumes:\n      - ./backend:/app\n",
             "    memroy: 512m\n    volumes:\n      - ./backend:/app\n",
         ],
-        ["environments/local.yaml", "      - 8001:8001\n", "      - 8001\n"],
+        [
+            "environments/local.yaml",
+            "      - 127.0.0.1:8001:8001\n",
+            "      - 127.0.0.1:80001:8001\n",
+        ],
         [
             "environments/local.yaml",
             "  bot:\n    volumes:\n",

@@ -90,8 +90,16 @@ BROKEN = {
     "misspelt size": ("test.yaml", "    memory: 768m", "    memory: 768mb2"),
     "size that is a word": ("test.yaml", "size: 512m", "size: lots"),
     "unknown tier": ("test.yaml", "tier: test\n", "tier: testing\n"),
-    "port out of range": ("test.yaml", "- 15432:5432", "- {host: 70000, container: 5432}"),
-    "unknown key in a port": ("test.yaml", "- 15432:5432", "- {host: 15432, contianer: 5432}"),
+    "port out of range": (
+        "test.yaml",
+        "- 127.0.0.1:15432:5432",
+        "- {host: 70000, container: 5432}",
+    ),
+    "unknown key in a port": (
+        "test.yaml",
+        "- 127.0.0.1:15432:5432",
+        "- {host: 15432, contianer: 5432}",
+    ),
     "mapping as a variable": (
         "test.yaml",
         '    restart: "no"\n  chromadb',

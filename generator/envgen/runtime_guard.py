@@ -53,7 +53,7 @@ def _fact_variables(project: Project, facts: set[str]) -> set[str]:
 
 
 def _host_ports(env: Environment) -> set[int]:
-    return {port.host for _, port in env.published_ports()}
+    return {number for _, port in env.published_ports() for number in port.host_ports or ()}
 
 
 def _mentions(text: str, domain: str) -> bool:

@@ -7,17 +7,16 @@ deepdiff can ignore order everywhere and still report an added port as that port
 
 from __future__ import annotations
 
-import re
 import shlex
 from typing import Any
 
 from envgen.outputs.compose import compose_of
 from envgen.spec.environment import Environment
 from envgen.spec.intended import item_step, key_step
+from envgen.spec.ports import PortMapping
 from envgen.spec.project import Project
+from envgen.spec.service import Service
 
-# How compose.py writes a port; the address may be IPv6 (::1), so it takes all but the end.
-_PORT = re.compile(r"(?P<ip>.+):(?P<host>\d+):(?P<container>\d+)(?:/(?P<protocol>\w+))?")
 # Lists whose order means nothing and whose items are their own identity.
 _VALUE_LISTS = ("cap_add", "cap_drop", "profiles", "security_opt")
 # Always present in a service view, so that a first item shows as that item.
@@ -61,16 +60,17 @@ def _items(pairs: list[tuple[str, Any]]) -> dict[_Item, Any]:
     return {_Item(identity): value for identity, value in pairs}
 
 
-def _port(written: str) -> tuple[str, str]:
-    """A published port as (identity, container port)."""
-    match = _PORT.fullmatch(written)
-    if match is None:  # compose.py wrote it, so this is a bug, not bad input
-        raise ValueError(f"unexpected port {written!r} in a compose document")
-    return f"{match['ip']}:{match['host']}/{match['protocol'] or 'tcp'}", match["container"]
+def _port(written: str | dict[str, Any]) -> tuple[str, str]:
+    """A published port as (identity, container port); compose.py wrote it, so it is
+    valid (an error here is a bug, not bad input)."""
+    port = PortMapping.model_validate(written)
+    return port.identity, port.target
 
 
-def _mount(source: str, read_only: bool | None) -> str:
-    return f"{source}:ro" if read_only else source
+def _mount(source: str | None, read_only: bool | None) -> str:
+    """A mount's value: its source (an anonymous volume has none), `:ro` when read-only."""
+    shown = source or "(anonymous volume)"
+    return f"{shown}:ro" if read_only else shown
 
 
 def _healthcheck(check: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +103,7 @@ def _compose_service(doc: dict[str, Any]) -> dict[str, Any]:
         elif key == "volumes":
             view["volumes"] = _items(
                 [
-                    (m["target"], _mount(m["source"], m.get("read_only")))
+                    (m["target"], _mount(m.get("source"), m.get("read_only")))
                     for m in value
                     if m["type"] != "tmpfs"
                 ]
@@ -159,7 +159,7 @@ def compose_view(project: Project, env: Environment) -> dict[str, Any]:
     return _steps(view)  # type: ignore[no-any-return]
 
 
-def _spec_service(data: dict[str, Any]) -> dict[str, Any]:
+def _spec_service(data: dict[str, Any], service: Service) -> dict[str, Any]:
     view = dict(data)
     view["networks"] = data["networks"] or _IMPLICIT_NETWORKS
     for key in ("command", "entrypoint"):
@@ -167,16 +167,20 @@ def _spec_service(data: dict[str, Any]) -> dict[str, Any]:
             view[key] = _command_line(view[key])
     if view.get("healthcheck") is not None:
         view["healthcheck"] = _healthcheck(view["healthcheck"])
-    view["ports"] = _items(
-        [
-            (f"{p['host_ip']}:{p['host']}/{p['protocol']}", str(p["container"]))
-            for p in data["ports"]
-        ]
-    )
+    view["ports"] = _items([(port.identity, port.target) for port in service.ports])
     view["volumes"] = _items(
-        [(m["target"], _mount(m["source"], m["read_only"])) for m in data["volumes"]]
+        [(m.target, _mount(m.source, m.read_only)) for m in service.volumes if m.kind != "tmpfs"]
     )
     view["tmpfs"] = _items([(t["target"], t["size"] or _NO_SIZE) for t in data["tmpfs"]])
+    view["tmpfs"].update(
+        _items(
+            [
+                (m.target, str(m.tmpfs.size) if m.tmpfs and m.tmpfs.size else _NO_SIZE)
+                for m in service.volumes
+                if m.kind == "tmpfs"
+            ]
+        )
+    )
     view["env_file"] = _items(
         [(f["path"], "required" if f["required"] else "optional") for f in data["env_file"]]
     )
@@ -186,5 +190,7 @@ def _spec_service(data: dict[str, Any]) -> dict[str, Any]:
 def spec_view(env: Environment) -> dict[str, Any]:
     """What the spec says, merged over base.yaml, declarations aside."""
     data = env.model_dump(mode="json", exclude={"intended_differences"})
-    data["services"] = {name: _spec_service(s) for name, s in data["services"].items()}
+    data["services"] = {
+        name: _spec_service(s, env.services[name]) for name, s in data["services"].items()
+    }
     return _steps(data)  # type: ignore[no-any-return]

@@ -72,13 +72,14 @@ def _environment(env: Environment, service: Service) -> dict[str, str | None]:
 def _volumes(env: Environment, service: Service, output_dir: PurePosixPath) -> list[Any]:
     mounts: list[dict[str, Any]] = []
     for mount in service.volumes:
-        entry: dict[str, Any] = {"type": "bind" if mount.is_bind else "volume"}
-        entry["source"] = (
-            output_relative(mount.source, output_dir) if mount.is_bind else mount.source
-        )
+        entry: dict[str, Any] = {"type": mount.kind}
+        if mount.source is not None:
+            # A bind of a project path is written from the rendered file; `~` is
+            # Compose's to expand.
+            bind = mount.is_bind and not mount.source.startswith("~")
+            entry["source"] = output_relative(mount.source, output_dir) if bind else mount.source
         entry["target"] = mount.target
-        if mount.read_only:
-            entry["read_only"] = True
+        entry.update(mount.options())
         mounts.append(entry)
     for tmpfs in service.tmpfs:
         entry = {"type": "tmpfs", "target": tmpfs.target}
@@ -134,11 +135,7 @@ def _service(
             }
             for item in service.env_file
         ],
-        "ports": [
-            f"{port.host_ip}:{port.host}:{port.container}"
-            + ("" if port.protocol == "tcp" else f"/{port.protocol}")
-            for port in service.ports
-        ],
+        "ports": [port.compose() for port in service.ports],
         "volumes": _volumes(env, service, output_dir),
         "read_only": service.read_only or None,
         "security_opt": ["no-new-privileges:true"] if service.no_new_privileges else [],
@@ -232,7 +229,7 @@ def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
             name: _service(env, name, service, output_dir) for name, service in env.services.items()
         },
     }
-    used_volumes = {mount.source for service in env.services.values() for mount in service.volumes}
+    used_volumes = {m.volume_name for service in env.services.values() for m in service.volumes}
     volumes: dict[str, dict[str, Any]] = {}
     for key, volume in env.volumes.items():
         if key not in used_volumes:

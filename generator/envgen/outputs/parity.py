@@ -91,24 +91,22 @@ def _is_scratch(target: str) -> bool:
 
 def _storage(env: Environment, service: Service) -> str:
     kept = [
-        f"volume {code(env.volume_name(mount.source))}"
-        + (" (external)" if env.volumes[mount.source].external else "")
-        for mount in service.volumes
-        if not mount.is_bind
+        f"volume {code(env.volume_name(key))}"
+        + (" (external)" if env.volumes[key].external else "")
+        for key in (mount.volume_name for mount in service.volumes)
+        if key is not None
     ]
     lost = [
-        "RAM disk (tmpfs"
-        + (f", {format_memory(tmpfs.size)}" if tmpfs.size else "")
-        + "), lost on stop"
-        for tmpfs in service.tmpfs
-        if not _is_scratch(tmpfs.target)
+        "RAM disk (tmpfs" + (f", {format_memory(size)}" if size else "") + "), lost on stop"
+        for _, target, size in service.ram_disks()
+        if not _is_scratch(target)
     ]
     return _listing(kept + lost)
 
 
 def _stores_data(service: Service) -> bool:
-    return any(not mount.is_bind for mount in service.volumes) or any(
-        not _is_scratch(tmpfs.target) for tmpfs in service.tmpfs
+    return any(mount.volume_name for mount in service.volumes) or any(
+        not _is_scratch(disk.target) for disk in service.ram_disks()
     )
 
 
@@ -176,8 +174,8 @@ def _ports(env: Environment) -> str:
     for name, service in env.services.items():
         for port in service.ports:
             protocol = "" if port.protocol == "tcp" else f"/{port.protocol}"
-            host = code(f"{port.host_ip}:{port.host}{protocol}")
-            ports.append(f"{host} → {code(f'{name}:{port.container}')}")
+            host = code(f"{port.host_side}{protocol}")
+            ports.append(f"{host} → {code(f'{name}:{port.target}')}")
     return _listing(ports)
 
 

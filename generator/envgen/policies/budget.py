@@ -50,7 +50,7 @@ def usage(env: Environment) -> int:
         replicas(service)
         * (
             max(memory_limit(service) or 0, _deploy_memory(service, "reservations") or 0)
-            + sum(t.size or 0 for t in service.tmpfs)
+            + sum(disk.size or 0 for disk in service.ram_disks())
         )
         for service in env.services.values()
     )
@@ -82,12 +82,12 @@ def unbudgeted(scope: Scope) -> Iterator[Finding]:
                         ("services", name),
                         f"`{name}` has no memory limit, so host `{host}`'s budget cannot count it",
                     )
-                for index, tmpfs in enumerate(service.tmpfs):
-                    if tmpfs.size is None:
+                for disk in service.ram_disks():
+                    if disk.size is None:
                         yield Finding(
                             env.name,
-                            ("services", name, "tmpfs", index),
-                            f"tmpfs `{tmpfs.target}` has no size, so host `{host}`'s budget "
+                            ("services", name, *disk.path),
+                            f"tmpfs `{disk.target}` has no size, so host `{host}`'s budget "
                             "cannot count it",
                         )
 

@@ -30,7 +30,8 @@ def host_privileges(env: Environment) -> Iterator[tuple[Path, str]]:
             index = service.cap_add.index("SYS_ADMIN")
             yield (*at, "cap_add", index), "adds SYS_ADMIN, close to root on the host"
         for index, mount in enumerate(service.volumes):
-            if mount.is_bind and posixpath.normpath(mount.source) in DOCKER_SOCKETS:
+            source = mount.bind_source
+            if source is not None and posixpath.normpath(source) in DOCKER_SOCKETS:
                 yield (*at, "volumes", index), "mounts the Docker socket: root on the host"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -58,11 +57,11 @@ def healthcheck(env: Environment) -> Iterator[tuple[Path, str]]:
 def loopback_ports(env: Environment) -> Iterator[tuple[Path, str]]:
     for name, service in env.services.items():
         for index, port in enumerate(service.ports):
-            if not ipaddress.ip_address(port.host_ip).is_loopback:
+            if not port.is_loopback:
                 yield (
                     ("services", name, "ports", index),
-                    f"port {port.host} is published on {port.host_ip}; publish on 127.0.0.1 "
-                    "and let the proxy in front",
+                    f"{port.described} is published on {port.address}; publish on "
+                    "127.0.0.1 and let the proxy in front",
                 )
 
 
@@ -89,9 +88,9 @@ def source_mounts(env: Environment) -> Iterator[tuple[Path, str]]:
     contexts = _contexts(env) | {"."}
     for name, service in env.services.items():
         for index, mount in enumerate(service.volumes):
-            if not mount.is_bind:
+            if mount.bind_source is None:
                 continue
-            if _is_source(resolved_path(mount.source), contexts):
+            if _is_source(resolved_path(mount.bind_source), contexts):
                 yield (
                     ("services", name, "volumes", index),
                     f"`{name}` bind-mounts source code `{mount.source}`; run the image as built",
@@ -201,8 +200,7 @@ def data_mount(env: Environment) -> tuple[str, str, Path] | None:
             best = (len(target), kind, path)
 
     for index, mount in enumerate(service.volumes):
-        kind = "bind" if mount.is_bind else "volume"
-        consider(mount.target, kind, ("services", name, "volumes", index))
+        consider(mount.target, mount.kind, ("services", name, "volumes", index))
     for index, tmpfs in enumerate(service.tmpfs):
         consider(tmpfs.target, "tmpfs", ("services", name, "tmpfs", index))
     return best[1], name, best[2]
@@ -243,9 +241,11 @@ RULES = [
     ),
     Rule(
         "PRD004",
-        "no port published beyond 127.0.0.1",
-        "On a public host only the proxy faces the internet; a port on 0.0.0.0 bypasses "
-        "it (and Docker bypasses the firewall).",
+        "no port published beyond loopback (127.0.0.1, ::1)",
+        "On a public host only the proxy faces the internet; a port on every interface "
+        "bypasses it (and Docker bypasses the firewall). A port without an address "
+        "(`8001:8001`), on 0.0.0.0 or ::, or with a host port Docker picks (`3000`) is on "
+        "every interface, as Compose binds it.",
         deployed("error", "error"),
         per_environment(loopback_ports),
     ),

@@ -14,7 +14,7 @@ from envgen.spec.tiers import Tier
 
 if TYPE_CHECKING:
     from envgen.spec.environment import Environment
-    from envgen.spec.service import PortMapping
+    from envgen.spec.ports import PortMapping
     from envgen.spec.source import Path
 
 Values = Callable[["Environment"], Iterable[tuple[object, "Path"]]]
@@ -47,11 +47,13 @@ def _clashes(
 
 
 def _used_volumes(env: Environment) -> set[str]:
-    return {m.source for s in env.services.values() for m in s.volumes if not m.is_bind}
+    return {m.volume_name for s in env.services.values() for m in s.volumes if m.volume_name}
 
 
 def _data_volumes(env: Environment) -> set[str]:
-    return {m.source for s in env.services.values() if s.data for m in s.volumes}
+    return {
+        m.volume_name for s in env.services.values() if s.data for m in s.volumes if m.volume_name
+    }
 
 
 def project_names(scope: Scope) -> Iterator[Finding]:
@@ -112,9 +114,14 @@ def data_storage(scope: Scope) -> Iterator[Finding]:
             if not service.data:
                 continue
             for index, mount in enumerate(service.volumes):
-                # Bind mounts only collide on one machine; volume names everywhere.
-                where = f"{env.host.name}:{resolved_path(mount.source)}" if mount.is_bind else None
-                source = where or _volume_name(env, mount.source)
+                # Bind mounts only collide on one machine; volume names everywhere; an
+                # anonymous volume or a RAM disk is the container's own.
+                if mount.bind_source is not None:
+                    source = f"{env.host.name}:{resolved_path(mount.bind_source)}"
+                elif mount.volume_name is not None:
+                    source = _volume_name(env, mount.volume_name)
+                else:
+                    continue
                 yield source, ("services", name, "volumes", index)
 
     return _clashes(scope, values, "data storage")
@@ -179,23 +186,35 @@ def origins(scope: Scope) -> Iterator[Finding]:
 
 
 def host_ports(scope: Scope) -> Iterator[Finding]:
-    """Ports are indexed by host, number and protocol: only ports that could collide are
-    compared, one blamed port against the first of the other environment's it hits."""
+    """Ports are indexed by host, number and protocol (a range under each of its
+    numbers; a port Docker picks under none, as it cannot collide): only ports that could
+    collide are compared, one blamed port against the first of the other environment's
+    it hits in spec order, once however many numbers of a range they share."""
 
     def held(env: Environment) -> Iterator[tuple[Hashable, Path]]:
         for (_, name, index), port in env.published_ports():
-            yield (env.host.name, port.host, port.protocol), ("services", name, "ports", index)
+            for number in port.host_ports or ():
+                key = (env.host.name, number, port.protocol.lower())
+                yield key, ("services", name, "ports", index)
 
-    for blamed, blamed_paths, other, other_paths in scope.clashes(held):
+    reported: set[tuple[str, Path, str]] = set()
+    for blamed, blamed_paths, other, _ in scope.clashes(held):
         for path in blamed_paths:
+            if (blamed.name, path, other.name) in reported:
+                continue
             port = _port_at(blamed, path)
-            theirs = (p for p in other_paths if port.collides_with(_port_at(other, p)))
+            theirs = (
+                ("services", name, "ports", index)
+                for (_, name, index), their_port in other.published_ports()
+                if port.collides_with(their_port)
+            )
             their_path = next(theirs, None)
             if their_path is not None:
+                reported.add((blamed.name, path, other.name))
                 yield Finding(
                     blamed.name,
                     path,
-                    f"host port {port.host} is also published by {other.name} on host "
+                    f"{port.described} is also published by {other.name} on host "
                     f"`{blamed.host.name}` ({scope.where(other, their_path)})",
                 )
 
@@ -364,7 +383,8 @@ RULES = [
         "SEG011",
         "no host port published by two environments on one host",
         "Two stacks on one machine (local and test on a laptop) cannot both bind a port; "
-        "the second one fails to start, or a client reaches the wrong one.",
+        "the second one fails to start, or a client reaches the wrong one. A range "
+        "(`8000-8005`) holds each port in it; a host port Docker picks (`3000`) holds none.",
         host_ports,
     ),
     _rule(

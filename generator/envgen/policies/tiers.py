@@ -82,21 +82,20 @@ def mocked_everywhere(scope: Scope) -> Iterator[Finding]:
 def ports_apart(scope: Scope) -> Iterator[Finding]:
     """Test's host ports against local's, on any host: a laptop runs both."""
     local = [
-        (env, port.host, port.protocol, ("services", name, "ports", index))
+        (env, theirs, ("services", name, "ports", index))
         for env in scope.of_tier(Tier.LOCAL)
         for name, service in env.services.items()
-        for index, port in enumerate(service.ports)
+        for index, theirs in enumerate(service.ports)
     ]
     for env in scope.of_tier(Tier.TEST):
         for name, service in env.services.items():
             for index, port in enumerate(service.ports):
-                for other, number, protocol, path in local:
-                    if (number, protocol) == (port.host, port.protocol):
+                for other, theirs, path in local:
+                    if port.shares_host_port(theirs):
                         yield Finding(
                             env.name,
                             ("services", name, "ports", index),
-                            f"host port {port.host} is also {other.name}'s "
-                            f"({scope.where(other, path)})",
+                            f"{port.described} is also {other.name}'s ({scope.where(other, path)})",
                             "pick a host port that local does not publish",
                         )
                         break
@@ -158,7 +157,7 @@ RULES = [
         "TST004",
         "test uses other host ports than local",
         "A developer runs the test stack beside the local one; equal ports collide, or a "
-        "test connects to the developer's database.",
+        "test connects to the developer's database. Ranges count each port in them.",
         {Tier.TEST: "error"},
         ports_apart,
     ),

@@ -27,7 +27,8 @@ from envgen.spec.fields import (
     UrlScheme,
     VariableName,
 )
-from envgen.spec.service import PortMapping, Service
+from envgen.spec.ports import PortMapping
+from envgen.spec.service import Service
 from envgen.spec.tiers import Tier
 
 

@@ -17,7 +17,9 @@ from envgen.spec.environment import (
     Volume,
 )
 from envgen.spec.facts import FACTS, FAMILIES
-from envgen.spec.service import EnvFile, Healthcheck, Logging, Mount, PortMapping, Service, Tmpfs
+from envgen.spec.mounts import BindOptions, ImageOptions, Mount, TmpfsOptions, VolumeOptions
+from envgen.spec.ports import PortMapping
+from envgen.spec.service import EnvFile, Healthcheck, Logging, Service, Tmpfs
 
 SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Environment (top level of a spec)", Environment),
@@ -31,8 +33,12 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("`networks.<name>`", Network),
     ("`proxy`", Proxy),
     ("`proxy.basic_auth`", BasicAuth),
-    ('`services.<name>.ports[]` (or `"[IP:]HOST:CONTAINER"`)', PortMapping),
-    ('`services.<name>.volumes[]` (or `"SOURCE:TARGET[:ro]"`)', Mount),
+    ('`services.<name>.ports[]` (or `"[IP:][HOST:]CONTAINER[/PROTOCOL]"`)', PortMapping),
+    ('`services.<name>.volumes[]` (or `"SOURCE:TARGET[:MODES]"`, `"TARGET"`)', Mount),
+    ("`services.<name>.volumes[].bind`", BindOptions),
+    ("`services.<name>.volumes[].volume`", VolumeOptions),
+    ("`services.<name>.volumes[].tmpfs`", TmpfsOptions),
+    ("`services.<name>.volumes[].image`", ImageOptions),
     ('`services.<name>.tmpfs[]` (or `"/path"`)', Tmpfs),
     ("`services.<name>.healthcheck`", Healthcheck),
     ("`services.<name>.logging`", Logging),

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator
 from envgen.problems import did_you_mean
 from envgen.spec.environment import Environment
 from envgen.spec.facts import FACTS, FactUnavailable
-from envgen.spec.service import PortMapping, Service
+from envgen.spec.ports import PortMapping
+from envgen.spec.service import Service
 from envgen.spec.source import Path
 
 Finding = tuple[Path, str, str]  # where, what, hint
@@ -61,8 +62,8 @@ def check_references(env: Environment) -> Iterator[Finding]:
                 known = ["default", *env.networks]
                 yield ((*at, "networks", index), *_unknown("network", network, known))
         for index, mount in enumerate(service.volumes):
-            if not mount.is_bind and mount.source not in env.volumes:
-                message, hint = _unknown("volume", mount.source, env.volumes)
+            if mount.volume_name is not None and mount.volume_name not in env.volumes:
+                message, hint = _unknown("volume", mount.volume_name, env.volumes)
                 hint = hint or "declare it under `volumes`, or write ./path for a bind mount"
                 yield (*at, "volumes", index, "source"), message, hint
         for variable, fact in service.facts.items():
@@ -172,6 +173,6 @@ def _port_collisions(env: Environment) -> Iterator[Finding]:
     for (_, name, index), port in env.published_ports():
         taken_by = next((owner for owner, seen in earlier if port.collides_with(seen)), None)
         if taken_by is not None:
-            message = f"host port {port.host} is already published by `{taken_by}`"
+            message = f"{port.described} is already published by `{taken_by}`"
             yield ("services", name, "ports", index), message, ""
         earlier.append((name, port))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
-import re
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
@@ -16,7 +14,6 @@ from envgen.spec.fields import (
     Image,
     MemorySize,
     Model,
-    Port,
     ProjectPath,
     Restart,
     Scalar,
@@ -24,72 +21,8 @@ from envgen.spec.fields import (
     Text,
     VariableName,
 )
-
-_PORT = re.compile(
-    r"^(?:(?P<host_ip>\d{1,3}(?:\.\d{1,3}){3}):)?(?P<host>\d+):(?P<container>\d+)(?:/(?P<protocol>tcp|udp))?$"
-)
-
-
-class PortMapping(Model):
-    """A container port published on the host."""
-
-    host: Port = Field(description="port on the host")
-    container: Port = Field(description="port inside the container")
-    host_ip: str = Field("127.0.0.1", description="host address to bind; 127.0.0.1 by default")
-    protocol: Literal["tcp", "udp"] = Field("tcp", description="tcp or udp")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _short_syntax(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
-            raise ValueError("give both ports, HOST:CONTAINER, so that the host port is known")
-        if isinstance(value, str):
-            match = _PORT.fullmatch(value)
-            if not match:
-                raise ValueError(
-                    f"invalid port mapping {value!r}: write HOST:CONTAINER or IP:HOST:CONTAINER"
-                )
-            return {k: v for k, v in match.groupdict().items() if v is not None}
-        return value
-
-    @field_validator("host_ip")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        return str(ipaddress.ip_address(value))
-
-    def collides_with(self, other: PortMapping) -> bool:
-        """Whether both cannot be bound at once: one host port and protocol, on the same
-        address or with either on every address (0.0.0.0, ::)."""
-        # host_ip is normalized by its validator: every address is one of these two.
-        wildcard = bool({self.host_ip, other.host_ip} & {"0.0.0.0", "::"})
-        same_port = (self.host, self.protocol) == (other.host, other.protocol)
-        return same_port and (self.host_ip == other.host_ip or wildcard)
-
-
-class Mount(Model):
-    """A named volume or a bind mount of a project path."""
-
-    source: str = Field(
-        description="a volume declared under `volumes`, or a project path starting with ./"
-    )
-    target: AbsolutePath = Field(description="absolute path inside the container")
-    read_only: bool = Field(False, description="mount read-only")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _short_syntax(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            parts = value.split(":")
-            if len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] not in ("ro", "rw")):
-                raise ValueError(
-                    f"invalid mount {value!r}: write SOURCE:TARGET or SOURCE:TARGET:ro"
-                )
-            return {"source": parts[0], "target": parts[1], "read_only": parts[2:] == ["ro"]}
-        return value
-
-    @property
-    def is_bind(self) -> bool:
-        return self.source.startswith((".", "/"))
+from envgen.spec.mounts import Mount
+from envgen.spec.ports import PortMapping
 
 
 class Tmpfs(Model):
@@ -102,6 +35,15 @@ class Tmpfs(Model):
     @classmethod
     def _short_syntax(cls, value: Any) -> Any:
         return {"target": value} if isinstance(value, str) else value
+
+
+class RamDisk(NamedTuple):
+    """A RAM disk of a service: where its entry is, where it is mounted, its bytes (None:
+    no size, so the host's memory bounds it)."""
+
+    path: tuple[str, int]
+    target: str
+    size: int | None
 
 
 class Healthcheck(Model):
@@ -338,6 +280,16 @@ class Service(Model):
     def passthrough(self) -> dict[str, Any]:
         """The Compose keys envgen does not model, as written (checked by the schema)."""
         return dict(self.model_extra or {})
+
+    def ram_disks(self) -> list[RamDisk]:
+        """Every RAM disk: the `tmpfs` entries and the tmpfs mounts under `volumes`."""
+        disks = [RamDisk(("tmpfs", i), t.target, t.size) for i, t in enumerate(self.tmpfs)]
+        disks += [
+            RamDisk(("volumes", i), m.target, m.ram_size)
+            for i, m in enumerate(self.volumes)
+            if m.kind == "tmpfs"
+        ]
+        return disks
 
     @property
     def is_app(self) -> bool:

@@ -29,6 +29,23 @@ def parse_memory(value: Any) -> int:
     return int(size)
 
 
+_RAM = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>[kmgtp]?)b?$", re.IGNORECASE)
+
+
+def parse_ram(value: Any) -> int:
+    """A RAM disk's size as Compose and Docker read it (`65536k`, `64m`, `1.5g`, `64MB`
+    or bytes; binary units), to bytes. Unlike a memory limit it may be small."""
+    if isinstance(value, bool):
+        raise ValueError("expected a size such as 64m or a number of bytes")
+    if isinstance(value, int):
+        return value
+    match = _RAM.match(str(value).strip())
+    if not match:
+        raise ValueError(f"invalid size `{value}`: use bytes or a number with k, m, g or t")
+    units = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
+    return int(float(match["number"]) * units[match["unit"].lower()])
+
+
 def format_memory(size: int) -> str:
     """Bytes in the largest unit that divides them exactly: 536870912 -> `512m`."""
     for unit in ("g", "m", "k"):
