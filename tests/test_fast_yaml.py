@@ -63,6 +63,12 @@ HOSTILE = [
     "a: [x:  ,y]\n",
     'a: {"x": , b: 1}\n',
     "a: {x: # c\n  , b: 1}\n",
+    # a comment against a block scalar's header, which PyYAML refuses and libyaml reads.
+    "a: >#c\n  x\n",
+    "a: |-#c\n  x\n",
+    "a: |2#c\n  x\n",
+    "a:\n >+# c\nb: 1\n",
+    "a: | #c\n  x\n",
 ]
 
 

@@ -4,10 +4,10 @@ The pure-Python reader (source.py with limits.py) is the reference and gives eve
 problem its message. This is only a faster way to the same node tree, taken when the text
 holds nothing on which the two could differ (tabs, carriage returns, no final newline,
 characters outside ASCII or that YAML forbids, the bare `!` tag, a tag running into a flow
-indicator, an empty value in a flow collection, `?` and `<<`) and nothing
-nested deep enough to strain libyaml's recursive composer; and its tree is used only when it is
-within the limits, aliases counted as what they stand for. Anything else, and any error,
-goes the pure-Python way, so every message stays the same.
+indicator, an empty value in a flow collection, a comment against a block scalar's header,
+`?` and `<<`) and nothing nested deep enough to strain libyaml's recursive composer; and
+its tree is used only when it is within the limits, aliases counted as what they stand for.
+Anything else, and any error, goes the pure-Python way, so every message stays the same.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ _TAG_INTO_FLOW = re.compile(r"(?:^|[\s\[{,])!(?:<|\S*?[,\[\]{}])", re.MULTILINE)
 # An empty value after `: ` inside a flow collection (`{a: , b: 1}`, `[a: ]`): libyaml
 # places it after the spaces, PyYAML at the colon. Comments may stand between.
 _EMPTY_FLOW_VALUE = re.compile(r":[ \n]+(?:#[^\n]*\n[ \n]*)*[,\]}]")
+# A block scalar's header with a comment and no space before it (`key: >#note`): PyYAML
+# refuses it, libyaml reads a block scalar.
+_BLOCK_HEADER_COMMENT = re.compile(r"(?:^|\s)[|>][-+0-9]*#", re.MULTILINE)
 # Where `?` is Compose's and no YAML indicator: `${NAME:?message}`, `${NAME?}`. Any other
 # `?` may be an explicit key, which libyaml reads in places where PyYAML does not.
 _REQUIRED_REFERENCE = re.compile(r"\$\{\w+:?\?")
@@ -48,6 +51,7 @@ def _may_differ(text: str) -> bool:
         or _BARE_TAG.search(text) is not None
         or _TAG_INTO_FLOW.search(text) is not None
         or _EMPTY_FLOW_VALUE.search(text) is not None
+        or _BLOCK_HEADER_COMMENT.search(text) is not None
         or "?" in _REQUIRED_REFERENCE.sub("", text)
         or "<<" in text  # a merge key
     )
