@@ -768,6 +768,21 @@ SATISFIED += [
     ("BUD001", [("production.yaml", None, f"{PROD_API}    deploy:\n      replicas: 2\n")]),
 ]
 
+# Secrets in the other places a spec writes down: exact lines in tests/test_secret_places.py.
+VIOLATIONS += [
+    (
+        "SEC004",
+        "error",
+        [("local.yaml", "password_default: dev", "password_default: abc123def456ghij")],
+        "local.yaml",
+        "password_default: abc123",
+    ),
+]
+SATISFIED += [
+    ("SEC004", [("local.yaml", "password_default: dev", "password_default: dev-only")]),
+]
+
+
 # Seed jobs: the exact lines, boundaries and near misses are in tests/test_jobs.py.
 SEED_JOB = f'{PROD_API}    seed: true\n    profiles: [seed]\n    restart: "no"\n'
 VIOLATIONS += [

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 from envgen.policies.rule import Rule, deployed, everywhere, per_environment
 from envgen.spec.command_line import command_texts
 from envgen.spec.facts import FACTS
-from envgen.spec.secrecy import credentials, is_reference, is_secret_name
+from envgen.spec.secrecy import (
+    credentials,
+    is_reference,
+    is_secret_name,
+    looks_like_secret_value,
+)
+from envgen.spec.tiers import Tier
 
 if TYPE_CHECKING:
     from envgen.spec.environment import Environment
@@ -17,6 +23,10 @@ if TYPE_CHECKING:
 
 # The operator and value of a reference: `${NAME:-default}` -> (":-", "default").
 _MODIFIER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?P<operator>:?[-+?])?(?P<value>[^}]*)\}")
+# The pieces of a notice's URL or field between separators and `{placeholders}`: a token
+# pasted there instead of its placeholder (`/bot123456:AAH.../sendMessage`) is one piece.
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NOTICE_PIECES = re.compile(r"[/?&=#@\s]+|\{[a-z][a-z0-9_]*\}")
 
 
 def _literal(text: str, deployed_tier: bool) -> str | None:
@@ -83,12 +93,107 @@ def literal_secrets(env: Environment) -> Iterator[tuple[Path, str]]:
             texts = command_texts(command)
             for index, why in _arguments([text for _, text in texts], deployed_tier):
                 yield (*where, *texts[index][0]), f"`{name}` {field} passes {why}"
+        if service.build is not None:
+            args = {
+                key: str(value) for key, value in service.build.args.items() if value is not None
+            }
+            yield from _named(args, (*at, "build", "args"), "build argument", deployed_tier)
+        extensions = {k: v for k, v in service.passthrough.items() if k.startswith("x-")}
+        strings = {k: v for k, v in extensions.items() if isinstance(v, str)}
+        yield from _named(strings, at, "extension", deployed_tier)
         for variable, fact in service.facts.items():
             if is_secret_name(variable) and fact in FACTS and not FACTS[fact].secret:
                 yield (
                     (*at, "facts", variable),
                     f"`{variable}` looks secret but fact `{fact}` is a plain value",
                 )
+
+
+def _free_text(env: Environment) -> Iterator[tuple[Path, str]]:
+    """Descriptions, notes and inline config contents are copied into rendered files as
+    they are written (comments, the parity table, the compose file): a credential in them
+    is written down, whatever the tier."""
+    texts: list[tuple[Path, str]] = [(("description",), env.description), (("notes",), env.notes)]
+    texts += [(("services", n, "description"), s.description) for n, s in env.services.items()]
+    texts += [
+        (("configs", name, "content"), config["content"])
+        for name, config in env.configs.items()
+        if isinstance(config.get("content"), str)
+    ]
+    for path, text in texts:
+        for _, why in _in_text(text, deployed_tier=True):
+            yield path, f"free text holds {why}"
+            break
+
+
+def _docker_secrets(env: Environment) -> Iterator[tuple[Path, str]]:
+    """A Docker secret read from a variable names that variable; anything else there is
+    likely its value, which the compose file would hold."""
+    for name, secret in env.secrets.items():
+        variable = secret.get("environment")
+        if isinstance(variable, str) and not _VARIABLE_NAME.fullmatch(variable):
+            yield (
+                ("secrets", name, "environment"),
+                "is not a variable name: write the name of the variable that holds the "
+                "secret, never its value",
+            )
+
+
+def _delivery(env: Environment) -> Iterator[tuple[Path, str]]:
+    """What a rendered workflow runs or sends: the test command, and a notice's URL and
+    fields, whose secrets belong in `{placeholders}` filled from GitHub secrets."""
+    delivery = env.delivery
+    if delivery is None:
+        return
+    command = list(delivery.test_command or [])
+    for index, why in _arguments(command, deployed_tier=True):
+        yield ("delivery", "test_command", index), f"the test command passes {why}"
+    if delivery.notice is None:
+        return
+    texts: list[tuple[Path, str]] = [(("delivery", "notice", "url"), delivery.notice.url)]
+    texts += [(("delivery", "notice", "fields", k), v) for k, v in delivery.notice.fields.items()]
+    for path, text in texts:
+        if any(looks_like_secret_value(piece) for piece in _NOTICE_PIECES.split(text)):
+            yield (
+                path,
+                (
+                    "holds what looks like a credential; write a `{placeholder}` named in the "
+                    "notice's `secrets` or its integration's, which GitHub fills from its secrets"
+                ),
+            )
+
+
+def written_down(env: Environment) -> Iterator[tuple[Path, str]]:
+    """SEC001: every place of a spec that reaches a rendered file as it is written."""
+    yield from literal_secrets(env)
+    yield from _free_text(env)
+    yield from _docker_secrets(env)
+    yield from _delivery(env)
+
+
+def throwaway_defaults(env: Environment) -> Iterator[tuple[Path, str]]:
+    """A laptop's defaults are written into its committed compose file: the database's
+    `password_default`, and the default of a secret variable (`${API_KEY:-value}`)."""
+    default = env.database.password_default if env.database is not None else None
+    if default is not None and looks_like_secret_value(default):
+        yield (
+            ("database", "password_default"),
+            "`password_default` looks like a real credential, and the committed compose "
+            "file holds it (use a throw-away value such as `dev`)",
+        )
+    for name, service in env.services.items():
+        for variable, value in service.environment.items():
+            if not is_secret_name(variable) or not isinstance(value, str):
+                continue
+            for match in _MODIFIER.finditer(value):
+                operator = match["operator"] or ""
+                if operator.endswith("-") and looks_like_secret_value(match["value"]):
+                    yield (
+                        ("services", name, "environment", variable),
+                        f"`{variable}`'s default looks like a real credential, and the "
+                        "committed compose file holds it (use a throw-away value)",
+                    )
+                    break
 
 
 def no_default_password(env: Environment) -> Iterator[tuple[Path, str]]:
@@ -117,7 +222,7 @@ RULES = [
         "health check) is committed to git and copied into every rendered file; a "
         "`${VAR:+value}` writes its value down too, and a default does in a deployed tier.",
         everywhere("error"),
-        per_environment(literal_secrets),
+        per_environment(written_down),
     ),
     Rule(
         "SEC002",
@@ -133,5 +238,15 @@ RULES = [
         "the deploying shell has exported.",
         deployed("error", "error"),
         per_environment(variables_file),
+    ),
+    Rule(
+        "SEC004",
+        "a laptop's defaults are throw-away values",
+        "A laptop tier's `password_default` and the defaults of its secret variables are "
+        "written into its compose file, which is committed: one that looks like a real "
+        "credential (a known key prefix, a bot token, 16 characters or more mixing letters "
+        "and digits) would be published. The test tier's own check is VAR002.",
+        {Tier.LOCAL: "error"},
+        per_environment(throwaway_defaults),
     ),
 ]
