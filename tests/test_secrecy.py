@@ -40,6 +40,66 @@ PLAIN_NAMES = [
 ]
 
 
+# Every entry of spec/secrecy.py's word tables, written out here (not read from the
+# tables) so that a word dropped from them fails a test.
+EVERY_SECRET_WORD = [
+    "APP_TOKEN",
+    "APP_KEY",
+    "APP_APIKEY",
+    "APP_PASSWORD",
+    "APP_PASSWD",
+    "APP_PASS",
+    "APP_PWD",
+    "APP_PASSPHRASE",
+    "APP_SECRET",
+    "APP_CREDENTIAL",
+    "APP_CREDENTIALS",
+]
+EVERY_SECRET_ENDING = [
+    "ROOTPASSWORD",
+    "ROOTPASSWD",
+    "GPGPASSPHRASE",
+    "REQUIREPASS",
+    "CLIENTSECRET",
+    "AUTHTOKEN",
+    "MAPSAPIKEY",
+    "DJANGOSECRETKEY",
+    "SSHPRIVATEKEY",
+    "AWSACCESSKEY",
+    "JWTSIGNINGKEY",
+    "DATAENCRYPTIONKEY",
+    "VAULTMASTERKEY",
+]
+EVERY_NOT_SECRET_WORD = [
+    "BYPASS_MODE",
+    "COMPASS_MODE",
+    "ENCOMPASS_MODE",
+    "SURPASS_MODE",
+    "TRESPASS_MODE",
+    "OVERPASS_MODE",
+    "UNDERPASS_MODE",
+]
+EVERY_NAMING_WORD = ["DB_PASSWORD_VARIABLE", "DB_PASSWORD_FILE", "SSH_KEY_PATH", "TOKEN_DIR"]
+
+
+@pytest.mark.parametrize("name", EVERY_SECRET_WORD + EVERY_SECRET_ENDING)
+def test_every_secret_word_and_ending_is_secret(name: str) -> None:
+    assert is_secret_name(name)
+
+
+@pytest.mark.parametrize("name", EVERY_NOT_SECRET_WORD + EVERY_NAMING_WORD)
+def test_every_listed_look_alike_and_naming_word_is_not_secret(name: str) -> None:
+    assert not is_secret_name(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "near_miss"),
+    [("SSH_KEY", "SSH_KEY_PATH"), ("ROOTPASS", "BYPASS"), ("APIKEY", "MONKEY")],
+)
+def test_a_name_and_its_near_miss(name: str, near_miss: str) -> None:
+    assert (is_secret_name(name), is_secret_name(near_miss)) == (True, False)
+
+
 @pytest.mark.parametrize("name", SECRET_NAMES)
 def test_secret_names(name: str) -> None:
     assert is_secret_name(name)

@@ -14,24 +14,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-# Whole words of a name that say it carries a secret: API_KEY, DB_PASSWORD, REDIS_PASS.
-SECRET_WORDS = frozenset(
-    {
-        "TOKEN",
-        "KEY",
-        "APIKEY",
-        "PASSWORD",
-        "PASSWD",
-        "PASS",
-        "PWD",
-        "PASSPHRASE",
-        "SECRET",
-        "CREDENTIAL",
-        "CREDENTIALS",
-    }
-)
-# Endings that say so when glued to another word: DBPASSWORD, SECRETKEY, AUTHTOKEN,
-# REQUIREPASS. A bare KEY ending is not one (MONKEY, TURKEY): only these compounds.
+# Whole words of a name that say it carries a secret and are no ending below: API_KEY,
+# DB_PWD, SMTP_CREDENTIALS (a word equal to an ending, such as PASSWORD, is one already).
+SECRET_WORDS = frozenset({"KEY", "PWD", "CREDENTIAL", "CREDENTIALS"})
+# Endings that say so, alone or glued to another word: PASSWORD, DBPASSWORD, SECRETKEY,
+# AUTHTOKEN, REQUIREPASS. A bare KEY ending is not one (MONKEY, TURKEY): only these compounds.
 SECRET_ENDINGS = (
     "PASSWORD",
     "PASSWD",
