@@ -208,6 +208,14 @@ MOUNT_FORMS: list[Pair] = [
     ),
 ]
 
+# Compose's string forms of `tmpfs`: a list, one string alone, or none (the mapping only).
+TMPFS_LINES: list[Any] = [
+    [],
+    ["/run/lines:rw,noexec,nosuid,size=64m"],
+    ["/tmp/x:size=1g,mode=1777", "/k:size=65536k", "/plain", "/empty:"],
+    "/one:size=2m,uid=1000",
+]
+
 # Keys drawn with the project around them (`service` fills them in).
 CONTEXTUAL = frozenset(
     {
@@ -271,9 +279,15 @@ def service(draw: st.DrawFn, index: int) -> tuple[dict[str, Any], dict[str, Any]
         ):
             mounts_spec.append(spec_mount)
             mounts_plain.append(plain_mount)
-    if "tmpfs" in keys:  # envgen's tmpfs entries are Compose's tmpfs mounts
-        spec["tmpfs"] = [{"target": "/run/cache", "size": "16m"}]
-        mounts_plain.append({"type": "tmpfs", "target": "/run/cache", "tmpfs": {"size": "16m"}})
+    if "tmpfs" in keys:
+        lines = draw(st.sampled_from(TMPFS_LINES))
+        if isinstance(lines, str):  # Compose's one string
+            spec["tmpfs"] = plain["tmpfs"] = lines
+        else:  # envgen's mapping is Compose's tmpfs mount; Compose's strings stay strings
+            spec["tmpfs"] = [{"target": "/run/cache", "size": "16m"}, *lines]
+            mounts_plain.append({"type": "tmpfs", "target": "/run/cache", "tmpfs": {"size": "16m"}})
+            if lines:
+                plain["tmpfs"] = lines
     if mounts_spec:
         spec["volumes"] = mounts_spec
     if mounts_plain:

@@ -5,11 +5,14 @@ and the size of a RAM disk."""
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
-from envgen.spec.mounts import Mount
+import yaml
+from envgen.spec.mounts import Mount, TmpfsLine
+from envgen.spec.service import Service
 from envgen.spec.sizes import parse_ram
 
 from tests.compose_cli import compose
@@ -294,3 +297,134 @@ def test_a_database_on_a_tmpfs_mount_is_on_tmpfs(tmp_path: Path) -> None:
     found = [str(p) for p in findings(tmp_path, files) if p.rule == "PRD009"]
     assert len(found) == 1
     assert "`postgres` keeps the database on tmpfs" in found[0]
+
+
+# Compose's string form of `tmpfs`, beside envgen's mapping.
+TMPFS = """\
+services:
+  web:
+    image: busybox:1
+    tmpfs:
+      - "/run:rw,noexec,size=64m"
+      - "/tmp/x:size=1g,mode=1777"
+      - "/k:size=65536k"
+      - /plain
+      - "/z:"
+      - /tmp/prometheus_multiproc:size=16m,uid=1000
+  one:
+    image: busybox:1
+    tmpfs: /one:size=2m
+"""
+
+
+def test_compose_s_tmpfs_strings_mean_what_they_mean_to_compose(tmp_path: Path, run: Run) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "environments/base.yaml": HEAD + TMPFS,
+            "environments/local.yaml": "tier: local\n",
+            "plain/compose.yml": "name: shop\n" + TMPFS,
+        },
+    )
+    result = run("--root", tmp_path, "render")
+    assert result.exit_code == 0, result.output
+    rendered = json.loads(
+        compose(
+            tmp_path / "rendered" / "docker-compose.local.yml", "config", "--format", "json"
+        ).stdout
+    )
+    plain = json.loads(
+        compose(tmp_path / "plain" / "compose.yml", "config", "--format", "json").stdout
+    )
+    assert rendered["services"] == plain["services"]
+    assert rendered["services"]["one"]["tmpfs"] == ["/one:size=2m"]
+    assert "volumes" not in rendered["services"]["web"]  # strings are not tmpfs mounts
+
+
+@pytest.mark.parametrize(
+    ("written", "size"),
+    [
+        ("/s:rw,noexec,size=64m", 64 * 1024**2),
+        ("/s:size=65536k,mode=1777", 64 * 1024**2),
+        ("/s:size=1000", 1000),
+        ("/s:size=50%", None),  # a share of the RAM: not a number of bytes
+        ("/s:rw,noexec", None),
+        ("/s", None),
+    ],
+)
+def test_a_tmpfs_string_s_size_is_read_for_the_budget(written: str, size: int | None) -> None:
+    assert TmpfsLine.model_validate(written).bytes == size
+
+
+@pytest.mark.parametrize(
+    ("size", "rules"),
+    [("2561m", ["BUD001"]), ("2560m", []), ("50%", ["BUD002"])],
+)
+def test_a_tmpfs_string_counts_in_the_host_budget(
+    tmp_path: Path, size: str, rules: list[str]
+) -> None:
+    """4g host, 1.5g of services: a 2561m RAM disk is a megabyte too many."""
+    files = patched(
+        [("production.yaml", None, f"{PROD_API}    tmpfs: ['/scratch:rw,size={size}']\n")]
+    )
+    found = findings(tmp_path, files)
+    assert [p.rule for p in found if p.rule.startswith("BUD")] == rules
+
+
+TMPFS_REFUSED = [
+    (
+        "'/run:size=lots'",
+        13,
+        ".options",
+        "invalid size `lots`: use bytes or a number with k, m, g or t",
+    ),
+    (
+        "'run:size=1m'",
+        13,
+        ".target",
+        "invalid value `run`: must be an absolute path, without spaces",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", TMPFS_REFUSED, ids=[case[0] for case in TMPFS_REFUSED])
+def test_a_tmpfs_string_envgen_cannot_read_is_refused_at_its_place(
+    tmp_path: Path, run: Run, case: tuple[str, int, str, str]
+) -> None:
+    written, column, field, message = case
+    write_tree(
+        tmp_path,
+        {
+            "environments/base.yaml": HEAD + "services:\n  web:\n    image: busybox:1\n",
+            "environments/local.yaml": f"tier: local\nservices:\n  web:\n    tmpfs: [{written}]\n",
+        },
+    )
+    result = run("--root", tmp_path, "validate")
+    expected = f"environments/local.yaml:4:{column}: services.web.tmpfs.0{field}: {message}"
+    assert result.output.splitlines() == [expected, "1 error"]
+
+
+def test_a_home_path_is_left_for_compose_to_expand(tmp_path: Path, run: Run) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "environments/base.yaml": HEAD + "services:\n  web:\n    image: busybox:1\n",
+            "environments/local.yaml": "tier: local\nservices:\n  web:\n"
+            "    volumes: ['~/cache:/cache', './src:/src']\n",
+        },
+    )
+    assert run("--root", tmp_path, "render").exit_code == 0
+    rendered = yaml.safe_load((tmp_path / "rendered" / "docker-compose.local.yml").read_text())
+    sources = [mount["source"] for mount in rendered["services"]["web"]["volumes"]]
+    assert sources == ["~/cache", "../src"]
+
+
+def test_tmpfs_strings_read_back_as_themselves() -> None:
+    """What `envgen show` prints: each entry in its own form, without a warning."""
+    service = Service.model_validate(
+        {"image": "busybox:1", "tmpfs": ["/run:rw,size=1m", {"target": "/t", "size": "8m"}]}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dumped = service.model_dump(mode="json")["tmpfs"]
+    assert dumped == ["/run:rw,size=1m", {"target": "/t", "size": "8m"}]

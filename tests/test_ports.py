@@ -170,8 +170,8 @@ def test_a_port_compose_or_envgen_cannot_read_is_refused_at_its_place(
     assert result.output.splitlines() == [expected, "1 error"]
 
 
-def _port(text: str) -> PortMapping:
-    return PortMapping.model_validate(text)
+def _port(written: str | dict[str, Any]) -> PortMapping:
+    return PortMapping.model_validate(written)
 
 
 @pytest.mark.parametrize(
@@ -190,13 +190,14 @@ def _port(text: str) -> PortMapping:
         ("0.0.0.0:8000:80", "::1:8000:80", True),
         ("[::]:8000:80", "127.0.0.1:8000:80", True),
         ("[::1]:8000:80", "127.0.0.1:8000:80", False),  # two addresses, neither every one
-        ("[::1]:8000:80", "::1:8000:80", True),  # one address, two spellings
+        ("[::1]:8000:80", "[0:0:0:0:0:0:0:1]:8000:80", True),  # one address, two spellings
         ("127.0.0.1:8000:80", "127.0.0.2:8000:80", False),
         ("8000:80/udp", "8000:80", False),  # another protocol
         ("8000:80/UDP", "8000:80/udp", True),
+        ({"target": 80, "published": 8000, "protocol": "UDP"}, "8000:80/udp", True),
     ],
 )
-def test_ports_collide_when_docker_cannot_bind_both(first: str, second: str, collide: bool) -> None:
+def test_ports_collide_when_docker_cannot_bind_both(first: Any, second: Any, collide: bool) -> None:
     assert _port(first).collides_with(_port(second)) is collide
     assert _port(second).collides_with(_port(first)) is collide
 
@@ -311,14 +312,17 @@ def test_seg011_near_misses(tmp_path: Path, staging: str, production: str) -> No
         ("127.0.0.1:8000-8001:5432-5433", True),  # local publishes 8001
         ("127.0.0.1:8002-8003:5432-5433", False),
         ("127.0.0.1::5432", False),  # Docker picks it
+        ("'[::1]:8001:5432'", True),  # a client of localhost:8001 may find either
     ],
 )
 def test_tst004_reads_ranges(tmp_path: Path, test_port: str, clash: bool) -> None:
-    files = patched([("test.yaml", "15432:5432", test_port)])
+    """Local publishes 8001 on 127.0.0.1 only; addresses do not keep TST004 apart."""
+    local = ("local.yaml", "- 8001:8001", "- 127.0.0.1:8001:8001")
+    files = patched([local, ("test.yaml", "15432:5432", test_port)])
     found = _one(findings(tmp_path, files), "TST004")
     assert len(found) == clash
     if clash:
-        assert "host port range 8000-8001 is also local's" in found[0]
+        assert "is also local's" in found[0]
 
 
 def test_one_environment_refuses_a_port_inside_its_own_range(tmp_path: Path, run: Run) -> None:

@@ -98,8 +98,8 @@ def _by_hand(env: Environment) -> int:
         assert not service.passthrough.get("deploy"), "deploy.* would count too"
         total += service.memory
         for tmpfs in service.tmpfs:
-            assert tmpfs.size is not None
-            total += tmpfs.size
+            assert tmpfs.bytes is not None
+            total += tmpfs.bytes
     return total
 
 

@@ -13,9 +13,11 @@ from typing import Any
 from envgen.outputs.compose import compose_of
 from envgen.spec.environment import Environment
 from envgen.spec.intended import item_step, key_step
+from envgen.spec.mounts import Tmpfs, TmpfsLine
 from envgen.spec.ports import PortMapping
 from envgen.spec.project import Project
 from envgen.spec.service import Service
+from envgen.spec.sizes import format_memory
 
 # Lists whose order means nothing and whose items are their own identity.
 _VALUE_LISTS = ("cap_add", "cap_drop", "profiles", "security_opt")
@@ -73,6 +75,14 @@ def _mount(source: str | None, read_only: bool | None) -> str:
     return f"{shown}:ro" if read_only else shown
 
 
+def _ram_disk(entry: Tmpfs | TmpfsLine) -> str:
+    """A `tmpfs` entry's value: the size of envgen's mapping, the options of Compose's
+    string (written alike in the compose view)."""
+    if isinstance(entry, TmpfsLine):
+        return entry.options or _NO_SIZE
+    return format_memory(entry.size) if entry.size is not None else _NO_SIZE
+
+
 def _healthcheck(check: dict[str, Any]) -> dict[str, Any]:
     """A health check with its test as one string; a check may have none (only timings,
     or `disable`), and then it keeps none."""
@@ -108,13 +118,18 @@ def _compose_service(doc: dict[str, Any]) -> dict[str, Any]:
                     if m["type"] != "tmpfs"
                 ]
             )
-            view["tmpfs"] = _items(
-                [
-                    (m["target"], m.get("tmpfs", {}).get("size", _NO_SIZE))
-                    for m in value
-                    if m["type"] == "tmpfs"
-                ]
+            view["tmpfs"].update(
+                _items(
+                    [
+                        (m["target"], m.get("tmpfs", {}).get("size", _NO_SIZE))
+                        for m in value
+                        if m["type"] == "tmpfs"
+                    ]
+                )
             )
+        elif key == "tmpfs":  # Compose's strings, written as they are
+            lines = [TmpfsLine.model_validate(line) for line in value]
+            view["tmpfs"].update(_items([(line.target, _ram_disk(line)) for line in lines]))
         elif key == "networks":
             # A network with its aliases, so that another alias shows as a changed value.
             joined = value if isinstance(value, dict) else {name: {} for name in value}
@@ -171,7 +186,7 @@ def _spec_service(data: dict[str, Any], service: Service) -> dict[str, Any]:
     view["volumes"] = _items(
         [(m.target, _mount(m.source, m.read_only)) for m in service.volumes if m.kind != "tmpfs"]
     )
-    view["tmpfs"] = _items([(t["target"], t["size"] or _NO_SIZE) for t in data["tmpfs"]])
+    view["tmpfs"] = _items([(t.target, _ram_disk(t)) for t in service.tmpfs])
     view["tmpfs"].update(
         _items(
             [

@@ -81,11 +81,7 @@ def _volumes(env: Environment, service: Service, output_dir: PurePosixPath) -> l
         entry["target"] = mount.target
         entry.update(mount.options())
         mounts.append(entry)
-    for tmpfs in service.tmpfs:
-        entry = {"type": "tmpfs", "target": tmpfs.target}
-        if tmpfs.size is not None:
-            entry["tmpfs"] = {"size": format_memory(tmpfs.size)}
-        mounts.append(entry)
+    mounts += [tmpfs.compose() for tmpfs in service.tmpfs_mounts()]
     return mounts
 
 
@@ -137,6 +133,7 @@ def _service(
         ],
         "ports": [port.compose() for port in service.ports],
         "volumes": _volumes(env, service, output_dir),
+        "tmpfs": [line.compose() for line in service.tmpfs_lines()],
         "read_only": service.read_only or None,
         "security_opt": ["no-new-privileges:true"] if service.no_new_privileges else [],
         "cap_drop": sorted(set(service.cap_drop)),

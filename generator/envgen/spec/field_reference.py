@@ -17,9 +17,16 @@ from envgen.spec.environment import (
     Volume,
 )
 from envgen.spec.facts import FACTS, FAMILIES
-from envgen.spec.mounts import BindOptions, ImageOptions, Mount, TmpfsOptions, VolumeOptions
+from envgen.spec.mounts import (
+    BindOptions,
+    ImageOptions,
+    Mount,
+    Tmpfs,
+    TmpfsOptions,
+    VolumeOptions,
+)
 from envgen.spec.ports import PortMapping
-from envgen.spec.service import EnvFile, Healthcheck, Logging, Service, Tmpfs
+from envgen.spec.service import EnvFile, Healthcheck, Logging, Service
 
 SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Environment (top level of a spec)", Environment),
@@ -39,7 +46,7 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("`services.<name>.volumes[].volume`", VolumeOptions),
     ("`services.<name>.volumes[].tmpfs`", TmpfsOptions),
     ("`services.<name>.volumes[].image`", ImageOptions),
-    ('`services.<name>.tmpfs[]` (or `"/path"`)', Tmpfs),
+    ('`services.<name>.tmpfs[]` (or Compose\'s `"/path[:OPTIONS]"`)', Tmpfs),
     ("`services.<name>.healthcheck`", Healthcheck),
     ("`services.<name>.logging`", Logging),
     ('`services.<name>.env_file[]` (or `"path"`)', EnvFile),

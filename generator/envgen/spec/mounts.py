@@ -1,4 +1,5 @@
-"""Mounts (a service's `volumes`) in every form Compose takes, with Compose's meaning.
+"""Mounts (a service's `volumes` and `tmpfs`) in every form Compose takes, with
+Compose's meaning.
 
 envgen reasons about the source, the target, read-only and the kind of mount (a named
 volume, a bind of a host path, a RAM disk); every other option is Compose's and reaches
@@ -8,12 +9,20 @@ the rendered file as written. The short form's modes are read as Compose reads t
 from __future__ import annotations
 
 import difflib
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import (
+    Discriminator,
+    Field,
+    GetJsonSchemaHandler,
+    Tag,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
-from envgen.spec.fields import Model, Scalar
-from envgen.spec.sizes import parse_ram
+from envgen.spec.fields import AbsolutePath, MemorySize, Model, Scalar
+from envgen.spec.sizes import format_memory, parse_ram
 
 MountType = Literal["volume", "bind", "tmpfs", "npipe", "image", "cluster"]
 Propagation = Literal["shared", "slave", "private", "rshared", "rslave", "rprivate"]
@@ -182,3 +191,86 @@ def parse_short(value: str) -> dict[str, Any]:
         for key, option in _MODES[mode].items():
             found[key] = {**found.get(key, {}), **option} if isinstance(option, dict) else option
     return found
+
+
+class Tmpfs(Model):
+    """A RAM disk mounted in the container (envgen's mapping, written as Compose's tmpfs
+    mount); its content is gone when the container stops."""
+
+    target: AbsolutePath = Field(description="absolute path inside the container")
+    size: MemorySize | None = Field(None, description="size limit, e.g. 512m")
+
+    @property
+    def bytes(self) -> int | None:
+        return self.size
+
+    def compose(self) -> dict[str, Any]:
+        """Compose's tmpfs mount (under `volumes`) that this stands for."""
+        entry: dict[str, Any] = {"type": "tmpfs", "target": self.target}
+        if self.size is not None:
+            entry["tmpfs"] = {"size": format_memory(self.size)}
+        return entry
+
+
+class TmpfsLine(Model):
+    """Compose's string form of a RAM disk, `/path` or `/path:options`, written under the
+    service's `tmpfs` as it is: Docker's defaults for it (noexec, nosuid, nodev) are not a
+    tmpfs mount's."""
+
+    target: AbsolutePath
+    options: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _line(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        target, colon, options = value.partition(":")
+        return {"target": target, "options": options if colon else None}
+
+    @field_validator("options")
+    @classmethod
+    def _size_reads(cls, value: str | None) -> str | None:
+        _size_option(value)
+        return value
+
+    @model_serializer
+    def _text(self) -> str:
+        return self.compose()
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: Any, handler: GetJsonSchemaHandler) -> Any:
+        return {
+            "type": "string",
+            "pattern": r"^/[^\s:]*(:.*)?$",
+            "description": "Compose's form: /path or /path:options (rw,noexec,size=64m)",
+        }
+
+    @property
+    def bytes(self) -> int | None:
+        return _size_option(self.options)
+
+    def compose(self) -> str:
+        return self.target if self.options is None else f"{self.target}:{self.options}"
+
+
+def _size_option(options: str | None) -> int | None:
+    """The `size=` of tmpfs options, in bytes, as the kernel reads it (binary units);
+    None when there is none, or when it is a share of the RAM (`size=50%`)."""
+    for option in (options or "").split(","):
+        name, equals, value = option.partition("=")
+        if name.strip() == "size" and equals:
+            return None if value.endswith("%") else parse_ram(value)
+    return None
+
+
+def _tmpfs_form(value: Any) -> str:
+    """Which form an entry is in: read from a spec, or serialized from a model."""
+    return "line" if isinstance(value, str | TmpfsLine) else "mapping"
+
+
+# One `tmpfs` entry: Compose's string, or envgen's mapping with a size the budget reads.
+RamDiskEntry = Annotated[
+    Annotated[TmpfsLine, Tag("line")] | Annotated[Tmpfs, Tag("mapping")],
+    Discriminator(_tmpfs_form),
+]

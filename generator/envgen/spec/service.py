@@ -21,20 +21,8 @@ from envgen.spec.fields import (
     Text,
     VariableName,
 )
-from envgen.spec.mounts import Mount
+from envgen.spec.mounts import Mount, RamDiskEntry, Tmpfs, TmpfsLine
 from envgen.spec.ports import PortMapping
-
-
-class Tmpfs(Model):
-    """A RAM disk mounted in the container; its content is gone when the container stops."""
-
-    target: AbsolutePath = Field(description="absolute path inside the container")
-    size: MemorySize | None = Field(None, description="size limit, e.g. 512m")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _short_syntax(cls, value: Any) -> Any:
-        return {"target": value} if isinstance(value, str) else value
 
 
 class RamDisk(NamedTuple):
@@ -201,7 +189,10 @@ class Service(Model):
     env_file: list[EnvFile] = Field(default_factory=list, description="files of variables")
     ports: list[PortMapping] = Field(default_factory=list, description="published ports")
     volumes: list[Mount] = Field(default_factory=list, description="volumes and bind mounts")
-    tmpfs: list[Tmpfs] = Field(default_factory=list, description="RAM disks")
+    tmpfs: list[RamDiskEntry] = Field(
+        default_factory=list,
+        description="RAM disks: Compose's `/path[:options]`, or a mapping with a size",
+    )
     memory: MemorySize | None = Field(None, description="memory limit, e.g. 512m")
     cpus: float | None = Field(None, gt=0, description="CPU limit, e.g. 0.5")
     restart: Restart | None = Field(None, description="no, always, on-failure, unless-stopped")
@@ -259,9 +250,10 @@ class Service(Model):
                 value["network_options"] = options
         return value
 
-    @field_validator("env_file", mode="before")
+    @field_validator("env_file", "tmpfs", mode="before")
     @classmethod
-    def _one_file(cls, value: Any) -> Any:
+    def _one_entry(cls, value: Any) -> Any:
+        """Compose takes one string where a list of them is meant."""
         return [value] if isinstance(value, str) else value
 
     @field_validator("depends_on", mode="before")
@@ -283,13 +275,21 @@ class Service(Model):
 
     def ram_disks(self) -> list[RamDisk]:
         """Every RAM disk: the `tmpfs` entries and the tmpfs mounts under `volumes`."""
-        disks = [RamDisk(("tmpfs", i), t.target, t.size) for i, t in enumerate(self.tmpfs)]
+        disks = [RamDisk(("tmpfs", i), t.target, t.bytes) for i, t in enumerate(self.tmpfs)]
         disks += [
             RamDisk(("volumes", i), m.target, m.ram_size)
             for i, m in enumerate(self.volumes)
             if m.kind == "tmpfs"
         ]
         return disks
+
+    def tmpfs_mounts(self) -> list[Tmpfs]:
+        """envgen's tmpfs mappings, written as Compose's tmpfs mounts under `volumes`."""
+        return [t for t in self.tmpfs if isinstance(t, Tmpfs)]
+
+    def tmpfs_lines(self) -> list[TmpfsLine]:
+        """Compose's tmpfs strings, written under `tmpfs` as they are."""
+        return [t for t in self.tmpfs if isinstance(t, TmpfsLine)]
 
     @property
     def is_app(self) -> bool:
