@@ -69,6 +69,13 @@ HOSTILE = [
     "a: |2#c\n  x\n",
     "a:\n >+# c\nb: 1\n",
     "a: | #c\n  x\n",
+    # a tag with no handle before its second `!`, which PyYAML refuses and libyaml reads;
+    # and near misses that both read alike.
+    "a: !t=~b!t:  \n  1e3@\n",
+    "a:\n  !t*a!t\n",
+    "- !t...!!int 1\n",
+    "a: !ta!b\n",
+    "a: !t!\n",
 ]
 
 

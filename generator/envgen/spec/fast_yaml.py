@@ -4,9 +4,10 @@ The pure-Python reader (source.py with limits.py) is the reference and gives eve
 problem its message. This is only a faster way to the same node tree, taken when the text
 holds nothing on which the two could differ (tabs, carriage returns, no final newline,
 characters outside ASCII or that YAML forbids, the bare `!` tag, a tag running into a flow
-indicator, an empty value in a flow collection, a comment against a block scalar's header,
-`?` and `<<`) and nothing nested deep enough to strain libyaml's recursive composer; and
-its tree is used only when it is within the limits, aliases counted as what they stand for.
+indicator or with no handle before its second `!`, an empty value in a flow collection, a
+comment against a block scalar's header, `?` and `<<`) and nothing nested deep enough to
+strain libyaml's recursive composer; and its tree is used only when it is within the
+limits, aliases counted as what they stand for.
 Anything else, and any error, goes the pure-Python way, so every message stays the same.
 """
 
@@ -26,6 +27,9 @@ _BARE_TAG = re.compile(r"(?:^|[\s\[{,])!(?=[\s\]},]|$)", re.MULTILINE)
 # PyYAML takes the comma into it), and a verbatim tag (`!<x>,`: libyaml takes it without
 # the space PyYAML requires after it).
 _TAG_INTO_FLOW = re.compile(r"(?:^|[\s\[{,])!(?:<|\S*?[,\[\]{}])", re.MULTILINE)
+# A tag whose text before a second `!` is no tag handle (`!t=x!y`): PyYAML reads `!t=x!` as
+# a handle and refuses it, libyaml reads the whole as one tag.
+_BAD_TAG_HANDLE = re.compile(r"(?:^|[\s\[{,])![^\s!]*[^\w\s!-][^\s!]*!", re.MULTILINE)
 # An empty value after `: ` inside a flow collection (`{a: , b: 1}`, `[a: ]`): libyaml
 # places it after the spaces, PyYAML at the colon. Comments may stand between.
 _EMPTY_FLOW_VALUE = re.compile(r":[ \n]+(?:#[^\n]*\n[ \n]*)*[,\]}]")
@@ -50,6 +54,7 @@ def _may_differ(text: str) -> bool:
         or yaml.reader.Reader.NON_PRINTABLE.search(text) is not None
         or _BARE_TAG.search(text) is not None
         or _TAG_INTO_FLOW.search(text) is not None
+        or _BAD_TAG_HANDLE.search(text) is not None
         or _EMPTY_FLOW_VALUE.search(text) is not None
         or _BLOCK_HEADER_COMMENT.search(text) is not None
         or "?" in _REQUIRED_REFERENCE.sub("", text)
