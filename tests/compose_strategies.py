@@ -3,8 +3,8 @@
 One entry per top-level service key of the pinned Compose schema. Each draws a pair: what
 a spec says and what the same service says in a plain compose file. They are the same
 text except where envgen's own form stands for a Compose key (`tmpfs` entries are
-Compose's tmpfs mounts; `cpus` is `deploy.resources.limits.cpus`). `@ROOT@` stands for
-the project folder, for the keys whose paths envgen passes through as written.
+Compose's tmpfs mounts; `cpus` is `deploy.resources.limits.cpus`). Relative paths are the
+project's, as in a compose file at the project root, where the oracle puts the plain file.
 """
 
 from __future__ import annotations
@@ -31,7 +31,12 @@ STANDALONE: dict[str, st.SearchStrategy[Pair]] = {
     "cap_drop": same(["ALL"], ["NET_RAW"]),
     "cgroup": same("private", "host"),
     "cgroup_parent": same("m-executor-abcd"),
-    "command": same(["echo", "a$$b"], ["sh", "-c", "echo ${GREETING:-hi} $$HOME"]),
+    "command": same(
+        ["echo", "a$$b"],
+        ["sh", "-c", "echo ${GREETING:-hi} $$HOME"],
+        "echo ${GREETING:-\"hello there\"} 'a;b' c\\ d",  # a string: Compose splits it
+        [],  # clears the image's own
+    ),
     "container_name": same(None),  # unique per service: filled in by `service`
     "cpu_count": same(1, 2),
     "cpu_percent": same(50),
@@ -51,14 +56,17 @@ STANDALONE: dict[str, st.SearchStrategy[Pair]] = {
         },
         {"placement": {"constraints": ["node.role == manager"]}, "mode": "replicated"},
     ),
-    "develop": same({"watch": [{"path": "@ROOT@/src", "action": "sync", "target": "/app"}]}),
+    "develop": same(
+        {"watch": [{"path": "./src", "action": "sync", "target": "/app"}]},
+        {"watch": [{"path": "src", "action": "rebuild"}, {"path": "/srv", "action": "restart"}]},
+    ),
     "device_cgroup_rules": same(["c 1:3 mr"]),
     "devices": same(["/dev/null:/dev/null"], [{"source": "/dev/zero", "target": "/dev/zero"}]),
     "dns": same(["1.1.1.1"], "8.8.8.8"),
     "dns_opt": same(["use-vc"]),
     "dns_search": same(["example.com"], "example.org"),
     "domainname": same("example.com"),
-    "entrypoint": same(["sh", "-c"], ["/docker-entrypoint.sh"]),
+    "entrypoint": same(["sh", "-c"], ["/docker-entrypoint.sh"], "/docker-entrypoint.sh -v", ""),
     "environment": same({"A": "1", "EMPTY": None}, ["B=2", "FROM_SHELL"], {"C": "${C:-x}"}),
     "expose": same(["80"], ["5555", "8000-8001"]),
     "external_links": same(["redis:cache"]),
@@ -261,7 +269,16 @@ def service(draw: st.DrawFn, index: int) -> tuple[dict[str, Any], dict[str, Any]
     if "build" in keys:  # built from source: the image is the build's, untagged
         spec["image"] = "example/app"
         spec["build"] = plain["build"] = draw(
-            st.sampled_from([".", {"context": ".", "dockerfile": "Dockerfile", "args": {"V": "1"}}])
+            st.sampled_from(
+                [
+                    ".",
+                    {"context": ".", "dockerfile": "Dockerfile", "args": {"V": "1"}},
+                    {
+                        "context": "./ctx",
+                        "additional_contexts": {"extra": "./src", "base": "docker-image://alpine"},
+                    },
+                ]
+            )
         )
     else:
         spec["image"] = plain["image"] = draw(st.sampled_from(["busybox:1", "redis:7.4"]))
@@ -311,17 +328,27 @@ def service(draw: st.DrawFn, index: int) -> tuple[dict[str, Any], dict[str, Any]
         if "volumes_from" in keys:
             spec["volumes_from"] = plain["volumes_from"] = [f"{other}:ro"]
     if "extends" in keys:
-        spec["extends"] = plain["extends"] = {"service": "template"}
+        spec["extends"] = plain["extends"] = draw(
+            st.sampled_from(
+                [{"service": "template"}, {"file": "parts/common.yml", "service": "common"}]
+            )
+        )
     if "env_file" in keys:
-        spec["env_file"] = plain["env_file"] = ["app.env"]
+        spec["env_file"] = plain["env_file"] = draw(
+            st.sampled_from(["app.env", ["./app.env"], [{"path": "app.env", "required": False}]])
+        )
     if "label_file" in keys:
-        spec["label_file"] = plain["label_file"] = "@ROOT@/labels.txt"
+        spec["label_file"] = plain["label_file"] = draw(
+            st.sampled_from(["labels.txt", ["./labels.txt", "parts/more.labels"]])
+        )
     if "secrets" in keys:
         spec["secrets"] = plain["secrets"] = draw(
-            st.sampled_from([["token"], [{"source": "token", "target": "api_token"}]])
+            st.sampled_from([["token"], [{"source": "token", "target": "api_token"}], ["cert"]])
         )
     if "configs" in keys:
-        spec["configs"] = plain["configs"] = [{"source": "settings", "target": "/etc/app.toml"}]
+        spec["configs"] = plain["configs"] = draw(
+            st.sampled_from([[{"source": "settings", "target": "/etc/app.toml"}], ["workers"]])
+        )
     if "models" in keys:
         spec["models"] = plain["models"] = ["llm"]
     if "provider" in keys:
