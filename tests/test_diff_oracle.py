@@ -87,11 +87,15 @@ def _environment_edits(service: str) -> st.SearchStrategy[dict[str, Any]]:
 
 def _fragments(service: str) -> st.SearchStrategy[dict[str, Any]]:
     first = 9000 + 10 * SERVICES.index(service)  # one service's host ports are its own
+    # On loopback, on every interface (no address) or on IPv6: one entry each to Compose.
+    addresses = st.sampled_from(["127.0.0.1:", "", "[::1]:"])
     ports = st.lists(
-        st.tuples(st.sampled_from([first, first + 1, first + 2]), st.sampled_from([80, 8080])),
+        st.tuples(
+            addresses, st.sampled_from([first, first + 1, first + 2]), st.sampled_from([80, 8080])
+        ),
         max_size=2,
-        unique_by=lambda port: port[0],
-    ).map(lambda ports: {"ports": [f"127.0.0.1:{h}:{c}" for h, c in ports]})
+        unique_by=lambda port: port[1],
+    ).map(lambda ports: {"ports": [f"{a}{h}:{c}" for a, h, c in ports]})
     volumes = st.lists(
         st.sampled_from(["./config/app.toml:/etc/app.toml:ro", "./data:/srv/data"]),
         max_size=2,
@@ -175,8 +179,12 @@ def _oracle_service(service: dict[str, Any], folder: Path) -> dict[str, Any]:
         elif key == "depends_on":
             view[key] = {name: json.dumps(spec, sort_keys=True) for name, spec in value.items()}
         elif key == "ports":
+            # envgen names a port by its host side: `8001/tcp` when on every interface.
             view[key] = {
-                item_step(f"{p['host_ip']}:{p['published']}/{p['protocol']}"): p["target"]
+                item_step(
+                    (f"{p['host_ip']}:" if "host_ip" in p else "")
+                    + f"{p['published']}/{p['protocol']}"
+                ): p["target"]
                 for p in value
             }
         elif key == "volumes":

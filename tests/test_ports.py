@@ -12,7 +12,7 @@ import pytest
 from envgen.spec.ports import PortMapping
 
 from tests.compose_cli import compose, compose_json
-from tests.conftest import REPO, Run, write_tree
+from tests.conftest import REPO, Run, edit_spec, write_tree
 from tests.policy_project import findings, line_of, patched
 
 PROD_API = "services:\n  api:\n"
@@ -351,3 +351,17 @@ def test_the_shipped_ports_stay_on_localhost(name: str) -> None:
     ports = [port for service in services.values() for port in service.get("ports", [])]
     assert ports
     assert {port.get("host_ip") for port in ports} == {"127.0.0.1"}
+
+
+def test_diff_names_each_form_by_its_host_side(shipped: Path, run: Run) -> None:
+    edit_spec(
+        shipped,
+        "test.yaml",
+        "- 127.0.0.1:15432:5432",
+        "- 15432-15433:5432-5433\n      - '5432'\n      - '[::1]:15434:5432/udp'",
+    )
+    result = run("--root", shipped, "diff", "local", "test", "--service", "postgres")
+    assert "  + ports[15432-15433/tcp]" in result.output  # every interface, a range
+    assert "  + ports[*:5432/tcp]" in result.output  # a host port Docker picks
+    assert "  + ports[::1:15434/udp]" in result.output
+    assert "  - ports[127.0.0.1:5432/tcp]" in result.output
