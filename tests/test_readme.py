@@ -11,7 +11,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from envgen.outputs.registry import OUTPUTS
+from envgen.outputs.render import render_project
+from envgen.settings import load_settings
 from envgen.spec.field_reference import spec_reference
+from envgen.spec.project import load_project
 
 from tests.conftest import REPO, Run, lint_markdown
 
@@ -188,3 +192,28 @@ def test_generated_files_are_shown_as_they_are() -> None:
             README.write_text(text.replace(body, actual), encoding="utf-8")
             continue
         assert body == actual
+
+
+def _outputs_table() -> list[list[str]]:
+    text = README.read_text(encoding="utf-8")
+    table = text.split("<!-- outputs:start -->\n")[1].split("<!-- outputs:end -->")[0]
+    rows = [line.strip("|").split(" | ") for line in table.strip().splitlines()[2:]]
+    return [[cell.strip() for cell in row] for row in rows]
+
+
+def test_the_outputs_table_lists_the_registry_and_its_files() -> None:
+    settings = load_settings(REPO)
+    project = load_project(settings)
+    rendered = render_project(project)
+    expected = []
+    for output in OUTPUTS:
+        envs = project.environments if output.environment_context else [None]
+        paths = [output.destination(settings, env) for env in envs]
+        files = ", ".join(f"`{path}`" for path in paths if path in rendered)
+        template = f"`{output.template}`"
+        if output.project_text is not None:
+            template = "none: written from the models"
+        expected.append([f"`{output.name}`", template, files])
+    table = _outputs_table()
+    assert [row[:3] for row in table] == expected
+    assert all(len(row) == 5 and row[3] and row[4] for row in table)
