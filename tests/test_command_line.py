@@ -138,3 +138,22 @@ def test_command_strings_mean_what_they_mean_to_compose(tmp_path: Path, run: Run
     assert services["web"]["command"] == ["nginx", "-g", "daemon off;"]
     assert services["worker"]["command"] == ["echo", "hello there", "$$HOME", "a\tb"]
     assert (services["idle"]["command"], services["idle"]["entrypoint"]) == ([], [])
+
+
+def test_diff_compares_the_words_a_command_runs(tmp_path: Path, run: Run) -> None:
+    base = "app: shop\naccess: localhost\nhost:\n  name: laptop\nservices:\n  web:\n"
+    write_tree(
+        tmp_path,
+        {
+            "environments/base.yaml": base + "    image: nginx:1.27\n    command: [nginx, -g, x]\n",
+            "environments/local.yaml": "tier: local\n",
+            "environments/test.yaml": 'tier: test\nservices:\n  web:\n    command: "nginx -g x"\n',
+            "environments/staging.yaml": (
+                'tier: staging\nservices:\n  web:\n    command: nginx -g "daemon off;"\n'
+            ),
+        },
+    )
+    same = run("--root", tmp_path, "diff", "local", "test")
+    assert "command" not in same.output
+    changed = run("--root", tmp_path, "diff", "local", "staging")
+    assert "  ~ command  nginx -g x -> nginx -g 'daemon off;'\n" in changed.output

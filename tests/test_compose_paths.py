@@ -5,11 +5,12 @@ Compose requires is refused at its line when it is missing."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
 import yaml
+from envgen.outputs.compose import passthrough_path
 from envgen.spec.compose_paths import is_local
 
 from tests.compose_cli import compose
@@ -259,3 +260,30 @@ def test_paths_compose_does_not_require_pass(
     (tmp_path / "labels.txt").write_text("a=b\n")
     result = run("--root", project(tmp_path, **files), "validate")
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("path", "rendered"),
+    [
+        ("./certs/a.pem", "../certs/a.pem"),
+        ("certs/a.pem", "../certs/a.pem"),
+        ("./", ".."),
+        ("../shared/a", "../../shared/a"),
+        ("./certs/${ENV}.pem", "../certs/${ENV}.pem"),
+        ("certs/$${HOME}", "../certs/$${HOME}"),
+    ],
+)
+def test_a_passed_through_path_is_written_from_the_rendered_folder(
+    path: str, rendered: str
+) -> None:
+    assert passthrough_path(path, PurePosixPath("rendered")) == rendered
+    deeper = passthrough_path(path, PurePosixPath("out/compose"))
+    assert deeper == "../" + rendered
+
+
+def test_a_file_named_with_a_variable_is_not_looked_for(tmp_path: Path, run: Run) -> None:
+    base = BASE + "secrets:\n  token:\n    file: ./certs/${ENV:-dev}.pem\n"
+    result = run("--root", project(tmp_path, base=base), "render")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "rendered" / "docker-compose.local.yml").read_text()
+    assert 'file: "../certs/${ENV:-dev}.pem"\n' in text

@@ -11,6 +11,7 @@ import shlex
 from typing import Any
 
 from envgen.outputs.compose import compose_of
+from envgen.spec.command_line import split_command_line
 from envgen.spec.environment import Environment
 from envgen.spec.intended import item_step, key_step
 from envgen.spec.mounts import Tmpfs, TmpfsLine
@@ -92,8 +93,10 @@ def _healthcheck(check: dict[str, Any]) -> dict[str, Any]:
 
 
 def _command_line(command: list[str] | str) -> str:
-    """A command as one line: a string as written, a list joined as a shell would read it."""
-    return command if isinstance(command, str) else shlex.join(command)
+    """A command as one line of the words Compose runs, joined as a shell would read them:
+    a string and a list that run the same words read the same."""
+    words = split_command_line(command) if isinstance(command, str) else command
+    return shlex.join(words)
 
 
 def _compose_service(doc: dict[str, Any]) -> dict[str, Any]:
