@@ -58,7 +58,8 @@ services:
         source: data
         target: /l1
         read_only: true
-        volume: {nocopy: true, subpath: sub, labels: {com.example.v: "1"}}
+        x-note: Compose drops it from its model, and so does envgen
+        volume: {nocopy: true, subpath: sub, labels: {com.example.v: "1"}, x-v: 1}
       - type: bind
         source: ./src
         target: /l2

@@ -51,6 +51,7 @@ services:
       - target: 80
       - target: 81
         published: 8081
+        x-note: Compose drops it from its model, and so does envgen
       - target: 82
         published: "8082"
         host_ip: "::1"

@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
+    model_validator,
 )
 
 from envgen.spec.sizes import format_memory, parse_memory
@@ -260,3 +261,26 @@ class Model(BaseModel):
     """Strict and immutable: unknown keys are errors, nothing changes after validation."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=False)
+
+
+class ComposeForm(Model):
+    """A model of one of Compose's long forms (a port, a mount, a mount's options): its
+    `x-*` keys are taken, as Compose takes them, and dropped, as Compose drops them from
+    its model; they mean nothing to a container."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_extra={"patternProperties": {"^x-": {}}}
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            value = {k: v for k, v in value.items() if not (isinstance(k, str) and k[:2] == "x-")}
+        return cls.short_form(value)
+
+    @classmethod
+    def short_form(cls, value: Any) -> Any:
+        """The long form's keys for a short form (a string, a number); a subclass that
+        has one reads it here."""
+        return value

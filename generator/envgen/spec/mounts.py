@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from envgen.spec.fields import AbsolutePath, MemorySize, Model, Scalar
+from envgen.spec.fields import AbsolutePath, ComposeForm, MemorySize, Model, Scalar
 from envgen.spec.sizes import format_memory, parse_ram
 
 MountType = Literal["volume", "bind", "tmpfs", "npipe", "image", "cluster"]
@@ -42,7 +42,7 @@ _MODES: dict[str, dict[str, Any]] = {
 }
 
 
-class BindOptions(Model):
+class BindOptions(ComposeForm):
     """Compose's options of a bind mount."""
 
     propagation: Propagation | None = Field(None, description="mount propagation")
@@ -57,7 +57,7 @@ class BindOptions(Model):
     )
 
 
-class VolumeOptions(Model):
+class VolumeOptions(ComposeForm):
     """Compose's options of a volume mount."""
 
     nocopy: bool | None = Field(None, description="do not copy the image's files in")
@@ -65,7 +65,7 @@ class VolumeOptions(Model):
     labels: dict[str, Scalar] | list[str] | None = Field(None, description="volume labels")
 
 
-class TmpfsOptions(Model):
+class TmpfsOptions(ComposeForm):
     """Compose's options of a tmpfs mount."""
 
     size: int | str | None = Field(
@@ -81,13 +81,13 @@ class TmpfsOptions(Model):
         return value
 
 
-class ImageOptions(Model):
+class ImageOptions(ComposeForm):
     """Compose's options of an image mount."""
 
     subpath: str | None = Field(None, description="mount this folder of the image")
 
 
-class Mount(Model):
+class Mount(ComposeForm):
     """A named or anonymous volume, a bind mount of a host path, a RAM disk, or another
     of Compose's mount types."""
 
@@ -109,9 +109,8 @@ class Mount(Model):
     tmpfs: TmpfsOptions | None = Field(None, description="tmpfs options (`size`, `mode`)")
     image: ImageOptions | None = Field(None, description="image options")
 
-    @model_validator(mode="before")
     @classmethod
-    def _short_syntax(cls, value: Any) -> Any:
+    def short_form(cls, value: Any) -> Any:
         return parse_short(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from envgen.spec.fields import Model
+from envgen.spec.fields import ComposeForm
 
 LAST_PORT = 65535
 PROTOCOLS = ("tcp", "udp", "sctp")
@@ -97,7 +97,7 @@ def parse_short(value: str) -> dict[str, str]:
     return found
 
 
-class PortMapping(Model):
+class PortMapping(ComposeForm):
     """A container port, or a range of them, published on the host."""
 
     target: PortRange = Field(
@@ -120,9 +120,8 @@ class PortMapping(Model):
     host: PortRange | None = Field(None, description="older name of `published`")
     container: PortRange | None = Field(None, description="older name of `target`")
 
-    @model_validator(mode="before")
     @classmethod
-    def _forms(cls, value: Any) -> Any:
+    def short_form(cls, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             return {"target": value}
         if isinstance(value, str):
