@@ -10,7 +10,7 @@
 COMPOSE ?= docker compose
 ENVGEN ?= envgen
 
-.PHONY: dev dev-build dev-down dev-reset test-up test-down deploy-staging logs-staging deploy-prod logs-prod envgen-check
+.PHONY: dev dev-build dev-down dev-reset test-up test-down deploy-staging logs-staging seed-staging deploy-prod logs-prod envgen-check
 
 # dev: start local
 dev:
@@ -44,6 +44,11 @@ deploy-staging:
 # logs-staging: follow the logs of staging
 logs-staging:
 	$(COMPOSE) --env-file .env.staging -f rendered/docker-compose.staging.yml -p coupette-staging logs --follow --tail 100
+
+# seed-staging: load the data of seed into staging, over what it holds
+seed-staging:
+	@if [ "$(FORCE)" != 1 ]; then printf '%s [y/N] ' 'Load the data of seed into coupette-staging?'; read -r answer; [ "$$answer" = y ] || { echo 'Stopped; FORCE=1 skips the question.'; exit 1; }; fi
+	$(COMPOSE) --env-file .env.staging -f rendered/docker-compose.staging.yml -p coupette-staging run --rm seed
 
 # deploy-prod: pull and start production, then wait until it is healthy
 deploy-prod:

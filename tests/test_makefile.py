@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 from envgen.outputs.dotenv_text import read_dotenv
 from envgen.outputs.make_text import make_target, make_word, read_recipe
+from envgen.outputs.makefile import make_targets
+from envgen.settings import load_settings
+from envgen.spec.project import load_project
 
 from tests.compose_cli import BINARY
-from tests.conftest import REPO, Run, copy_shipped
+from tests.conftest import REPO, Run, copy_shipped, edit_spec
 
 TARGETS = [
     "dev",
@@ -22,6 +25,7 @@ TARGETS = [
     "test-down",
     "deploy-staging",
     "logs-staging",
+    "seed-staging",  # its seed job
     "deploy-prod",
     "logs-prod",
     "envgen-check",
@@ -130,6 +134,7 @@ def test_make_refuses_a_recipe_that_lost_its_tab(tmp_path: Path) -> None:
     [
         ("dev-reset", "Delete the volumes of coupette-local"),
         ("deploy-prod", "Deploy coupette-production"),
+        ("seed-staging", "Load the data of seed into coupette-staging"),
     ],
 )
 def test_destructive_targets_ask_first(project: Path, target: str, question: str) -> None:
@@ -214,3 +219,25 @@ def test_the_fragment_path_comes_from_pyproject(shipped: Path, run: Run) -> None
     text = (shipped / "make/environments.mk").read_text(encoding="utf-8")
     assert "#   include make/environments.mk\n" in text
     assert not (shipped / FRAGMENT).exists()
+
+
+def test_a_target_per_seed_job_and_none_without_one(shipped: Path) -> None:
+    """One seed job is `seed-S`; with two, each is named; a service that is not declared
+    a seed job gets none, whatever its name or profile."""
+    fixtures = (
+        "  fixtures:\n    image: example/fixtures:1\n    seed: true\n"
+        "    profiles: [seed]\n  seed:\n"
+    )
+    edit_spec(shipped, "staging.yaml", "  seed:\n", fixtures)
+    edit_spec(
+        shipped,
+        "local.yaml",
+        "  bot:\n",
+        "  seed:\n    image: example/seed:1\n    profiles: [seed]\n  bot:\n",
+    )
+    project = load_project(load_settings(shipped))
+    seeds = [(t.name, t.args[-4:]) for t in make_targets(project) if t.name.startswith("seed")]
+    assert seeds == [
+        ("seed-staging-fixtures", ("coupette-staging", "run", "--rm", "fixtures")),
+        ("seed-staging-seed", ("coupette-staging", "run", "--rm", "seed")),
+    ]

@@ -223,7 +223,7 @@ def test_committed_doc_is_the_render_of_the_shipped_specs() -> None:
             "Make targets",
             "`make dev`, `make dev-build`, `make dev-down`, `make dev-reset`",
             "`make test-up`, `make test-down`",
-            "`make deploy-staging`, `make logs-staging`",
+            "`make deploy-staging`, `make logs-staging`, `make seed-staging`",
             "`make deploy-prod`, `make logs-prod`",
         ),
         (

@@ -4,7 +4,8 @@ project name and variables file, as a fragment the project's Makefile includes.
 Targets are named by each environment's file suffix (`dev`, `test`, `staging`,
 `prod`): a local-tier environment gets `S`, `S-build`, `S-down` and `S-reset`; a
 test-tier one `S-up` and `S-down`; a deployed one `deploy-S` and `logs-S`; and the
-project `envgen-check`. A target that destroys data or touches production asks first,
+project `envgen-check`; an environment with a seed job (`seed: true`) also gets
+`seed-S`. A target that destroys data, overwrites it or touches production asks first,
 unless `FORCE=1`.
 """
 
@@ -48,7 +49,28 @@ def compose_options(settings: Settings, env: Environment) -> list[str]:
     return [*variables, "-f", file, "-p", env.project_name]
 
 
+def _seed_targets(settings: Settings, env: Environment) -> list[Target]:
+    """`seed-S` runs the environment's seed job (`seed: true`) once, or `seed-S-JOB` each
+    of several; it writes over what the environment holds, so it asks first."""
+    jobs = [name for name, service in env.services.items() if service.seed]
+    return [
+        Target(
+            f"seed-{env.file_suffix}" if len(jobs) == 1 else f"seed-{env.file_suffix}-{job}",
+            f"load the data of {job} into {env.name}, over what it holds",
+            "COMPOSE",
+            (*compose_options(settings, env), "run", "--rm", job),
+            f"Load the data of {job} into {env.project_name}?",
+        )
+        for job in jobs
+    ]
+
+
 def targets_of(settings: Settings, env: Environment) -> list[Target]:
+    """The targets of one environment: its tier's, then one per seed job."""
+    return _tier_targets(settings, env) + _seed_targets(settings, env)
+
+
+def _tier_targets(settings: Settings, env: Environment) -> list[Target]:
     options = compose_options(settings, env)
     name = env.file_suffix
 
