@@ -17,7 +17,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -215,6 +214,8 @@ def remembered(
 
 def _write(folder: Path, entry: Path, data: dict[str, Any]) -> None:
     """Write an entry whole (or not at all); a cache that cannot be written is no error."""
+    import tempfile  # noqa: PLC0415 (a cache hit writes nothing and does not load it)
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".entry.", suffix=".tmp")

@@ -14,8 +14,6 @@ import difflib
 import errno
 import os
 import re
-import shutil
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -202,6 +200,8 @@ class _Transaction:
             self.folders.append(path)
 
     def stage(self, target: Path, text: str) -> None:
+        import tempfile  # noqa: PLC0415 (only a run that writes needs it: check stays lean)
+
         self.make_folders(target.parent)
         handle, name = tempfile.mkstemp(
             dir=target.parent, prefix=f"{_PREFIX}{target.name}.", suffix=".tmp"
@@ -220,6 +220,8 @@ class _Transaction:
         try:
             os.link(target, backup, follow_symlinks=False)
         except OSError:
+            import shutil  # noqa: PLC0415 (only where links fail)
+
             shutil.copy2(target, backup, follow_symlinks=False)
         self.kept.append(backup)
         return backup
