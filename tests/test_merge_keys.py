@@ -255,3 +255,25 @@ def test_an_anchor_merged_and_used_again_inside_is_read_as_yaml_defines_it() -> 
     document, problems = load(text, "x.yaml")
     assert problems == []
     assert document.data["s"] == {"user": "u", "deploy": {"labels": {"user": "u"}}}
+
+
+def test_reset_beside_a_merged_reset_stays_a_reset() -> None:
+    text = "x-a: &a\n  user: !reset\ns:\n  <<: *a\n  user: !reset\n"
+    document, problems = load(text, "x.yaml")
+    assert problems == []
+    assert repr(document.data["s"]) == "{'user': !reset}"
+
+
+def test_a_merge_key_works_inside_a_list_item() -> None:
+    text = "x-p: &p {protocol: udp}\nports:\n  - <<: *p\n    target: 53\n"
+    document, problems = load(text, "x.yaml")
+    assert problems == []
+    assert document.data["ports"] == [{"protocol": "udp", "target": 53}]
+
+
+def test_a_value_tagged_merge_is_refused_like_a_plain_one() -> None:
+    _, problems = load("a: !!merge <<\n", "x.yaml")
+    assert [str(p) for p in problems] == [
+        "x.yaml:1:4: a: a plain `<<` is YAML's merge key, not a value "
+        '(quote it if it is text: "<<")'
+    ]
