@@ -25,7 +25,7 @@ from envgen.outputs.scripts import (
 from envgen.outputs.workflows import (
     DEPLOY_WORKFLOW,
     PULL_REQUEST_WORKFLOW,
-    deploy_document,
+    deploy_context,
     tested_on_pull_requests,
 )
 from envgen.spec.environment import Environment
@@ -47,12 +47,9 @@ def _make_targets(project: Project) -> Cell:
 
 
 def _deploys(project: Project) -> dict[str, dict[str, Any]]:
-    """Each deployed environment's workflow document, as the workflow output makes it."""
-    return {
-        env.name: deploy_document(project, env)
-        for env in project.environments
-        if env.tier.deployed and env.delivery is not None
-    }
+    """The workflow document of each environment the deploy-workflow output renders."""
+    contexts = {env.name: deploy_context(project, env) for env in project.environments}
+    return {name: context["document"] for name, context in contexts.items() if context}
 
 
 def _trigger(document: dict[str, Any]) -> str:
