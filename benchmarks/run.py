@@ -134,6 +134,7 @@ def main() -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
     env.pop("ENVGEN_NO_CACHE", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's installed wheel has its .pyc files
+    load_before = os.getloadavg()[0]
     try:
         figures = shipped_figures(work, env, runs) + scale_figures(work, env, big_runs)
     finally:
@@ -141,7 +142,8 @@ def main() -> None:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python"
         f" {platform.python_version()}; medians of {runs} runs ({big_runs} for generated"
-        " projects)\n"
+        f" projects); load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+        " (other work on the machine slows every figure)\n"
     )
     print("| figure | measured | goal | |\n| --- | --- | --- | --- |")
     for figure in figures:
