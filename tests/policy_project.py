@@ -40,8 +40,8 @@ volumes:
   dbdata: {}
   vectors: {}
 networks:
-  proxy:
-    name: edge
+  proxy: {name: edge, external: true}
+  # the external network Caddy routes through
 proxy:
   network: proxy
   service: api

@@ -136,6 +136,7 @@ host:
 networks:
   proxy:
     name: edge
+    external: true
 proxy:
   network: proxy
   service: web

@@ -19,6 +19,7 @@ host:
 networks:
   proxy:
     name: caddy
+    external: true
   back:
     name: shop-back
     external: false

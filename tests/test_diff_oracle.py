@@ -163,7 +163,7 @@ def _apply(project: Path, edits: list[tuple[str, str, dict[str, Any]]]) -> None:
             services[service] = current if isinstance(current, dict) else {}
             _merge(services[service], fragment)
         # A service that joins the proxy's network must find it declared.
-        spec.setdefault("networks", {}).setdefault("proxy", {"name": "caddy"})
+        spec.setdefault("networks", {}).setdefault("proxy", {"name": "caddy", "external": True})
         path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
 
 

@@ -510,7 +510,8 @@ SATISFIED: list[tuple[str, list[Patch]]] = [
             (
                 name,
                 None,
-                f"networks:\n  proxy:\n    name: caddy\n{PROD_API}    networks: [default, proxy]\n",
+                "networks:\n  proxy:\n    name: caddy\n    external: true\n"
+                f"{PROD_API}    networks: [default, proxy]\n",
             )
             for name in ("staging.yaml", "production.yaml")
         ],
@@ -799,6 +800,47 @@ VIOLATIONS += [
 SATISFIED += [
     ("JOB001", [("staging.yaml", None, SEED_JOB)]),
     ("JOB001", [("production.yaml", None, f"{PROD_API}    profiles: [seed]\n")]),
+]
+
+
+# A network is created by its stack unless it says `external: true`, as in Compose.
+BACK_JOINED = f"{PROD_API}    networks: [default, back, proxy]\n"
+VIOLATIONS += [
+    (
+        "SEG003",
+        "error",
+        [
+            (name, None, f"networks:\n  back:\n    name: shared_net\n{BACK_JOINED}")
+            for name in ("staging.yaml", "production.yaml")
+        ],
+        "staging.yaml",
+        "name: shared_net",
+    ),
+    (
+        "PRX002",
+        "error",
+        [("production.yaml", None, "networks:\n  proxy: !override\n    name: edge\n")],
+        "production.yaml",
+        "proxy: !override",
+    ),
+]
+SATISFIED += [
+    # Without a name each is `<project>_back`: two projects, two networks.
+    (
+        "SEG003",
+        [
+            (name, None, f"networks:\n  back: {{}}\n{BACK_JOINED}")
+            for name in ("staging.yaml", "production.yaml")
+        ],
+    ),
+    # One name, but external: shared on purpose, as the proxy's is.
+    (
+        "SEG003",
+        [
+            (name, None, f"networks:\n  back: {{name: shared_net, external: true}}\n{BACK_JOINED}")
+            for name in ("staging.yaml", "production.yaml")
+        ],
+    ),
 ]
 
 

@@ -58,7 +58,7 @@ def site(env: Environment) -> Site | None:
         environment=env.name,
         tier=env.tier.value,
         domain=env.domain,
-        network=env.networks[proxy.network].name,
+        network=env.network_name(proxy.network),
         upstream=f"{network_alias(env, proxy.service)}:{proxy.port}",
         basic_auth=(
             (credentials.user_variable, credentials.hash_variable)

@@ -241,7 +241,7 @@ def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
     used_networks = {name for service in env.services.values() for name in service.networks}
     networks = {
         key: {
-            "name": network.name,
+            "name": env.network_name(key),
             **({"external": True} if network.external else {}),
             **_sorted(network.model_extra),
         }

@@ -83,7 +83,8 @@ def networks(scope: Scope) -> Iterator[Finding]:
         for key, network in env.networks.items():
             # An external network is the one declared to be shared (the proxy's).
             if key in used and not network.external:
-                yield resolved(network.name), ("networks", key, "name")
+                at = ("networks", key, "name") if network.name is not None else ("networks", key)
+                yield resolved(env.network_name(key)), at
         if any(not s.networks or "default" in s.networks for s in env.services.values()):
             # Compose's implicit network, `<project>_default`: one named so elsewhere is it.
             yield f"{env.project_name}_default", ("compose_project",)

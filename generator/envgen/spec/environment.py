@@ -38,7 +38,10 @@ class Volume(Model):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    name: str | None = Field(None, description="Docker name; `<compose_project>_<key>` by default")
+    name: str | None = Field(
+        None,
+        description="Docker name; by default `<compose_project>_<key>`, or `<key>` when external",
+    )
     external: bool = Field(False, description="created outside compose")
     description: str = Field("", description="what it holds")
 
@@ -49,8 +52,13 @@ class Network(Model):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    name: str = Field(description="Docker name of the network")
-    external: bool = Field(True, description="created outside compose (shared with Caddy)")
+    name: str | None = Field(
+        None,
+        description="Docker name; by default `<compose_project>_<key>`, or `<key>` when external",
+    )
+    external: bool = Field(
+        False, description="created outside compose (the one shared with the proxy is)"
+    )
     description: str = Field("", description="what it is for")
 
 
@@ -342,6 +350,14 @@ class Environment(Model):
         None, description="how CI tests or deploys it (the rendered GitHub workflows)"
     )
 
+    @field_validator("volumes", "networks", mode="before")
+    @classmethod
+    def _declared_without_keys(cls, value: Any) -> Any:
+        # `volumes: {data: }` is Compose's usual way to declare one with its defaults.
+        if isinstance(value, dict):
+            return {key: {} if entry is None else entry for key, entry in value.items()}
+        return value
+
     @property
     def file_suffix(self) -> str:
         return self.suffix or self.name
@@ -396,5 +412,16 @@ class Environment(Model):
         ]
 
     def volume_name(self, key: str) -> str:
-        volume = self.volumes[key]
-        return volume.name or f"{self.project_name}_{key}"
+        """The Docker name of a volume, as Compose names it."""
+        return self._docker_name(key, self.volumes[key])
+
+    def network_name(self, key: str) -> str:
+        """The Docker name of a network, as Compose names it."""
+        return self._docker_name(key, self.networks[key])
+
+    def _docker_name(self, key: str, entry: Volume | Network) -> str:
+        # Compose prefixes the project only to what it creates; an external one is
+        # looked up by its key.
+        if entry.name is not None:
+            return entry.name
+        return key if entry.external else f"{self.project_name}_{key}"
