@@ -183,7 +183,7 @@ def test_ipv6_ports_are_compared_by_identity(shipped: Path, run: Run) -> None:
         "- host: 15432\n        container: 5432\n        host_ip: '::1'",
     )
     result = run("--root", shipped, "diff", "local", "test", "--service", "postgres")
-    assert "  + ports[::1:15432/tcp]" in result.output
+    assert "  + ports[[::1]:15432/tcp]" in result.output
     assert "  - ports[127.0.0.1:5432/tcp]" in result.output
 
 

@@ -14,6 +14,7 @@ from envgen.spec.project import load_project
 from tests.conftest import (
     REPO,
     Run,
+    edit_spec,
     edit_value,
     lint_markdown,
     set_envgen,
@@ -537,3 +538,9 @@ def test_an_output_switched_off_has_no_row(shipped: Path, disabled: str, gone: l
     set_envgen(shipped, f"disabled = {disabled}")
     after = [cells(line)[0] for line in render_doc(shipped).splitlines() if line.startswith("| ")]
     assert after == [label for label in labels if label not in gone]
+
+
+def test_an_ipv6_host_port_is_written_in_brackets(shipped: Path) -> None:
+    edit_spec(shipped, "test.yaml", "127.0.0.1:15432:5432", '"[::1]:15432:5432"')
+    rows = [line for line in render_doc(shipped).splitlines() if line.startswith("| Host ports")]
+    assert cells(rows[0])[2].startswith("`[::1]:15432` → `postgres:5432`")

@@ -364,5 +364,5 @@ def test_diff_names_each_form_by_its_host_side(shipped: Path, run: Run) -> None:
     result = run("--root", shipped, "diff", "local", "test", "--service", "postgres")
     assert "  + ports[15432-15433/tcp]" in result.output  # every interface, a range
     assert "  + ports[*:5432/tcp]" in result.output  # a host port Docker picks
-    assert "  + ports[::1:15434/udp]" in result.output
+    assert "  + ports[[::1]:15434/udp]" in result.output
     assert "  - ports[127.0.0.1:5432/tcp]" in result.output

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import envgen
 import pytest
 import yaml
 from envgen.outputs.workflow_text import read_workflow, secret, workflow_value
@@ -297,3 +298,9 @@ def test_a_workflow_that_is_not_yaml_is_named_in_pyyamls_own_words() -> None:
         "    \n"
         "    ^"
     )
+
+
+def test_the_pull_request_check_installs_the_envgen_that_rendered_it() -> None:
+    found = steps(FOLDER / "pull-request.yml")
+    runs = [step["run"] for step in found if "envgen check" in step.get("run", "")]
+    assert runs == [f"pip install compose-envgen=={envgen.__version__}\nenvgen check\n"]

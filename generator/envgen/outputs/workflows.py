@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from envgen import __version__
 from envgen.errors import ProjectError
 from envgen.outputs.compose import COMPOSE
 from envgen.outputs.makefile import compose_options
@@ -73,7 +74,9 @@ while IFS= read -r field; do
 done <<< "$NOTICE_FIELDS"
 curl --fail --silent --show-error --max-time 30 "${fields[@]}" "$(fill "$NOTICE_URL")" > /dev/null
 """
-PULL_REQUEST_CHECK = "pip install compose-envgen\nenvgen check\n"
+# The envgen that rendered the files checks them: a newer release may render differently,
+# and a pull request must not fail for a release nobody chose.
+PULL_REQUEST_CHECK = f"pip install compose-envgen=={__version__}\nenvgen check\n"
 TEST_STACK_UP = """\
 set -euo pipefail
 mapfile -t options <<< "$COMPOSE_OPTIONS"

@@ -178,9 +178,13 @@ class PortMapping(ComposeForm):
 
     @property
     def host_side(self) -> str:
-        """`127.0.0.1:8001`, `::1:8001`, `8000-8005`, or `*` for a port Docker picks."""
+        """`127.0.0.1:8001`, `[::1]:8001`, `8000-8005`, or `*` for a port Docker picks (an
+        IPv6 address in brackets, so that the port cannot be read as part of it)."""
         port = self.published if self.host_ports is not None else "*"
-        return f"{self.host_ip}:{port}" if self.host_ip is not None else str(port)
+        if self.host_ip is None:
+            return str(port)
+        address = f"[{self.host_ip}]" if ":" in self.host_ip else self.host_ip
+        return f"{address}:{port}"
 
     @property
     def identity(self) -> str:
