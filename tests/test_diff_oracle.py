@@ -167,6 +167,13 @@ def _apply(project: Path, edits: list[tuple[str, str, dict[str, Any]]]) -> None:
         path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
 
 
+def _address(port: dict[str, Any]) -> str:
+    address = port.get("host_ip")
+    if address is None:
+        return ""
+    return f"[{address}]:" if ":" in address else f"{address}:"
+
+
 def _oracle_service(service: dict[str, Any], folder: Path) -> dict[str, Any]:
     """One service of Compose's model, with envgen's path steps as keys."""
     view: dict[str, Any] = {key: {} for key in (*_COLLECTIONS, *_VALUE_LISTS, "networks")}
@@ -179,12 +186,10 @@ def _oracle_service(service: dict[str, Any], folder: Path) -> dict[str, Any]:
         elif key == "depends_on":
             view[key] = {name: json.dumps(spec, sort_keys=True) for name, spec in value.items()}
         elif key == "ports":
-            # envgen names a port by its host side: `8001/tcp` when on every interface.
+            # envgen names a port by its host side: `8001/tcp` when on every interface, an
+            # IPv6 address in brackets (`[::1]:8001/tcp`).
             view[key] = {
-                item_step(
-                    (f"{p['host_ip']}:" if "host_ip" in p else "")
-                    + f"{p['published']}/{p['protocol']}"
-                ): p["target"]
+                item_step(f"{_address(p)}{p['published']}/{p['protocol']}"): p["target"]
                 for p in value
             }
         elif key == "volumes":
