@@ -9,6 +9,7 @@ from typing import Any
 
 from envgen.policies import segregation
 from envgen.policies.rule import Finding, Scope
+from envgen.spec import references
 from envgen.spec.ports import PortMapping
 from envgen.spec.source import Document
 from envgen.spec.tiers import Tier
@@ -121,3 +122,42 @@ def test_indexed_ports_find_what_the_pairwise_comparison_found(envs: list[Any]) 
     assert sorted(map(_key, segregation.host_ports(scope))) == sorted(
         map(_key, _pairwise_ports(scope))
     )
+
+
+def _pairwise_collisions(env: Any) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """The comparison of each port with every earlier one that `_port_collisions` narrows."""
+    found: list[tuple[tuple[str | int, ...], str, str]] = []
+    earlier: list[tuple[str, PortMapping]] = []
+    for (_, name, index), port in env.published_ports():
+        taken_by = next((owner for owner, seen in earlier if port.collides_with(seen)), None)
+        if taken_by is not None:
+            message = f"{port.described} is already published by `{taken_by}`"
+            found.append((("services", name, "ports", index), message, ""))
+        earlier.append((name, port))
+    return found
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c"]),
+            st.builds(
+                _port,
+                st.sampled_from([None, "0", "80", "443", "8080", "79-80", "440-450", "81"]),
+                st.sampled_from([None, "127.0.0.1", "0.0.0.0", "::", "::1", "10.0.0.1"]),
+                st.sampled_from(["tcp", "udp", "UDP"]),
+            ),
+        ),
+        max_size=8,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_collisions_within_an_environment_are_those_of_every_pair(
+    ports: list[tuple[str, PortMapping]],
+) -> None:
+    env = SimpleNamespace(
+        published_ports=lambda: [
+            (("services", name, index), port) for index, (name, port) in enumerate(ports)
+        ]
+    )
+    assert list(references._port_collisions(env)) == _pairwise_collisions(env)  # type: ignore[arg-type]

@@ -168,11 +168,24 @@ def _shorthand_conflicts(at: Path, service: Service) -> Iterator[Finding]:
 
 
 def _port_collisions(env: Environment) -> Iterator[Finding]:
-    """Two entries of one environment that Docker cannot both bind."""
-    earlier: list[tuple[str, PortMapping]] = []
+    """Two entries of one environment that Docker cannot both bind. A port is judged
+    against the earlier ones of its protocol whose host ports overlap its own, by numbers
+    read once (a port Docker picks collides with none), so that many services cost little."""
+    earlier: dict[str, list[tuple[int, int, str, PortMapping]]] = {}
     for (_, name, index), port in env.published_ports():
-        taken_by = next((owner for owner, seen in earlier if port.collides_with(seen)), None)
+        ports = port.host_ports
+        if ports is None:
+            continue
+        same_protocol = earlier.setdefault(port.protocol.lower(), [])
+        taken_by = next(
+            (
+                owner
+                for start, stop, owner, seen in same_protocol
+                if start < ports.stop and ports.start < stop and port.collides_with(seen)
+            ),
+            None,
+        )
         if taken_by is not None:
             message = f"{port.described} is already published by `{taken_by}`"
             yield ("services", name, "ports", index), message, ""
-        earlier.append((name, port))
+        same_protocol.append((ports.start, ports.stop, name, port))
