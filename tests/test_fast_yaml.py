@@ -48,6 +48,7 @@ HOSTILE = [
     "a: &x {b: 1}\nc:\n  <<: *x\n",
     "? complex\n: key\n",
     "a: .inf\nb: -.nan\nc: 0x1F\nd: 0o17\ne: 1e3\nf: ~\ng: yes\n",
+    "a: 0777\nb: 1_000\nc: 2024-01-01\nd: -0\ne: 0b101\nf: 08\ng: 2024-1-2 1:2:3\n",
     # Found by the wide offline search (seeds of random mutations, as below):
     # a tag running into a flow indicator, which libyaml ends there and PyYAML does not,
     "test: [CMD, !t, -q, --spider]\n",

@@ -14,12 +14,13 @@ from envgen.spec.source import REMOVE, load
         ("v: no", "no"),
         ("v: on", "on"),
         ("v: 5432:22", "5432:22"),
-        ("v: 012", 12),
+        ("v: 012", 10),  # octal, as Compose reads it
         ("v: 0x1F", 31),
         ("v: 1.5", 1.5),
         ("v: true", True),
         ("v: ~", None),
-        ("v: 2026-01-01", "2026-01-01"),
+        ("v: 2026-01-01", "2026-01-01 00:00:00 +0000 UTC"),  # a timestamp to Compose
+        ("v: 2026-13-01", "2026-13-01"),  # no month 13: text
         ("v: '8001'", "8001"),
     ],
 )

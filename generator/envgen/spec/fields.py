@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from envgen.spec.scalars import compose_text
 from envgen.spec.sizes import format_memory, parse_memory
 
 _MEANINGS: dict[str, str] = {}
@@ -42,11 +43,10 @@ Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 def _scalar_text(value: Any) -> Any:
-    """Variables are strings to a container; YAML numbers and booleans are spelled out."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
+    """Variables are strings to a container; YAML numbers and booleans are spelled out
+    as Compose spells them (`1.0` is `1`, `1e6` is `1e+06`)."""
+    if isinstance(value, bool | int | float):
+        return compose_text(value)
     if value is None or isinstance(value, dict | list):
         kind = {type(None): "nothing", dict: "a mapping", list: "a list"}[type(value)]
         raise ValueError(f"expected a string, number or boolean, got {kind}")
@@ -96,6 +96,13 @@ ServiceName = Annotated[
 VariableName = Annotated[
     str,
     _pattern(r"^[A-Za-z_][A-Za-z0-9_]*$", "use letters, digits and _, not starting with a digit"),
+]
+
+# A key of `environment`: Compose passes any name to a container (`spring.profiles.active`,
+# `MY-VAR`); only `=`, which ends a name in the list form, and control characters are not.
+EnvironmentKey = Annotated[
+    str,
+    _pattern(r"^[^=\x00-\x1f\x7f]+$", "use a name without `=` or control characters"),
 ]
 
 Duration = Annotated[

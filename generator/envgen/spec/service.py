@@ -11,6 +11,7 @@ from envgen.spec.fields import (
     AbsolutePath,
     Capability,
     Duration,
+    EnvironmentKey,
     Image,
     MemorySize,
     Model,
@@ -165,7 +166,7 @@ class Service(Model):
     entrypoint: list[Text] | Text | None = Field(
         None, description="entrypoint: a list, or a string Compose splits into words"
     )
-    environment: dict[VariableName, Scalar] = Field(
+    environment: dict[EnvironmentKey, Scalar] = Field(
         default_factory=dict, description="container variables; secrets as ${VAR} references"
     )
     from_shell: list[VariableName] = Field(
@@ -213,7 +214,11 @@ class Service(Model):
         default_factory=dict,
         description="per network, Compose's attachment keys (aliases, ipv4_address, ...)",
     )
-    labels: dict[str, Text] = Field(default_factory=dict, description="container labels")
+    labels: dict[str, Scalar] = Field(
+        default_factory=dict,
+        description="container labels; numbers and booleans as Compose spells them, "
+        "no value is the empty label",
+    )
     user: str | None = Field(None, description="user to run as, e.g. 1000:1000")
     working_dir: AbsolutePath | None = Field(None, description="working directory")
     container_name: str | None = Field(None, description="fixed container name (rarely wanted)")
@@ -240,8 +245,11 @@ class Service(Model):
             empty = [k for k, v in environment.items() if v is None]
             if empty:
                 value["from_shell"] = empty
-        if isinstance(value.get("labels"), list):
-            value["labels"] = _pairs(value["labels"])
+        labels = value.get("labels")
+        if isinstance(labels, list):
+            labels = _pairs(labels)
+        if isinstance(labels, dict):  # a label with no value is Compose's empty label
+            value["labels"] = {k: "" if v is None else v for k, v in labels.items()}
         networks = value.get("networks")
         if isinstance(networks, dict):
             value["networks"] = list(networks)

@@ -8,7 +8,6 @@ are errors, merge keys (`<<: *anchor`) mean what they mean to Compose (merge_key
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,9 +20,10 @@ from envgen.spec.limits import MAX_BYTES, LimitedComposer, LimitedScanner, Limit
 from envgen.spec.merge_keys import MERGE_KEY, MERGE_TAG, entries
 from envgen.spec.scalars import (
     CORE,
-    PATTERNS,
+    PLAIN_TIMESTAMP,
     ScalarError,
     collection_tag_problem,
+    plain_kind,
     read,
     tag_problem,
 )
@@ -86,13 +86,17 @@ class Document:
 
 
 class _CoreResolver(yaml.resolver.BaseResolver):
-    """YAML 1.2 core schema implicit types, nothing more."""
+    """Plain scalars as Compose's go-yaml v3 resolves them (scalars.plain_kind)."""
 
-
-for _name, (_pattern, _first) in PATTERNS.items():
-    _CoreResolver.add_implicit_resolver(f"{CORE}{_name}", re.compile(_pattern), list(_first))
-# A plain `<<` is YAML's merge key, as Compose reads it (merge_keys.py applies it).
-_CoreResolver.add_implicit_resolver(MERGE_TAG, re.compile(r"^<<$"), ["<"])
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and implicit[0]:
+            # A plain `<<` is YAML's merge key, as Compose reads it (merge_keys.py).
+            if value == MERGE_KEY:
+                return MERGE_TAG
+            plain = plain_kind(value)
+            return PLAIN_TIMESTAMP if plain == "timestamp" else f"{CORE}{plain}"
+        resolved: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return resolved
 
 
 class _Loader(
@@ -184,7 +188,7 @@ class _Converter:
         if isinstance(node, SequenceNode):
             return "tag:yaml.org,2002:seq"
         resolver = _CoreResolver()
-        resolved: str = resolver.resolve(ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+        resolved: str = resolver.resolve(ScalarNode, node.value, (True, False))
         return resolved
 
     def _mapping(self, node: MappingNode, where: Path) -> dict[str, Any]:
@@ -226,6 +230,8 @@ def _key_text(node: Node) -> str | None:
     """A key's text when it is a string key, else None (the converter says why)."""
     if not isinstance(node, ScalarNode) or tag_problem(node.tag) is not None:
         return None
+    if node.tag == PLAIN_TIMESTAMP:
+        return str(node.value)  # a date as a key is the text written
     try:
         key = read(node.tag, node.value)
     except ScalarError:
