@@ -1,6 +1,7 @@
 """Merges an environment's spec over base.yaml, keeping where every value came from.
 
-Mappings merge key by key; lists and scalars replace what base.yaml had; `!remove`
+Mappings merge key by key (Compose's list form of one, `- NAME=value`, as the mapping:
+list_forms.py); lists and scalars replace what base.yaml had; `!remove`
 deletes an inherited key (and it is an error when there is none); Compose's `!reset`
 drops it whether or not there is one; Compose's `!override` replaces a mapping whole.
 Positions follow the values, so a problem in an inherited value points into base.yaml,
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from envgen.problems import Problem, did_you_mean
+from envgen.spec.list_forms import mapping_forms
 from envgen.spec.source import REMOVE, RESET, Document, Override, Path, field_path
 
 
@@ -35,6 +37,7 @@ def _copy_positions(source: Document, target: Document, path: Path, value: Any) 
 
 def merge(base: Document, overlay: Document) -> tuple[Document, list[Problem]]:
     """Return `overlay` merged over `base`, with problems for `!remove` of nothing."""
+    base, overlay = mapping_forms(base), mapping_forms(overlay)
     result = Document(None)
     problems: list[Problem] = []
 
