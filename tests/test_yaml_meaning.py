@@ -177,6 +177,7 @@ SERVICE = """\
       E: 1_000
       spring.profiles.active: dev
       MY-VAR: x
+      my.shell-var:
     labels:
       n: 1
       b: true
@@ -231,6 +232,7 @@ def test_the_rendering_means_to_compose_what_the_plain_text_meant(tmp_path: Path
     assert expected["labels"] == {"n": "1", "b": "true", "f": "1.5", "o": "511", "e": ""}
     assert expected["environment"]["A"] == "511"
     assert expected["environment"]["spring.profiles.active"] == "dev"
+    assert expected["environment"]["my.shell-var"] is None  # from Compose's environment
 
 
 BAD_NAMES_AND_LABELS = """\

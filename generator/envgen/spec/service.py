@@ -169,7 +169,7 @@ class Service(Model):
     environment: dict[EnvironmentKey, Scalar] = Field(
         default_factory=dict, description="container variables; secrets as ${VAR} references"
     )
-    from_shell: list[VariableName] = Field(
+    from_shell: list[EnvironmentKey] = Field(
         default_factory=list,
         description="variables written without a value: Compose takes them from its shell",
     )
