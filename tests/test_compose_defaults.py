@@ -79,3 +79,28 @@ def test_a_volume_means_what_compose_means(tmp_path: Path, run: Run, volume: str
     text = f"{service}volumes:\n{volume}"
     rendered, plain = _both(tmp_path, run, text)
     assert rendered["volumes"] == plain["volumes"]
+
+
+LOGGING = {
+    "options, no driver": "      options: {max-file: 3, max-size: 10m}\n",
+    "a driver": "      driver: local\n",
+    "json-file with options": "      driver: json-file\n      options: {max-size: 10m}\n",
+}
+
+
+@pytest.mark.parametrize("logging", LOGGING.values(), ids=LOGGING)
+def test_logging_means_what_compose_means(tmp_path: Path, run: Run, logging: str) -> None:
+    text = f"services:\n  a:\n    image: busybox:1.36\n    logging:\n{logging}"
+    rendered, plain = _both(tmp_path, run, text)
+    assert rendered["services"]["a"]["logging"] == plain["services"]["a"]["logging"]
+
+
+def test_the_rotation_shorthands_add_no_driver(tmp_path: Path, run: Run) -> None:
+    text = "services:\n  a:\n    image: busybox:1.36\n    logging: {max_size: 10m, max_file: 3}\n"
+    write_tree(
+        tmp_path,
+        {"environments/base.yaml": ENVGEN_ONLY + text, "environments/local.yaml": "tier: local\n"},
+    )
+    assert run("--root", tmp_path, "render").exit_code == 0
+    rendered = _normalized(tmp_path / "rendered" / "docker-compose.local.yml")
+    assert rendered["services"]["a"]["logging"] == {"options": {"max-file": "3", "max-size": "10m"}}

@@ -206,7 +206,9 @@ def _logging(service: Service) -> dict[str, Any] | None:
         options["max-size"] = format_memory(logging.max_size)
     if logging.max_file is not None:
         options["max-file"] = str(logging.max_file)
-    return {"driver": logging.driver, **({"options": options} if options else {})}
+    # No driver written, none added: Compose leaves the choice to the Docker daemon.
+    driver = {"driver": logging.driver} if logging.driver is not None else {}
+    return {**driver, **({"options": options} if options else {})}
 
 
 def compose_meaning(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:

@@ -68,7 +68,9 @@ class Healthcheck(Model):
 class Logging(Model):
     """The container's log driver and its rotation."""
 
-    driver: str = Field("json-file", description="Docker log driver")
+    driver: str | None = Field(
+        None, description="Docker log driver; none: the Docker daemon's default, as in Compose"
+    )
     max_size: MemorySize | None = Field(
         None, description="rotate a log file at this size (sugar for `options.max-size`)"
     )
