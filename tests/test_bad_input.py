@@ -156,19 +156,36 @@ CASES: list[tuple[str, dict[str, str | None], list[str]]] = [
         ],
     ),
     (
-        "unpinned third-party image",
-        {"local": "tier: local\nservices:\n  web:\n    image: nginx\n"},
-        [
-            "environments/local.yaml:4:12: services.web.image: pin the image with a tag "
-            "(e.g. `nginx:1.0`)"
-        ],
-    ),
-    (
-        "app image with a tag of its own",
-        {"local": "tier: local\nservices:\n  web:\n    build: ./web\n"},
+        "app image with a tag of its own where image_tag is set",
+        {"local": "tier: local\nimage_tag: dev\nservices:\n  web:\n    build: ./web\n"},
         [
             "environments/base.yaml:7:12: services.web.image: an image built from source takes "
             "its tag from `image_tag` (write `nginx`)"
+        ],
+    ),
+    (
+        "app without an image where image_tag is set",
+        {
+            "local": "tier: local\nimage_tag: dev\nservices:\n  web:\n    image: !remove\n"
+            "    build: ./web\n"
+        },
+        [
+            "environments/local.yaml:5:5: services.web.image: required where `image_tag` is "
+            "set: the name deployed hosts pull it by (e.g. `ghcr.io/owner/web`)"
+        ],
+    ),
+    (
+        "neither image nor build",
+        {"local": "tier: local\nservices:\n  web:\n    image: !remove\n"},
+        ["environments/local.yaml:4:5: services.web.image: a service needs `image` or `build`"],
+    ),
+    (
+        "image neither a reference nor Compose text with a variable",
+        {"local": "tier: local\nservices:\n  web:\n    image: Nginx:1\n"},
+        [
+            "environments/local.yaml:4:12: services.web.image: invalid value `Nginx:1`: must be "
+            "an image reference such as ghcr.io/owner/name, postgres:16, one with "
+            "@sha256:<digest> or one with ${VARIABLES}"
         ],
     ),
     (

@@ -104,3 +104,35 @@ def test_the_rotation_shorthands_add_no_driver(tmp_path: Path, run: Run) -> None
     assert run("--root", tmp_path, "render").exit_code == 0
     rendered = _normalized(tmp_path / "rendered" / "docker-compose.local.yml")
     assert rendered["services"]["a"]["logging"] == {"options": {"max-file": "3", "max-size": "10m"}}
+
+
+IMAGES = {
+    "built, named": "    build: ./src\n    image: ghcr.io/example/b\n",
+    "built, named with a tag": "    build: ./src\n    image: ghcr.io/example/b:1.0\n",
+    "built, not named": "    build: ./src\n",
+    "variables": "    image: ${REGISTRY:-docker.io}/library/busybox:${BB_TAG:-1.36}\n",
+    "no tag": "    image: busybox\n",
+    "a registry with a port": "    image: localhost:5000/busybox:1.36\n",
+}
+
+
+@pytest.mark.parametrize("image", IMAGES.values(), ids=IMAGES)
+def test_an_image_means_what_compose_means(tmp_path: Path, run: Run, image: str) -> None:
+    rendered, plain = _both(tmp_path, run, f"services:\n  b:\n{image}")
+    assert rendered["services"]["b"] == plain["services"]["b"]
+
+
+def test_where_image_tag_is_set_the_built_image_is_pulled_at_that_tag(
+    tmp_path: Path, run: Run
+) -> None:
+    text = "services:\n  b:\n    build: ./src\n    image: ghcr.io/example/b\n"
+    write_tree(
+        tmp_path,
+        {
+            "environments/base.yaml": ENVGEN_ONLY + text,
+            "environments/local.yaml": "tier: local\nimage_tag: dev\n",
+        },
+    )
+    assert run("--root", tmp_path, "render").exit_code == 0
+    service = _normalized(tmp_path / "rendered" / "docker-compose.local.yml")["services"]["b"]
+    assert (service["image"], "build" in service) == ("ghcr.io/example/b:dev", False)

@@ -844,6 +844,56 @@ SATISFIED += [
 ]
 
 
+# An image without a tag: fine on a laptop, a warning in test and staging, an error in
+# production; a tag, a digest or a variable satisfies it, and a built image is PRD010's.
+UNPINNED = "services:\n  postgres:\n    image: postgres\n"
+VIOLATIONS += [
+    (
+        "PRD011",
+        "error",
+        [("production.yaml", None, UNPINNED)],
+        "production.yaml",
+        "image: postgres",
+    ),
+    ("PRD011", "warning", [("staging.yaml", None, UNPINNED)], "staging.yaml", "image: postgres"),
+    (
+        "PRD011",
+        "warning",
+        [("test.yaml", "  postgres:\n", "  postgres:\n    image: postgres\n")],
+        "test.yaml",
+        "image: postgres",
+    ),
+]
+SATISFIED += [
+    ("PRD011", [("local.yaml", "services:\n", UNPINNED)]),
+    ("PRD011", [("production.yaml", None, "services:\n  postgres:\n    image: postgres:16\n")]),
+    (
+        "PRD011",
+        [
+            (
+                "production.yaml",
+                None,
+                f"services:\n  postgres:\n    image: postgres@sha256:{'a' * 64}\n",
+            )
+        ],
+    ),
+    (
+        "PRD011",
+        [
+            (
+                "production.yaml",
+                None,
+                "services:\n  postgres:\n    image: ${PG_IMAGE:-postgres:16}\n",
+            )
+        ],
+    ),
+    (
+        "PRD011",
+        [("production.yaml", None, "services:\n  postgres:\n    image: registry:5000/pg:16\n")],
+    ),
+]
+
+
 def test_at_least_twenty_rules_each_with_a_violation() -> None:
     assert len(RULES) >= 20
     assert sorted({case[0] for case in VIOLATIONS}) == sorted(RULES)

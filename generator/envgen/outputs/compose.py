@@ -46,15 +46,17 @@ def passthrough_path(path: str, output_dir: PurePosixPath) -> str:
 
 
 def _image(env: Environment, service: Service) -> dict[str, Any]:
-    if not service.is_app:
-        return {"image": service.image}
+    if not service.is_app:  # no image only with `extends`, which gives it
+        return {"image": service.image} if service.image is not None else {}
     if env.builds_from_source:
         assert service.build is not None
         build = service.build.model_dump(exclude_none=True, exclude_defaults=True)
         build["context"] = service.build.context  # made relative by the caller
         if service.build.args:
             build["args"] = dict(sorted(service.build.args.items()))
-        return {"build": {"context": build.pop("context"), **build}}
+        # Compose tags the built image with `image`; without one, `<project>-<service>`.
+        named = {"image": service.image} if service.image is not None else {}
+        return {**named, "build": {"context": build.pop("context"), **build}}
     if env.image_tag_required is not None:
         return {"image": f"{service.image}:${{IMAGE_TAG:?{env.image_tag_required}}}"}
     return {"image": f"{service.image}:${{IMAGE_TAG:-{env.image_tag}}}"}

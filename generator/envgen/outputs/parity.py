@@ -71,7 +71,7 @@ def _services(env: Environment) -> str:
 
 def _image(env: Environment, service: Service) -> str:
     if not service.is_app:
-        return code(service.image)
+        return code(service.image) if service.image is not None else "from `extends`"
     if env.builds_from_source:
         return f"built from {code(service.build.context if service.build else '')}"
     return code(f"{service.image}:{env.image_tag or '${' + IMAGE_TAG_VARIABLE + '}'}")

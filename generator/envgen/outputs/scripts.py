@@ -65,7 +65,9 @@ def rollback_context(project: Project) -> dict[str, Any] | None:
         _target(
             project.settings,
             env,
-            images=tuple(dict.fromkeys(s.image for s in env.services.values() if s.is_app)),
+            images=tuple(
+                dict.fromkeys(s.image for s in env.services.values() if s.is_app and s.image)
+            ),
         )
         for env in envs
     ]

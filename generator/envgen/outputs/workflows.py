@@ -159,7 +159,7 @@ def _notice_step(env: Environment, delivery: Delivery) -> dict[str, Any] | None:
 def _image_steps(project: Project, env: Environment, delivery: Delivery) -> list[dict[str, Any]]:
     apps: dict[str, str] = {}
     for service in env.services.values():
-        if service.build is not None:
+        if service.build is not None and service.image is not None:
             apps.setdefault(service.image, service.build.context)
     steps: list[dict[str, Any]] = []
     registries = sorted({r for r in map(_registry, apps) if r is not None})

@@ -10,6 +10,7 @@ from envgen.policies.resolved import resolved, resolved_path, shell_words
 from envgen.policies.rule import Rule, deployed, per_environment
 from envgen.spec.command_line import command_texts
 from envgen.spec.secrecy import words
+from envgen.spec.service import has_tag
 from envgen.spec.tiers import Tier
 
 if TYPE_CHECKING:
@@ -178,6 +179,17 @@ def built_images(env: Environment) -> Iterator[tuple[Path, str]]:
             )
 
 
+def pinned_images(env: Environment) -> Iterator[tuple[Path, str]]:
+    for name, service in env.services.items():
+        if service.is_app or service.image is None or has_tag(service.image):
+            continue  # a built image's tag is `image_tag`'s; PRD010 speaks for production
+        yield (
+            ("services", name, "image"),
+            f"`{name}` runs `{service.image}` without a tag: whatever `latest` is when the "
+            "host pulls it",
+        )
+
+
 def data_mount(env: Environment) -> tuple[str, str, Path] | None:
     """The kind of storage under the database's data folder (`volume`, `bind`, `tmpfs`,
     or `container` when nothing is mounted), the service, and the path that decides it;
@@ -297,5 +309,13 @@ RULES = [
         "rollback can return to.",
         {Tier.PRODUCTION: "error"},
         per_environment(built_images),
+    ),
+    Rule(
+        "PRD011",
+        "third-party images pinned to a tag",
+        "An image without a tag is `latest`: a different program on each host that pulls it, "
+        "and none that a rollback can return to. Fine on a laptop.",
+        {Tier.TEST: "warning", Tier.STAGING: "warning", Tier.PRODUCTION: "error"},
+        per_environment(pinned_images),
     ),
 ]

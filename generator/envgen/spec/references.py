@@ -8,7 +8,7 @@ from envgen.problems import did_you_mean
 from envgen.spec.environment import Environment
 from envgen.spec.facts import FACTS, FactUnavailable
 from envgen.spec.ports import PortMapping
-from envgen.spec.service import Service
+from envgen.spec.service import Service, has_tag
 from envgen.spec.source import Path
 
 Finding = tuple[Path, str, str]  # where, what, hint
@@ -77,20 +77,32 @@ def check_references(env: Environment) -> Iterator[Finding]:
             except FactUnavailable as error:
                 yield (*at, "facts", variable), f"fact `{fact}`: {error}", ""
         yield from _shorthand_conflicts(at, service)
-        has_tag = ":" in service.image.rsplit("/", 1)[-1]
-        if service.is_app and has_tag:
-            yield (
-                (*at, "image"),
-                "an image built from source takes its tag from `image_tag`",
-                f"write `{service.image.rsplit(':', 1)[0]}`",
-            )
-        if not service.is_app and not has_tag:
-            yield (*at, "image"), "pin the image with a tag", f"e.g. `{service.image}:1.0`"
+        yield from _image(env, at, service)
     yield from _port_collisions(env)
     yield from _dependency_cycles(env)
     for name, service in services.items():
         yield from _shared_targets(("services", name), service)
         yield from _extends(env, ("services", name), service)
+
+
+def _image(env: Environment, at: Path, service: Service) -> Iterator[Finding]:
+    """What Compose needs to run the service, and what `image_tag` needs to deploy it:
+    where it is set, a built image is pulled by its name, with the environment's tag."""
+    if service.image is None:
+        if service.build is None and "extends" not in service.passthrough:
+            yield (*at, "image"), "a service needs `image` or `build`", ""
+        elif service.build is not None and not env.builds_from_source:
+            yield (
+                (*at, "image"),
+                "required where `image_tag` is set: the name deployed hosts pull it by",
+                f"e.g. `ghcr.io/owner/{at[-1]}`",
+            )
+    elif service.is_app and not env.builds_from_source and has_tag(service.image):
+        yield (
+            (*at, "image"),
+            "an image built from source takes its tag from `image_tag`",
+            f"write `{service.image.rsplit(':', 1)[0].split('@', 1)[0]}`",
+        )
 
 
 def _dependency_cycles(env: Environment) -> Iterator[Finding]:

@@ -148,6 +148,13 @@ def _pairs(items: list[Any]) -> dict[str, Any]:
     return pairs
 
 
+def has_tag(image: str) -> bool:
+    """Whether an image reference names a tag or a digest (`registry:5000/app` names
+    neither). One given by a variable is taken at its word: it may hold a tag."""
+    last = image.rsplit("/", 1)[-1]
+    return ":" in last or "@" in last or "$" in last
+
+
 class Service(Model):
     """One service of the compose file. The keys envgen reasons about are modelled here;
     every other Compose service key passes through, checked by Compose's schema
@@ -156,8 +163,10 @@ class Service(Model):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     description: str = Field("", description="what the service is; a comment in the output")
-    image: Image = Field(
-        description="image; without a tag when `build` is set (the tag comes from `image_tag`)"
+    image: Image | None = Field(
+        None,
+        description="image; with `build`, the name the built image is tagged with, whose tag "
+        "comes from `image_tag` where that is set",
     )
     build: Build | None = Field(
         None, description="build context (or Compose's long form); marks an app image"
