@@ -266,8 +266,9 @@ def service(draw: st.DrawFn, index: int) -> tuple[dict[str, Any], dict[str, Any]
         plain.pop("cpus")
         deploy = plain.setdefault("deploy", {})
         plain["deploy"] = {**deploy, "resources": {"limits": {"cpus": f"{spec['cpus']:g}"}}}
-    if "build" in keys:  # built from source: the image is the build's, untagged
-        spec["image"] = "example/app"
+    if "build" in keys:  # built from source, tagged with `image` if it names one
+        spec.update(draw(st.sampled_from([{}, {"image": "example/app"}])))
+        plain.update({key: spec[key] for key in ("image",) if key in spec})
         spec["build"] = plain["build"] = draw(
             st.sampled_from(
                 [
