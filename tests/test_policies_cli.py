@@ -79,7 +79,7 @@ def test_local_and_test_on_one_port_is_refused(shipped: Path, run: Run) -> None:
     assert _refused(shipped, run) == (
         "test:\n"
         "environments/test.yaml:35:9: TST004 error: services.postgres.ports.0: host port 5432 "
-        "is also local's (environments/local.yaml:47:9) "
+        "is also local's (environments/local.yaml:54:9) "
         "(pick a host port that local does not publish)\n"
         "1 error\n"
     )

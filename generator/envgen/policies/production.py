@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from envgen.policies.resolved import resolved, resolved_path, shell_words
 from envgen.policies.rule import Rule, deployed, per_environment
 from envgen.spec.command_line import command_texts
+from envgen.spec.images import has_tag
 from envgen.spec.secrecy import words
-from envgen.spec.service import has_tag
 from envgen.spec.tiers import Tier
 
 if TYPE_CHECKING:

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator
 from envgen.problems import did_you_mean
 from envgen.spec.environment import Environment
 from envgen.spec.facts import FACTS, FactUnavailable
+from envgen.spec.images import has_tag
 from envgen.spec.ports import PortMapping
-from envgen.spec.service import Service, has_tag
+from envgen.spec.service import Service
 from envgen.spec.source import Path
 
 Finding = tuple[Path, str, str]  # where, what, hint

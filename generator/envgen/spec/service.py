@@ -148,13 +148,6 @@ def _pairs(items: list[Any]) -> dict[str, Any]:
     return pairs
 
 
-def has_tag(image: str) -> bool:
-    """Whether an image reference names a tag or a digest (`registry:5000/app` names
-    neither). One given by a variable is taken at its word: it may hold a tag."""
-    last = image.rsplit("/", 1)[-1]
-    return ":" in last or "@" in last or "$" in last
-
-
 class Service(Model):
     """One service of the compose file. The keys envgen reasons about are modelled here;
     every other Compose service key passes through, checked by Compose's schema
