@@ -4,10 +4,12 @@ rendering means to Compose what the plain text meant: numbers, labels, variable 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from envgen.outputs.schema import spec_schema
 from envgen.spec.scalars import compose_text, plain_kind
 from envgen.spec.source import load
 from hypothesis import HealthCheck, given, settings
@@ -281,3 +283,13 @@ def test_names_and_labels_compose_refuses_are_refused(tmp_path: Path, run: Run) 
         "a number too large to be represented (quote it if it is text)",
         "6 errors",
     ]
+
+
+def test_the_editor_schema_takes_a_label_with_no_value_and_a_variable_name_with_dots() -> None:
+    service = spec_schema()["$defs"]["Service"]["properties"]
+    label_values = service["labels"]["anyOf"][0]["additionalProperties"]["anyOf"]
+    assert {"type": "null"} in label_values
+    assert {"type": "integer"} in label_values
+    names = service["environment"]["anyOf"][0]["propertyNames"]["pattern"]
+    assert re.match(names, "spring.profiles.active")
+    assert not re.match(names, "A=B")  # near miss: `=` ends a name in the list form

@@ -58,6 +58,16 @@ Scalar = Annotated[
     Text, BeforeValidator(_scalar_text, json_schema_input_type=str | int | float | bool)
 ]
 
+
+def _label_text(value: Any) -> Any:
+    """A label with no value (`name:` or `- name`) is Compose's empty label."""
+    return "" if value is None else _scalar_text(value)
+
+
+LabelValue = Annotated[
+    Text, BeforeValidator(_label_text, json_schema_input_type=str | int | float | bool | None)
+]
+
 # A size as written in a spec: the form parse_memory reads (the schema cannot check >= 4m).
 MemoryText = Annotated[str, StringConstraints(pattern=r"^\s*\d+(\.\d+)?\s*[bkmgBKMG]?[bB]?\s*$")]
 

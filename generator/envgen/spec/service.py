@@ -13,6 +13,7 @@ from envgen.spec.fields import (
     Duration,
     EnvironmentKey,
     Image,
+    LabelValue,
     MemorySize,
     Model,
     ProjectPath,
@@ -218,7 +219,7 @@ class Service(Model):
         default_factory=dict,
         description="per network, Compose's attachment keys (aliases, ipv4_address, ...)",
     )
-    labels: dict[str, Scalar] = Field(
+    labels: dict[str, LabelValue] = Field(
         default_factory=dict,
         description="container labels; numbers and booleans as Compose spells them, "
         "no value is the empty label",
@@ -249,11 +250,8 @@ class Service(Model):
             empty = [k for k, v in environment.items() if v is None]
             if empty:
                 value["from_shell"] = empty
-        labels = value.get("labels")
-        if isinstance(labels, list):
-            labels = _pairs(labels)
-        if isinstance(labels, dict):  # a label with no value is Compose's empty label
-            value["labels"] = {k: "" if v is None else v for k, v in labels.items()}
+        if isinstance(value.get("labels"), list):
+            value["labels"] = _pairs(value["labels"])
         networks = value.get("networks")
         if isinstance(networks, dict):
             value["networks"] = list(networks)
