@@ -266,3 +266,22 @@ def test_remembered_warnings_are_the_same_problems(shipped: Path, run: Run) -> N
     again = run("--root", shipped, "validate")
     assert (first.stdout, first.exit_code) == (fresh.stdout, fresh.exit_code)
     assert (again.stdout, again.exit_code) == (fresh.stdout, fresh.exit_code)
+
+
+@pytest.mark.parametrize("blocked", ["", "envgen", "envgen/jinja"])
+def test_an_unusable_cache_folder_means_no_cache(
+    shipped: Path, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blocked: str
+) -> None:
+    """A file where a cache folder should be (the cache home itself, envgen's folder, or
+    Jinja's) is not the user's problem: envgen works as with the cache off, quietly."""
+    home = tmp_path / "cache-home"
+    (home / blocked).parent.mkdir(parents=True, exist_ok=True)
+    (home / blocked).write_text("a file, not a folder\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    (shipped / "rendered/docker-compose.dev.yml").unlink()
+    assert run("--root", shipped, "check").exit_code == 1
+    rendered = run("--root", shipped, "render")
+    assert (rendered.exit_code, rendered.stderr) == (0, "")
+    checked = run("--root", shipped, "check")
+    assert (checked.exit_code, checked.stderr) == (0, "")
+    assert (home / blocked).read_text(encoding="utf-8") == "a file, not a folder\n"

@@ -41,7 +41,7 @@ def make_jinja(project_templates: str, bytecode_cache: Path | None = None) -> ji
     source), so a later run does not compile them again."""
     env = jinja2.Environment(
         bytecode_cache=(
-            jinja2.FileSystemBytecodeCache(str(_folder(bytecode_cache / "jinja")))
+            _ForgivingBytecodeCache(str(_folder(bytecode_cache / "jinja")))
             if bytecode_cache is not None
             else None
         ),
@@ -136,6 +136,19 @@ def _verify(output: Output, text: str, context: dict[str, Any], name: str) -> st
         if wrong is not None:
             raise ProjectError(f"{name} does not render what the specs say: {wrong}")
     return text
+
+
+class _ForgivingBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's bytecode cache, where a folder that cannot be used (a file, unwritable, a
+    full disk) means compiling again: a cache is never a reason to fail."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def _folder(path: Path) -> Path:
