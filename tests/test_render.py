@@ -7,7 +7,11 @@ from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
+import jinja2
 import pytest
+from envgen.errors import ProjectError
+from envgen.outputs.registry import OUTPUTS
+from envgen.outputs.render import _render
 
 from tests.conftest import REPO, Run
 
@@ -41,11 +45,33 @@ def _template(root: Path) -> Path:
             "envgen: templates/docker-compose.yml.j2:",
         ),
         (
-            lambda text: text + "{{ no_such_name }}\n",
-            "envgen: templates/docker-compose.yml.j2: 'no_such_name' is undefined",
+            lambda text: "{{ no_such_name }}\n" + text,
+            "envgen: templates/docker-compose.yml.j2:1: 'no_such_name' is undefined\n",
+        ),
+        (
+            lambda text: "# one\nx: {{ 'a' ~ (1 + 'b') }}\n" + text,
+            "envgen: templates/docker-compose.yml.j2:2: "
+            "unsupported operand type(s) for +: 'int' and 'str'\n",
+        ),
+        (
+            lambda text: "\n\n{% set n = 1 // 0 %}\n" + text,
+            "envgen: templates/docker-compose.yml.j2:3: integer division or modulo by zero\n",
+        ),
+        (
+            lambda text: "{{ env.nosuch }}\n" + text,
+            "envgen: templates/docker-compose.yml.j2:1: "
+            "'envgen.spec.environment.Environment object' has no attribute 'nosuch'\n",
         ),
     ],
-    ids=["empty", "drops-values", "syntax-error", "undefined-name"],
+    ids=[
+        "empty",
+        "drops-values",
+        "syntax-error",
+        "undefined-name",
+        "type-error",
+        "division",
+        "missing-key",
+    ],
 )
 def test_broken_template_is_refused_and_nothing_written(
     shipped: Path, run: Run, change: Callable[[str], str], message: str
@@ -109,3 +135,15 @@ def test_unreadable_spec_is_a_problem_not_a_crash(shipped: Path, run: Run) -> No
     assert result.stderr == (
         "environments/broken.yaml:1:7: not UTF-8 text: byte 0xff is not a character\n1 error\n"
     )
+
+
+def test_a_runtime_error_in_envgen_s_own_template_stays_a_bug() -> None:
+    """Only a project's template is the project's to fix: envgen's default failing is a
+    bug of envgen's, left to the CLI's exit 3."""
+    template = jinja2.Environment().from_string("{{ 1 + 'b' }}")
+    output = next(o for o in OUTPUTS if o.template == "Caddyfile.j2")
+    context = {"sources": ["x"]}
+    with pytest.raises(TypeError):
+        _render(template, context, "envgen render", output, "Caddyfile.j2 (envgen's default)")
+    with pytest.raises(ProjectError, match=r"^templates/Caddyfile.j2:1: unsupported operand"):
+        _render(template, context, "envgen render", output, "templates/Caddyfile.j2")

@@ -85,17 +85,38 @@ def _render(
     try:
         body = template.render(context)
     except jinja2.UndefinedError as error:
-        raise ProjectError(f"{name}: {error.message}") from None
+        raise ProjectError(f"{_where(template, error, name)}: {error.message}") from None
     except ValueError as error:  # a filter refusing a value it cannot write safely
-        raise ProjectError(f"{name}: {redact_text(str(error))}") from None
+        raise ProjectError(f"{_where(template, error, name)}: {redact_text(str(error))}") from None
+    except Exception as error:
+        if name.endswith(_DEFAULT):
+            raise  # envgen's own template failing is envgen's bug
+        # The project's own template failing is the project's error, like a syntax error.
+        raise ProjectError(f"{_where(template, error, name)}: {redact_text(str(error))}") from None
     return header(output.comment, " + ".join(context["sources"]), command) + body
+
+
+def _where(template: jinja2.Template, error: BaseException, name: str) -> str:
+    """`name:LINE` at the template line that failed (Jinja rewrites the traceback to
+    point into the template), or `name` alone when no frame of it is found."""
+    line = None
+    trace = error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == template.filename:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return name if line is None else f"{name}:{line}"
+
+
+# How errors name a template of envgen's own (see _display_name).
+_DEFAULT = " (envgen's default)"
 
 
 def _display_name(project_templates: Path, folder: str, output: Output) -> str:
     """How errors name a template: the project's override, or envgen's default."""
     if (project_templates / output.template).is_file():
         return f"{folder}/{output.template}"
-    return f"{output.template} (envgen's default)"
+    return f"{output.template}{_DEFAULT}"
 
 
 def _first_difference(expected: Any, actual: Any, path: str = "") -> str:
