@@ -102,7 +102,12 @@ def _overlay(node: Any) -> Any:
         return [_overlay(item) for item in node]
     if not isinstance(node, dict):
         return node
-    node = {key: _overlay(value) for key, value in node.items() if key != "required"}
+    # The keyword `required` (a list) goes; a property named `required` stays.
+    node = {
+        key: _overlay(value)
+        for key, value in node.items()
+        if not (key == "required" and isinstance(value, list))
+    }
     patterns = node.get("patternProperties")
     if isinstance(patterns, dict) and len(patterns) == 1 and "properties" not in node:
         # A mapping whose keys follow a pattern (pydantic's dict[Name, V]): a key that does
@@ -116,6 +121,34 @@ def _overlay(node: Any) -> Any:
     if isinstance(node.get("additionalProperties"), dict):
         node["additionalProperties"] = _removable(node["additionalProperties"])
     return node
+
+
+# Compose's other forms of a field, which a model reads in a `mode="before"` model
+# validator that pydantic's schema generator cannot see (spec/service.py). Each is added
+# beside the field's own form; tests/test_schema_forms.py proves every one the models take.
+_NAME_OR_PAIR = r"^[A-Za-z_][A-Za-z0-9_]*(=|$)"  # NAME=value, or NAME alone
+_OTHER_FORMS: dict[tuple[str, str], dict[str, Any]] = {
+    ("Service", "environment"): {
+        "type": "array",
+        "items": {"type": "string", "pattern": _NAME_OR_PAIR},
+    },
+    ("Service", "labels"): {"type": "array", "items": {"type": "string", "pattern": "="}},
+    ("Service", "networks"): {
+        "type": "object",
+        "additionalProperties": {"anyOf": [{"type": "null"}, {"type": "object"}]},
+    },
+    ("Build", "args"): {"type": "array", "items": {"type": "string"}},
+}
+
+
+def _with_other_forms(definitions: dict[str, Any]) -> dict[str, Any]:
+    for (model, name), form in _OTHER_FORMS.items():
+        field = definitions[model]["properties"][name]
+        shown = {k: field[k] for k in ("description", "default") if k in field}
+        own = {k: v for k, v in field.items() if k not in (*shown, "title")}
+        choices = own["anyOf"] if list(own) == ["anyOf"] else [own]
+        definitions[model]["properties"][name] = {**shown, "anyOf": [*choices, form]}
+    return definitions
 
 
 def _removable(field: dict[str, Any]) -> dict[str, Any]:
@@ -178,7 +211,7 @@ def spec_schema() -> dict[str, Any]:
     for name in _SET_BY_ENVGEN:
         generated["properties"].pop(name)
     generated["patternProperties"] = _EXTENSIONS
-    generated["$defs"] = _with_compose_keys(generated.get("$defs", {}))
+    generated["$defs"] = _with_compose_keys(_with_other_forms(generated.get("$defs", {})))
     body = _overlay(generated)
     definitions = body.pop("$defs", {})
     return {
