@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from envgen.problems import Problem, did_you_mean
-from envgen.spec import compose_schema
+from envgen.spec import compose_numbers, compose_schema
 from envgen.spec.environment import Network, Volume
 from envgen.spec.service import Service
 from envgen.spec.source import Document, Path, field_path
@@ -44,6 +44,9 @@ def _service(document: Document, name: str, service: dict[str, Any]) -> Iterator
             continue
         if key in properties:
             yield from _checked(document, path, value, properties[key])
+            for where, message, hint in compose_numbers.check(key, value):
+                at = ("services", name, *where)
+                yield Problem(document.position_of(at), field_path(at), message, hint)
             continue
         hint = did_you_mean(key, sorted(_SERVICE_FIELDS | set(properties)))
         yield Problem(
