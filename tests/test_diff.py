@@ -445,3 +445,19 @@ def test_markdown_keeps_backticks_inside_code_spans(shipped: Path, run: Run) -> 
     )  # fmt: skip
     result = run("--root", shipped, "diff", "staging", "local", "--format", "markdown")
     assert "| `labels.note` |  | ```a``b\\|c``` |" in result.output
+
+
+def test_top_level_secrets_and_configs_are_compared(shipped: Path, run: Run) -> None:
+    """What runs includes the top-level secrets and configs a service mounts, as the spec
+    view does; a secret's variable is a name, never a value."""
+    _append(shipped, "production.yaml", "\nsecrets:\n  api_key:\n    environment: API_KEY\n")
+    _append(shipped, "production.yaml", "configs:\n  greeting:\n    content: hello prod\n")
+    _append(shipped, "staging.yaml", "\nconfigs:\n  greeting:\n    content: hello staging\n")
+    for view in ([], ["--spec"]):
+        result = run("--root", shipped, "diff", "staging", "production", *view, "--undeclared-only")
+        assert result.exit_code == 0, result.output
+        shown = result.output.split("(environment)\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        assert [line for line in shown if "configs" in line or "secrets" in line] == [
+            "  ~ configs.greeting.content  hello staging -> hello prod",
+            "  + secrets.api_key           environment=API_KEY",
+        ], result.output

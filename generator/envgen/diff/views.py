@@ -172,8 +172,8 @@ def compose_view(project: Project, env: Environment) -> dict[str, Any]:
     view = _facts(env)
     view["name"] = doc["name"]
     view["services"] = {name: _compose_service(s) for name, s in doc["services"].items()}
-    view["volumes"] = doc.get("volumes", {})
-    view["networks"] = doc.get("networks", {})
+    for section in ("volumes", "networks", "secrets", "configs", "models"):
+        view[section] = doc.get(section, {})
     return _steps(view)  # type: ignore[no-any-return]
 
 
