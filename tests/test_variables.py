@@ -206,3 +206,22 @@ def test_an_unknown_output_name_is_refused_with_a_hint(shipped: Path, run: Run) 
         "envgen: pyproject.toml: [tool.envgen]: `disabled`: unknown output `variables-exmple` "
         "(did you mean `variables-example`?; outputs: compose, "
     )
+
+
+def test_a_secret_or_config_read_from_a_variable_is_in_the_example(shipped: Path, run: Run) -> None:
+    """Compose reads a top-level secret's or config's `environment` variable bare, and its
+    `config --variables` does not list it; the example still names it."""
+    production = shipped / "environments/production.yaml"
+    production.write_text(
+        production.read_text(encoding="utf-8")
+        + "\nsecrets:\n  api_key:\n    environment: PROD_API_KEY\n"
+        + "configs:\n  greeting:\n    environment: PROD_GREETING\n",
+        encoding="utf-8",
+    )
+    assert run("--root", shipped, "render").exit_code == 0
+    compose_file = shipped / "rendered/docker-compose.prod.yml"
+    assert "PROD_API_KEY" not in compose_variables(compose_file)
+    example = (shipped / ".env.example").read_text(encoding="utf-8")
+    group = example.split("# read by production:", 1)[1].split("\n\n", 1)[0]
+    assert "# PROD_API_KEY: the content of the secret `api_key`; required\nPROD_API_KEY=\n" in group
+    assert "# PROD_GREETING: the content of the config `greeting`; required\n" in group

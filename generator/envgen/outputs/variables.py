@@ -58,6 +58,15 @@ def references(doc: Any) -> dict[str, Reference]:
                 found.setdefault(name, Reference(is_required(reference), default, message))
 
     walk(doc)
+    # A top-level secret or config read from a variable names it bare, not as `${...}`;
+    # Compose's `config --variables` does not list it, but the stack needs its value.
+    for section in ("secrets", "configs"):
+        entries = doc.get(section) if isinstance(doc, dict) else None
+        for key, entry in (entries or {}).items():
+            name = entry.get("environment") if isinstance(entry, dict) else None
+            if isinstance(name, str):
+                what = f"the content of the {section[:-1]} `{key}`"
+                found.setdefault(name, Reference(required=True, default=None, message=what))
     return dict(sorted(found.items()))
 
 
