@@ -171,7 +171,7 @@ def test_a_route_makes_a_caddyfile_and_without_one_it_is_removed(tmp_path: Path,
         "unchanged  rendered/envgen.mk",
         "unchanged  rendered/github/pull-request.yml",
         "  removed  rendered/Caddyfile",
-        "2 files written, 4 unchanged",
+        "1 file written, 1 removed, 4 unchanged",
     ]
 
 

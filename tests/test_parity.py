@@ -422,7 +422,7 @@ def test_the_doc_path_comes_from_pyproject(shipped: Path, run: Run) -> None:
         "unchanged  rendered/scripts/rollback-migration.sh",
         "unchanged  rendered/scripts/rollback.sh",
         "  removed  docs/ENVIRONMENTS.md",  # the old doc carries the marker: envgen made it
-        "2 files written, 14 unchanged",
+        "1 file written, 1 removed, 14 unchanged",
     ]
     assert (shipped / "docs/PARITY.md").read_text(encoding="utf-8") == (REPO / DOC).read_text(
         encoding="utf-8"

@@ -101,11 +101,16 @@ def render_text(statuses: list[FileStatus], *, dry_run: bool = False) -> str:
         }
     width = max(len(word) for word in words.values())
     lines = [f"{words[s.state]:>{width}}  {printable(str(s.path))}" for s in statuses]
-    written = sum(1 for s in statuses if s.state != "unchanged")
-    files = f"{written} file{'s' if written != 1 else ''}"
-    unchanged = len(statuses) - written
+    touched = sum(1 for s in statuses if s.state != "unchanged")
+    files = f"{touched} file{'s' if touched != 1 else ''}"
+    unchanged = len(statuses) - touched
     if not dry_run:
-        return "\n".join([*lines, f"{files} written, {unchanged} unchanged"]) + "\n"
+        # A removed file is not a written one: each is counted for what was done to it.
+        removed = sum(1 for s in statuses if s.state in ("stale", "leftover"))
+        written = touched - removed
+        counts = f"{written} file{'s' if written != 1 else ''} written"
+        counts += f", {removed} removed" if removed else ""
+        return "\n".join([*lines, f"{counts}, {unchanged} unchanged"]) + "\n"
     diffs = "".join(s.diff for s in statuses if s.state != "unchanged")
     summary = (
         f"dry run: {files} would be written or removed, {unchanged} unchanged; nothing written"
