@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from envgen import commands
+from envgen.outputs.registry import OUTPUTS
 
 from tests.conftest import (
     REPO,
@@ -328,3 +329,55 @@ def test_root_after_the_command_wins_over_envgen_root(
     assert run("validate", "--root", str(shipped)).exit_code == 0
     monkeypatch.setenv("ENVGEN_ROOT", str(shipped))
     assert run("validate").exit_code == 0
+
+
+COMMANDS = [["validate"], ["list"], ["check"], ["render"], ["show", "staging"], ["schema"]]
+COMMANDS += [["diff", "staging", "production"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_settings_problems_are_the_same_for_every_command_and_all_at_once(
+    shipped: Path, run: Run, command: list[str]
+) -> None:
+    (shipped / "pyproject.toml").write_text(
+        '[tool.envgen]\ndisabled = ["cady"]\nrendred = "x"\ndocs = "../x.md"\n',
+        encoding="utf-8",
+    )
+    result = run("--root", shipped, *command)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        "envgen: pyproject.toml: [tool.envgen]: `disabled`: unknown output `cady` "
+        "(did you mean `caddy`?; outputs: " + ", ".join(o.name for o in OUTPUTS) + ")",
+        "envgen: pyproject.toml: [tool.envgen]: unknown setting `rendred` "
+        "(did you mean `rendered`?)",
+        "envgen: pyproject.toml: [tool.envgen]: `docs` = '../x.md' leads outside the project; "
+        "envgen writes only inside it",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('[tool.envgen]\ndisabled = ["caddy" "docs"]\n', "pyproject.toml:2:21: Unclosed array"),
+        ("[tool.envgen]\nx = = 1\n", "pyproject.toml:2:5: Invalid value"),
+        (
+            "[tool.envgen]\n[tool.envgen]\n",
+            "pyproject.toml:2:13: Cannot declare ('tool', 'envgen') twice",
+        ),
+    ],
+)
+def test_a_toml_error_is_reported_at_its_line_and_column(
+    shipped: Path, run: Run, text: str, line: str
+) -> None:
+    (shipped / "pyproject.toml").write_text(text, encoding="utf-8")
+    result = run("--root", shipped, "validate")
+    assert (result.exit_code, result.stderr) == (2, f"envgen: {line}\n")
+
+
+def test_every_file_the_help_cites_exists(run: Run) -> None:
+    cited = set()
+    for command in ("render", "check", "validate", "diff", "list", "show", "rules", "schema"):
+        text = run(command, "--help").output
+        cited |= set(re.findall(r"\b(?:docs|environments|rendered)/[\w./-]+\w", text))
+    assert "docs/schemas/output.schema.json" in cited
+    assert [path for path in sorted(cited) if not (REPO / path).exists()] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -69,78 +70,120 @@ def find_root(start: Path) -> Path:
 
 
 def load_settings(root: Path) -> Settings:
-    """Read [tool.envgen] from `root`/pyproject.toml, if there is one."""
+    """Read [tool.envgen] from `root`/pyproject.toml, if there is one; every problem of
+    the settings is reported at once, the same for every command."""
     table: dict[str, object] = {}
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
+        text = pyproject.read_text(encoding="utf-8")
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise ProjectError(f"pyproject.toml: {error}") from None
+            raise ProjectError(_toml_error(str(error), text)) from None
         table = data.get("tool", {}).get("envgen", {})
+    problems: list[str] = []
     values = dict(DEFAULTS)
-    disabled = _disabled(table.pop(DISABLED, []))
+    disabled = _disabled(table.pop(DISABLED, []), problems)
     for key, value in table.items():
         if key not in DEFAULTS:
             hint = did_you_mean(key, [*DEFAULTS, DISABLED])
             hint = f" ({hint})" if hint else ""
-            raise ProjectError(f"pyproject.toml: [tool.envgen]: unknown setting `{key}`{hint}")
-        if not isinstance(value, str) or not value or PurePosixPath(value).is_absolute():
-            raise ProjectError(
-                f"pyproject.toml: [tool.envgen]: `{key}` must be a path relative to the project"
-            )
-        values[key] = value
-    paths = {key: _inside_project(key, value) for key, value in values.items()}
-    _check_apart(paths)
+            problems.append(f"{_TABLE}: unknown setting `{key}`{hint}")
+        elif not isinstance(value, str) or not value or PurePosixPath(value).is_absolute():
+            problems.append(f"{_TABLE}: `{key}` must be a path relative to the project")
+        else:
+            values[key] = value
+    paths = {key: _inside_project(key, value, problems) for key, value in values.items()}
+    if not problems:  # paths that are themselves wrong say nothing about overlaps
+        _check_apart(paths, problems)
+    if problems:
+        raise ProjectError("\n".join(dict.fromkeys(problems)))
     return Settings(root, **paths, disabled=disabled)
+
+
+_TABLE = "pyproject.toml: [tool.envgen]"
+# tomllib's own place words, at the end of its message.
+_TOML_PLACE = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+
+
+def _toml_error(message: str, text: str) -> str:
+    """tomllib's message as `pyproject.toml:LINE:COLUMN: message`, like every other
+    problem; its end of document is the last line's end."""
+    found = _TOML_PLACE.fullmatch(message)
+    if found is not None:
+        return f"pyproject.toml:{found['line']}:{found['column']}: {found['message']}"
+    if message.endswith(" (at end of document)"):
+        lines = text.split("\n")
+        where = f"{len(lines)}:{len(lines[-1]) + 1}"
+        return f"pyproject.toml:{where}: {message.removesuffix(' (at end of document)')}"
+    return f"pyproject.toml: {message}"
 
 
 # Where envgen reads; every other setting is where it writes.
 INPUTS = ("environments", "templates")
 
 
-def _refused(key: str, value: object, why: str) -> ProjectError:
-    return ProjectError(f"pyproject.toml: [tool.envgen]: `{key}` = {value!r} {why}")
+def _refused(key: str, value: object, why: str) -> str:
+    return f"{_TABLE}: `{key}` = {value!r} {why}"
 
 
-def _inside_project(key: str, value: str) -> PurePosixPath:
+def _inside_project(key: str, value: str, problems: list[str]) -> PurePosixPath:
     """The setting as a normal relative path (`docs/./x/../y.md` -> `docs/y.md`), refusing
     one that leaves the project."""
     normal = PurePosixPath(posixpath.normpath(value))
     if normal.parts[:1] == ("..",):
-        raise _refused(key, value, "leads outside the project; envgen writes only inside it")
+        problems.append(
+            _refused(key, value, "leads outside the project; envgen writes only inside it")
+        )
     if "\\" in value:
-        raise _refused(key, value, "holds a backslash; write paths with /")
+        problems.append(_refused(key, value, "holds a backslash; write paths with /"))
     return normal
 
 
-def _check_apart(paths: dict[str, PurePosixPath]) -> None:
+def _check_apart(paths: dict[str, PurePosixPath], problems: list[str]) -> None:
     """Every setting names its own place, and nothing envgen writes lands on what it
-    reads (the specs, the templates) or on pyproject.toml."""
+    reads (the specs, the templates) or on pyproject.toml; one problem a setting."""
+    found: dict[str, str] = {}
     for key, path in paths.items():
         if key in INPUTS:
             continue
-        if path == PurePosixPath("pyproject.toml"):
-            raise _refused(key, str(path), "would overwrite the project's settings")
-        for source in INPUTS:
-            if paths[source] == path:
-                raise _refused(key, str(path), f"is also `{source}`, which envgen reads")
-        if paths["templates"] in path.parents:
-            raise _refused(key, str(path), "is inside `templates`, which envgen reads")
-        if path.parent == paths["environments"] and path.suffix in (".yaml", ".yml"):
+        whys = [
+            *(["would overwrite the project's settings"] if str(path) == "pyproject.toml" else []),
+            *(
+                f"is also `{source}`, which envgen reads"
+                for source in INPUTS
+                if paths[source] == path
+            ),
+            *(
+                ["is inside `templates`, which envgen reads"]
+                if paths["templates"] in path.parents
+                else []
+            ),
             # Beside the specs, a .yaml file would be read as one (a schema file is fine).
-            raise _refused(key, str(path), "would be read as a spec in `environments`")
+            *(
+                ["would be read as a spec in `environments`"]
+                if path.parent == paths["environments"] and path.suffix in (".yaml", ".yml")
+                else []
+            ),
+        ]
+        if whys:
+            found[key] = _refused(key, str(path), whys[0])
     seen: dict[PurePosixPath, str] = {}
     for key, path in paths.items():
-        if path in seen:
-            raise _refused(key, str(path), f"is also `{seen[path]}`; give each its own path")
-        seen[path] = key
+        if path in seen and key not in found:
+            found[key] = _refused(key, str(path), f"is also `{seen[path]}`; give each its own path")
+        seen.setdefault(path, key)
+    problems += found.values()
 
 
-def _disabled(value: object) -> tuple[str, ...]:
-    """The names of the outputs switched off; the registry checks that they exist."""
+def _disabled(value: object, problems: list[str]) -> tuple[str, ...]:
+    """The names of the outputs switched off, each one that exists."""
     if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
-        raise ProjectError(
-            f"pyproject.toml: [tool.envgen]: `{DISABLED}` must be a list of output names"
-        )
+        problems.append(f"{_TABLE}: `{DISABLED}` must be a list of output names")
+        return ()
+    if value:
+        # The registry (every output module) is loaded only when a project names one.
+        from envgen.outputs.registry import unknown_outputs  # noqa: PLC0415
+
+        problems += [f"{_TABLE}: `{DISABLED}`: {problem}" for problem in unknown_outputs(value)]
     return tuple(value)

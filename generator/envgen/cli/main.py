@@ -145,7 +145,8 @@ def _report_error(error: EnvgenError, output_format: str) -> None:
     elif isinstance(error, SpecError):
         _print_problems(error.problems, err=True, output_format=output_format)
     else:
-        click.echo(f"envgen: {error}", err=True)
+        for line in str(error).splitlines():  # settings problems come all at once
+            click.echo(f"envgen: {line}", err=True)
 
 
 def handled(command: F) -> F:
@@ -309,7 +310,7 @@ def render(  # noqa: PLR0917 (click passes every option as an argument)
         [
             ("envgen check", "the files on disk against a fresh render"),
             ("envgen check --format github", "drift as annotations on the first changed line"),
-            ("envgen check --format json", "for machines (docs/schemas/check.json)"),
+            ("envgen check --format json", "for machines (docs/schemas/output.schema.json)"),
         ],
         [(0, "in sync"), (1, "drift: a file differs, is missing or is stale"), _INVALID, _BUG],
     ),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from envgen.errors import ProjectError
 from envgen.outputs.caddy import CADDY
 from envgen.outputs.compose import COMPOSE
 from envgen.outputs.makefile import MAKEFILE
@@ -30,14 +29,21 @@ OUTPUTS: tuple[Output, ...] = (
 )
 
 
-def enabled_outputs(settings: Settings) -> list[Output]:
-    """The outputs a project renders: all but those its `disabled` setting names."""
+def unknown_outputs(disabled: list[str]) -> list[str]:
+    """A problem for each name in `disabled` that no output has, with a hint."""
     names = [output.name for output in OUTPUTS]
-    for name in settings.disabled:
+    problems = []
+    for name in disabled:
         if name not in names:
             hint = did_you_mean(name, names)
-            raise ProjectError(
-                f"pyproject.toml: [tool.envgen]: `disabled`: unknown output `{name}` "
+            problems.append(
+                f"unknown output `{name}` "
                 f"({hint + '; ' if hint else ''}outputs: {', '.join(names)})"
             )
+    return problems
+
+
+def enabled_outputs(settings: Settings) -> list[Output]:
+    """The outputs a project renders: all but those its `disabled` setting names (each
+    known: load_settings refuses an unknown one)."""
     return [output for output in OUTPUTS if output.name not in settings.disabled]
