@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 import yaml
 from envgen.spec import compose_numbers
+from envgen.spec.interpolation import InterpolationError, parse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.compose_cli import compose
 from tests.conftest import Run, edit_spec
@@ -141,3 +144,24 @@ def test_envgen_refuses_what_compose_refuses(tmp_path: Path, kind: str) -> None:
         if list(compose_numbers.check(key[0], _nested(key[1:], text) if key[1:] else text)):
             envgen_refuses.append(text)
     assert envgen_refuses == compose_refuses
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    kind=st.sampled_from(list(PER_KIND)),
+    text=st.text(alphabet="0123456789+-._eExkmgKMiIbB ${}N:", max_size=8),
+)
+def test_envgen_and_compose_agree_on_any_string(tmp_path: Path, kind: str, text: str) -> None:
+    """Random strings of the characters that matter: envgen refuses one exactly when
+    Compose does (a reference filled with a number, as a person would set it)."""
+    key = PER_KIND[kind]
+    try:
+        parts = parse(text)
+    except InterpolationError:
+        return  # not Compose text at all: refused elsewhere, before this check
+    filled = text if all(isinstance(part, str) for part in parts) else None
+    refused = bool(list(compose_numbers.check(key[0], _nested(key[1:], text) if key[1:] else text)))
+    if filled is not None:
+        assert refused == (_compose_verdict(tmp_path, key, filled) != 0), text

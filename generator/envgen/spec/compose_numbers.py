@@ -77,6 +77,7 @@ SERVICE_KEYS: dict[tuple[str, ...], str] = {
     ("deploy", "update_config", "max_failure_ratio"): "number",
     ("deploy", "rollback_config", "max_failure_ratio"): "number",
     ("deploy", "placement", "max_replicas_per_node"): "integer",
+    ("deploy", "resources", "limits", "pids"): "integer",
     ("ulimits", "*"): "integer",
     ("ulimits", "*", "soft"): "integer",
     ("ulimits", "*", "hard"): "integer",
@@ -84,6 +85,7 @@ SERVICE_KEYS: dict[tuple[str, ...], str] = {
     ("mem_limit",): "size",
     ("mem_reservation",): "size",
     ("memswap_limit",): "size",
+    ("mem_swappiness",): "size",  # read as a size by Compose, whatever its meaning
     ("build", "shm_size"): "size",
     ("blkio_config", "weight"): "number only",
     ("blkio_config", "weight_device", "*", "weight"): "number only",
