@@ -32,6 +32,12 @@ def _checked(
         yield Problem(position, field_path(where), message, hint)
 
 
+def _numbers(document: Document, service: Path, key: str, value: Any) -> Iterator[Problem]:
+    for where, message, hint in compose_numbers.check(key, value):
+        at = (*service, *where)
+        yield Problem(document.position_of(at), field_path(at), message, hint)
+
+
 def _service(document: Document, name: str, service: dict[str, Any]) -> Iterator[Problem]:
     properties = compose_schema.service_properties()
     for key, value in service.items():
@@ -43,10 +49,10 @@ def _service(document: Document, name: str, service: dict[str, Any]) -> Iterator
         if key in _ALSO_CHECKED and not isinstance(value, dict):
             continue
         if key in properties:
-            yield from _checked(document, path, value, properties[key])
-            for where, message, hint in compose_numbers.check(key, value):
-                at = ("services", name, *where)
-                yield Problem(document.position_of(at), field_path(at), message, hint)
+            refused = list(_checked(document, path, value, properties[key]))
+            yield from refused
+            if not refused:  # a number written as a string, once the schema takes the value
+                yield from _numbers(document, ("services", name), key, value)
             continue
         hint = did_you_mean(key, sorted(_SERVICE_FIELDS | set(properties)))
         yield Problem(
