@@ -3,12 +3,14 @@ a hand-edited output is still caught on a hit."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path, PurePosixPath
 
+import jinja2
 import pytest
 from envgen import cache
 from envgen.settings import load_settings
@@ -285,3 +287,21 @@ def test_an_unusable_cache_folder_means_no_cache(
     checked = run("--root", shipped, "check")
     assert (checked.exit_code, checked.stderr) == (0, "")
     assert (home / blocked).read_text(encoding="utf-8") == "a file, not a folder\n"
+
+
+def test_a_full_disk_under_the_cache_means_no_cache(
+    shipped: Path, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing a cache entry (envgen's or Jinja's compiled templates) that fails half way
+    is skipped: the command's own result is all that counts."""
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "full-disk"))
+    monkeypatch.setattr(jinja2.bccache.Bucket, "write_bytecode", full)
+    monkeypatch.setattr(json, "dump", full)
+    checked = run("--root", shipped, "check")
+    assert (checked.exit_code, checked.stderr) == (0, "")
+    left = sorted(p.name for p in (tmp_path / "full-disk/envgen").rglob("*") if p.is_file())
+    assert left == []  # no half-written entry, no temporary file

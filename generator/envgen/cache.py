@@ -12,6 +12,7 @@ folder (`$XDG_CACHE_HOME/envgen`), never in the project.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -219,11 +220,15 @@ def _write(folder: Path, entry: Path, data: dict[str, Any]) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".entry.", suffix=".tmp")
+    except OSError:
+        return
+    try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(data, stream)
         os.replace(temporary, entry)
-    except OSError:
-        return
+    except OSError:  # a full disk: no half-written file is left behind
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def record(problem: Problem) -> dict[str, Any]:
