@@ -31,7 +31,7 @@ def test_every_spec_of_the_repository_passes_the_schema(spec: Any) -> None:
 # Each of Compose's forms of a service field that envgen takes.
 FORMS: dict[str, dict[str, Any]] = {
     "environment as a mapping": {"environment": {"A": "1", "B": 2, "C": True}},
-    "environment as a list": {"environment": ["A=1", "B", "C="]},
+    "environment as a list": {"environment": ["A=1", "B", "C=", "1.x=2"]},
     "environment without a value": {"environment": {"A": None, "B": 1}},
     "labels as a mapping": {"labels": {"a": "1"}},
     "labels as a list": {"labels": ["a=1", "b="]},
@@ -59,7 +59,7 @@ FORMS: dict[str, dict[str, Any]] = {
 NEAR_MISSES: dict[str, dict[str, Any]] = {
     "an unknown key": {"logging": {"drivre": "json-file"}},
     "a misspelt health check key": {"healthcheck": {"tset": "curl x"}},
-    "a variable name that starts with a digit": {"environment": ["1A=1"]},
+    "a variable without a name": {"environment": ["=1"]},
     "a label without a value": {"labels": ["a"]},
     "a word for env_file's `required`": {"env_file": [{"path": "x.env", "required": "maybe"}]},
     "a network's options as a string": {"networks": {"a": "x"}},

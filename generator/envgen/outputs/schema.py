@@ -126,7 +126,7 @@ def _overlay(node: Any) -> Any:
 # Compose's other forms of a field, which a model reads in a `mode="before"` model
 # validator that pydantic's schema generator cannot see (spec/service.py). Each is added
 # beside the field's own form; tests/test_schema_forms.py proves every one the models take.
-_NAME_OR_PAIR = r"^[A-Za-z_][A-Za-z0-9_]*(=|$)"  # NAME=value, or NAME alone
+_NAME_OR_PAIR = r"^[^=\x00-\x1f\x7f]+(=|$)"  # NAME=value, or NAME alone (fields.py)
 _OTHER_FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("Service", "environment"): {
         "type": "array",
