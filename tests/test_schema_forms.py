@@ -34,7 +34,7 @@ FORMS: dict[str, dict[str, Any]] = {
     "environment as a list": {"environment": ["A=1", "B", "C=", "1.x=2"]},
     "environment without a value": {"environment": {"A": None, "B": 1}},
     "labels as a mapping": {"labels": {"a": "1"}},
-    "labels as a list": {"labels": ["a=1", "b="]},
+    "labels as a list": {"labels": ["a=1", "b=", "c"]},
     "build as a string": {"build": "."},
     "build args as a mapping": {"build": {"context": ".", "args": {"A": "1", "B": None}}},
     "build args as a list": {"build": {"context": ".", "args": ["A=1", "B"]}},
@@ -60,7 +60,6 @@ NEAR_MISSES: dict[str, dict[str, Any]] = {
     "an unknown key": {"logging": {"drivre": "json-file"}},
     "a misspelt health check key": {"healthcheck": {"tset": "curl x"}},
     "a variable without a name": {"environment": ["=1"]},
-    "a label without a value": {"labels": ["a"]},
     "a word for env_file's `required`": {"env_file": [{"path": "x.env", "required": "maybe"}]},
     "a network's options as a string": {"networks": {"a": "x"}},
 }

@@ -132,7 +132,7 @@ _OTHER_FORMS: dict[tuple[str, str], dict[str, Any]] = {
         "type": "array",
         "items": {"type": "string", "pattern": _NAME_OR_PAIR},
     },
-    ("Service", "labels"): {"type": "array", "items": {"type": "string", "pattern": "="}},
+    ("Service", "labels"): {"type": "array", "items": {"type": "string"}},
     ("Service", "networks"): {
         "type": "object",
         "additionalProperties": {"anyOf": [{"type": "null"}, {"type": "object"}]},
