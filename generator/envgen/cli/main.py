@@ -6,6 +6,7 @@ Jinja and only `envgen diff` loads deepdiff.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import shlex
@@ -192,6 +193,9 @@ class EnvgenGroup(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        # A run is short, and most of what it allocates lives to its end: the cycle
+        # collector runs less often (it still runs), which saves a quarter of a large render.
+        gc.set_threshold(100_000, 20, 100)
         arguments = list(sys.argv[1:] if args is None else args)
         if not _wants_json(arguments):
             return super().main(arguments, prog_name, complete_var, standalone_mode, **extra)
