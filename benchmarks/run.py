@@ -58,7 +58,7 @@ class Figure:
 
 # What every command that reads specs imports before it reads one: the CLI, PyYAML,
 # pydantic and envgen's models (whose classes pydantic builds at import).
-IMPORT_FLOOR = "import envgen.cli.main, yaml, envgen.spec.environment"
+IMPORT_FLOOR = "import envgen.cli.main, yaml, envgen.model.environment"
 
 
 def _once(commands: Sequence[Command], env: dict[str, str], before: Command = ()) -> float:

@@ -7,8 +7,8 @@ from pathlib import Path
 from envgen.errors import SpecError
 from envgen.policies.check import enforce
 from envgen.problems import Problem
+from envgen.project.load import load_project
 from envgen.settings import load_settings
-from envgen.spec.project import load_project
 
 from tests.conftest import write_tree
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from envgen.policies.check import enforce
+from envgen.project.load import load_project
 from envgen.settings import load_settings
-from envgen.spec.project import load_project
 
 from benchmarks.projects import generated
 from tests.compose_cli import compose

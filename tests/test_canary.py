@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from envgen.cli.main import main
 from envgen.outputs.registry import OUTPUTS
 from envgen.outputs.render import render_project
+from envgen.project.load import load_project
 from envgen.settings import load_settings
-from envgen.spec.project import load_project
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 

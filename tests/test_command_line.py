@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from envgen.spec.command_line import CommandLineError, compose_words, split_command_line
+from envgen.compose.command_line import CommandLineError, compose_words, split_command_line
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

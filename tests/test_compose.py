@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from envgen.outputs.compose import compose_document
+from envgen.project.load import load_project
 from envgen.settings import load_settings
-from envgen.spec.project import load_project
 
 from tests.compose_cli import compose_json
 from tests.conftest import REPO, write_tree

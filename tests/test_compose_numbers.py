@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
-from envgen.spec import compose_numbers
-from envgen.spec.interpolation import InterpolationError, parse
+from envgen.compose import numbers as compose_numbers
+from envgen.compose.interpolation import InterpolationError, parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 import yaml
+from envgen.compose.paths import is_local
 from envgen.outputs.compose import passthrough_path
-from envgen.spec.compose_paths import is_local
 
 from tests.compose_cli import compose
 from tests.conftest import Run, write_tree

@@ -7,7 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from envgen.spec.compose_schema import COMPOSE_VERSION, schema, service_properties
+from envgen.compose.schema import COMPOSE_VERSION, schema, service_properties
 
 from tests.compose_cli import BINARY
 

@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 import pytest
+from envgen.model.engines import ENGINES
+from envgen.model.facts import FACTS, FactUnavailable
 from envgen.policies.database import _password_references
-from envgen.spec.engines import ENGINES
-from envgen.spec.facts import FACTS, FactUnavailable
 from pydantic import ValidationError
 
 from tests.test_facts import environment

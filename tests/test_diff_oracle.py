@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 import yaml
+from envgen.model.intended import dotted, item_step, key_step
 from envgen.outputs.render import render_project
+from envgen.project.load import load_project
 from envgen.settings import load_settings
-from envgen.spec.intended import dotted, item_step, key_step
-from envgen.spec.project import load_project
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 

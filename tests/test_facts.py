@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from envgen.spec.environment import Environment
-from envgen.spec.facts import FACTS, FactUnavailable
+from envgen.model.environment import Environment
+from envgen.model.facts import FACTS, FactUnavailable
 from pydantic import ValidationError
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from envgen.spec import source
+from envgen.reading import source
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

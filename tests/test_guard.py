@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from envgen.cli.main import main
 from envgen.errors import GuardError
+from envgen.project.load import load_project
 from envgen.runtime_guard import trespasses
 from envgen.settings import load_settings
-from envgen.spec.project import load_project
 
 from tests.conftest import REPO
 

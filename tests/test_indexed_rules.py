@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
+from envgen.model.ports import PortMapping
+from envgen.model.tiers import Tier
 from envgen.policies import segregation
 from envgen.policies.rule import Finding, Scope
-from envgen.spec import references
-from envgen.spec.ports import PortMapping
-from envgen.spec.source import Document
-from envgen.spec.tiers import Tier
+from envgen.project import references
+from envgen.reading.source import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

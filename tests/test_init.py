@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from envgen.policies.check import enforce
+from envgen.project.load import load_project
 from envgen.scaffolding import APP_NAME, SPECS, app_name_of, scaffold
 from envgen.settings import load_settings
-from envgen.spec.project import load_project
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from envgen.spec.interpolation import (
+from envgen.compose.interpolation import (
     InterpolationError,
     MissingVariable,
     Reference,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from envgen.spec.list_forms import as_mapping
+from envgen.reading.list_forms import as_mapping
 
 from tests.compose_cli import compose
 from tests.conftest import Run, write_tree

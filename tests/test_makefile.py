@@ -10,8 +10,8 @@ import pytest
 from envgen.outputs.dotenv_text import read_dotenv
 from envgen.outputs.make_text import make_target, make_word, read_recipe
 from envgen.outputs.makefile import make_targets
+from envgen.project.load import load_project
 from envgen.settings import load_settings
-from envgen.spec.project import load_project
 
 from tests.compose_cli import BINARY
 from tests.conftest import REPO, Run, copy_shipped, edit_spec

@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from envgen.compose.interpolation import Text
 from envgen.errors import ProjectError
 from envgen.outputs.render import render_project
+from envgen.project.load import load_project
 from envgen.settings import load_settings
-from envgen.spec.interpolation import Text
-from envgen.spec.project import load_project
 
 from tests.compose_cli import compose
 from tests.conftest import Run, write_tree

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from envgen.problems import Position
-from envgen.spec.limits import MAX_VALUES
-from envgen.spec.source import Override, load
+from envgen.reading.limits import MAX_VALUES
+from envgen.reading.source import Override, load
 
 from tests.compose_cli import compose
 from tests.conftest import Run, write_tree

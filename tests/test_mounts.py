@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 import yaml
-from envgen.spec.mounts import Mount, TmpfsLine
-from envgen.spec.service import Service
-from envgen.spec.sizes import parse_ram
+from envgen.compose.sizes import parse_ram
+from envgen.model.mounts import Mount, TmpfsLine
+from envgen.model.service import Service
 
 from tests.compose_cli import compose
 from tests.conftest import Run, write_tree

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from envgen.spec.compose_schema import service_properties
+from envgen.compose.schema import service_properties
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

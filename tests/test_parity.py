@@ -8,8 +8,8 @@ import pytest
 from envgen.outputs.output import MARKER
 from envgen.outputs.parity import parity_context
 from envgen.outputs.render import render_project
+from envgen.project.load import load_project
 from envgen.settings import load_settings
-from envgen.spec.project import load_project
 
 from tests.conftest import (
     REPO,

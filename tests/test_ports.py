@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from envgen.spec.ports import PortMapping
+from envgen.model.ports import PortMapping
 
 from tests.compose_cli import compose, compose_json
 from tests.conftest import REPO, Run, edit_spec, write_tree

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 import yaml
+from envgen.compose.interpolation import escape, is_required, literal, parse, variable_of
+from envgen.model.environment import Environment
 from envgen.outputs.render import render_project
 from envgen.outputs.yaml_text import yaml_block, yaml_string
+from envgen.project.load import Project
 from envgen.settings import load_settings
-from envgen.spec.environment import Environment
-from envgen.spec.interpolation import escape, is_required, literal, parse, variable_of
-from envgen.spec.project import Project
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

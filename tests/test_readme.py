@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from envgen.model.field_reference import spec_reference
 from envgen.outputs.registry import OUTPUTS
 from envgen.outputs.render import render_project
+from envgen.project.load import load_project
 from envgen.settings import load_settings
-from envgen.spec.field_reference import spec_reference
-from envgen.spec.project import load_project
 
 from tests.conftest import REPO, Run, lint_markdown
 

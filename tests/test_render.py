@@ -60,7 +60,7 @@ def _template(root: Path) -> Path:
         (
             lambda text: "{{ env.nosuch }}\n" + text,
             "envgen: templates/docker-compose.yml.j2:1: "
-            "'envgen.spec.environment.Environment object' has no attribute 'nosuch'\n",
+            "'envgen.model.environment.Environment object' has no attribute 'nosuch'\n",
         ),
     ],
     ids=[

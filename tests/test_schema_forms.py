@@ -10,8 +10,8 @@ import jsonschema
 import pydantic
 import pytest
 import yaml
+from envgen.model.service import Service
 from envgen.outputs.schema import spec_schema
-from envgen.spec.service import Service
 
 from tests.test_schema import as_an_editor_reads, spec_files
 

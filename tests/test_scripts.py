@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from envgen.outputs.scripts import rollback_context, verify_script
 from envgen.outputs.shell_text import read_words, shell_word
+from envgen.project.load import load_project
 from envgen.settings import load_settings
-from envgen.spec.project import load_project
 
 from tests.conftest import REPO, Run, copy_shipped
 from tests.tools import run_tool

@@ -1,4 +1,4 @@
-"""Which names and which parts of values are secret (spec/secrecy.py), and rule SEC001,
+"""Which names and which parts of values are secret (model/secrecy.py), and rule SEC001,
 which holds every secret it finds to a reference: exact lines, and the near misses."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from envgen.spec.secrecy import credentials, is_reference, is_secret_name
+from envgen.model.secrecy import credentials, is_reference, is_secret_name
 
 from tests.policy_project import Patch, findings, patched
 
@@ -40,7 +40,7 @@ PLAIN_NAMES = [
 ]
 
 
-# Every entry of spec/secrecy.py's word tables, written out here (not read from the
+# Every entry of model/secrecy.py's word tables, written out here (not read from the
 # tables) so that a word dropped from them fails a test.
 EVERY_SECRET_WORD = [
     "APP_TOKEN",

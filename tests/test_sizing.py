@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from envgen.compose.sizes import format_memory, parse_memory
+from envgen.model.environment import Environment
 from envgen.policies.budget import usage
+from envgen.project.load import load_project
 from envgen.settings import load_settings
-from envgen.spec.environment import Environment
-from envgen.spec.project import load_project
-from envgen.spec.sizes import format_memory, parse_memory
 
 from tests.conftest import REPO, Run
 

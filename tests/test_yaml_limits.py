@@ -8,8 +8,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from envgen.spec.limits import MAX_BYTES, MAX_DEPTH, MAX_VALUES
-from envgen.spec.source import REMOVE, load
+from envgen.reading.limits import MAX_BYTES, MAX_DEPTH, MAX_VALUES
+from envgen.reading.source import REMOVE, load
 
 from tests.conftest import Run
 from tests.test_bad_input import project

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from envgen.outputs.schema import spec_schema
-from envgen.spec.scalars import compose_text, plain_kind
-from envgen.spec.source import load
+from envgen.reading.scalars import compose_text, plain_kind
+from envgen.reading.source import load
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

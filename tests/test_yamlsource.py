@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from envgen.model.merge import merge
 from envgen.problems import Position
-from envgen.spec.merge import merge
-from envgen.spec.source import REMOVE, load
+from envgen.reading.source import REMOVE, load
 
 
 @pytest.mark.parametrize(

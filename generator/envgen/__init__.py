@@ -1,6 +1,8 @@
 """envgen: one source of truth for every environment of a Docker Compose application."""
 
-__version__ = "0.1.0"
+from envgen.version import __version__
+
+__all__ = ["__version__", "guard"]
 
 
 def guard(environment: str, root: str | None = None) -> None:

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from envgen import __version__
 from envgen.problems import Position, Problem
 from envgen.settings import Settings
+from envgen.version import __version__
 
 # Files larger than this are judged by size and time instead of content (a spec is refused
 # far below it; hashing must stay fast on any input).

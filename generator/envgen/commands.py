@@ -14,14 +14,14 @@ from envgen.settings import Settings
 
 if TYPE_CHECKING:
     from envgen.cache import Rendered
-    from envgen.spec.project import Project
+    from envgen.project.load import Project
 
 # The modules that load specs and render (pydantic, Jinja) are imported where they are
 # used: on a cache hit, `check` and `render` need none of them.
 
 
 def _load(settings: Settings) -> Project:
-    from envgen.spec.project import load_project
+    from envgen.project.load import load_project
 
     return load_project(settings)
 
@@ -189,8 +189,8 @@ def _origins(settings: Settings, name: str) -> list[tuple[str, Any, str]]:
     """Every value the environment's specs set, with the file:line:column it comes from
     (base.yaml or the environment's own file), in the order of the merged spec; secret
     values redacted."""
+    from envgen.reading.source import field_path
     from envgen.redaction import redact
-    from envgen.spec.source import field_path
 
     project = _load(settings)
     document = project.documents[project.get(name).name]

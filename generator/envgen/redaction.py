@@ -11,12 +11,12 @@ messages) asks here. The API:
   passwords (`scheme://user:pw@`, `redis://:pw@`), a URL's key-like user part
   (`https://<key>@sentry.example`), secret query parameters (`?api_key=`, `&token=`),
   `Bearer ...`/`Basic ...` credentials, secret options and `NAME=value` pairs whose name
-  is secret: the shapes that spec/secrecy.py's `credentials` finds, the same ones the
+  is secret: the shapes that model/secrecy.py's `credentials` finds, the same ones the
   policies refuse. A `${VAR}` reference in a credential's place stays, without a default
   it might carry.
 - `conceal(value)`: a secret as the variables it refers to (`${DB_PASSWORD}`), or SECRET.
 - `is_secret_key(name)`: whether a key or variable name says its value is secret (by
-  spec/secrecy.py's words), or names a field meant for a variable's name (`*_variable`),
+  model/secrecy.py's words), or names a field meant for a variable's name (`*_variable`),
   where a pasted secret must not be echoed either.
 - `secrets_in(data)`: every secret string held in plain spec data, for `scrub`;
   `public_in(data)`: the strings it shows openly, which need no scrubbing.
@@ -35,9 +35,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
+from envgen.compose.interpolation import REFERENCE, variable_of
+from envgen.model.secrecy import credentials, is_reference, is_secret_name
 from envgen.problems import Problem
-from envgen.spec.interpolation import REFERENCE, variable_of
-from envgen.spec.secrecy import credentials, is_reference, is_secret_name
 
 SECRET = "(secret)"
 
@@ -92,7 +92,7 @@ def conceal(value: Any) -> str:
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
-    """Where the credentials of `text` are (spec/secrecy.py finds them), overlaps merged."""
+    """Where the credentials of `text` are (model/secrecy.py finds them), overlaps merged."""
     spans: list[tuple[int, int]] = []
     for found in sorted(credentials(text), key=lambda c: (c.start, c.end)):
         if spans and found.start <= spans[-1][1]:

@@ -19,8 +19,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from envgen.spec.environment import Environment
-from envgen.spec.project import Project
+from envgen.model.environment import Environment
+from envgen.project.load import Project
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from envgen.errors import ProjectError
+from envgen.output_names import unknown_outputs
 from envgen.problems import did_you_mean
 
 DEFAULTS = {
@@ -182,8 +183,5 @@ def _disabled(value: object, problems: list[str]) -> tuple[str, ...]:
         problems.append(f"{_TABLE}: `{DISABLED}` must be a list of output names")
         return ()
     if value:
-        # The registry (every output module) is loaded only when a project names one.
-        from envgen.outputs.registry import unknown_outputs  # noqa: PLC0415
-
         problems += [f"{_TABLE}: `{DISABLED}`: {problem}" for problem in unknown_outputs(value)]
     return tuple(value)

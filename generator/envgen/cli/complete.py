@@ -13,8 +13,8 @@ def _project_names(ctx: click.Context) -> tuple[list[str], list[str]]:
     files' names when the specs do not load (completion must never fail)."""
     from envgen.commands import spec_names
     from envgen.errors import EnvgenError
+    from envgen.project.load import load_project
     from envgen.settings import find_root, load_settings
-    from envgen.spec.project import load_project
 
     root = ctx.meta.get("envgen.root")
     try:

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from envgen import __version__
 from envgen.cli.colour import use_colour
 from envgen.cli.complete import complete_environments, complete_services
 from envgen.cli.envelope import EMPTY_DATA, envelope, message_record, problem_record
 from envgen.errors import EnvgenError, ExitCode, SpecError
 from envgen.problems import Problem, printable
+from envgen.version import __version__
 
 if TYPE_CHECKING:
     from envgen.settings import Settings
@@ -555,7 +555,7 @@ def diff(  # noqa: PLR0917 (click passes every option as an argument)
 
     from envgen.diff import report as diff_report
     from envgen.diff.compare import compare, narrow
-    from envgen.spec.project import load_project
+    from envgen.project.load import load_project
 
     project = load_project(_settings(ctx))
     full = compare(project, a, b, "spec" if spec else "compose")

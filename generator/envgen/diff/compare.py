@@ -10,15 +10,15 @@ from typing import Any, Literal
 
 from deepdiff import DeepDiff
 
+from envgen.compose.interpolation import REFERENCE, variable_of
 from envgen.diff.views import compose_view, spec_view
 from envgen.errors import UsageError
+from envgen.model.environment import Environment
+from envgen.model.facts import FACTS
+from envgen.model.intended import Steps, dotted, item_step, key_step, matches
 from envgen.problems import Position
+from envgen.project.load import Project
 from envgen.redaction import redact, redact_text
-from envgen.spec.environment import Environment
-from envgen.spec.facts import FACTS
-from envgen.spec.intended import Steps, dotted, item_step, key_step, matches
-from envgen.spec.interpolation import REFERENCE, variable_of
-from envgen.spec.project import Project
 
 Kind = Literal["added", "removed", "changed"]
 View = Literal["compose", "spec"]

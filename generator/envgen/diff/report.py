@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from json import dumps
 from typing import Any
 
-from envgen.cli.report import as_json
 from envgen.diff.compare import Change, Comparison
+from envgen.model.intended import dotted
 from envgen.outputs.markdown import code as markdown_code
 from envgen.outputs.markdown import text as markdown_text
-from envgen.spec.intended import dotted
 
 SIGNS = {"added": "+", "removed": "-", "changed": "~"}
 _COLOURS = {"added": "32", "removed": "31", "changed": "33", "stale": "35", "note": "2"}
@@ -165,35 +165,34 @@ def json(comparison: Comparison, hidden: int = 0) -> str:
     """One record per difference, and the stale declarations; documented in the README."""
     changes = comparison.changes
     declared = sum(1 for c in changes if c.reason is not None)
-    return as_json(
-        {
-            "a": comparison.a,
-            "b": comparison.b,
-            "view": comparison.view,
-            "differences": records(comparison),
-            "stale": [
-                {
-                    "environment": s.environment,
-                    "against": s.against,
-                    "path": s.pattern,
-                    "reason": s.reason,
-                    "file": s.position.path,
-                    "line": s.position.line,
-                    "column": s.position.column,
-                }
-                for s in comparison.stale
-            ],
-            "summary": {
-                "differences": len(changes),
-                "changed": sum(1 for c in changes if c.kind == "changed"),
-                "added": sum(1 for c in changes if c.kind == "added"),
-                "removed": sum(1 for c in changes if c.kind == "removed"),
-                "declared": declared,
-                "undeclared": len(changes) - declared,
-                "not_shown": hidden,
-            },
-        }
-    )
+    document = {
+        "a": comparison.a,
+        "b": comparison.b,
+        "view": comparison.view,
+        "differences": records(comparison),
+        "stale": [
+            {
+                "environment": s.environment,
+                "against": s.against,
+                "path": s.pattern,
+                "reason": s.reason,
+                "file": s.position.path,
+                "line": s.position.line,
+                "column": s.position.column,
+            }
+            for s in comparison.stale
+        ],
+        "summary": {
+            "differences": len(changes),
+            "changed": sum(1 for c in changes if c.kind == "changed"),
+            "added": sum(1 for c in changes if c.kind == "added"),
+            "removed": sum(1 for c in changes if c.kind == "removed"),
+            "declared": declared,
+            "undeclared": len(changes) - declared,
+            "not_shown": hidden,
+        },
+    }
+    return dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def _code(value: str, in_table: bool = True) -> str:

@@ -10,15 +10,15 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
+from envgen.compose.command_line import split_command_line
+from envgen.compose.sizes import format_memory
+from envgen.model.environment import Environment
+from envgen.model.intended import item_step, key_step
+from envgen.model.mounts import Tmpfs, TmpfsLine
+from envgen.model.ports import PortMapping
+from envgen.model.service import Service
 from envgen.outputs.compose import compose_of
-from envgen.spec.command_line import split_command_line
-from envgen.spec.environment import Environment
-from envgen.spec.intended import item_step, key_step
-from envgen.spec.mounts import Tmpfs, TmpfsLine
-from envgen.spec.ports import PortMapping
-from envgen.spec.project import Project
-from envgen.spec.service import Service
-from envgen.spec.sizes import format_memory
+from envgen.project.load import Project
 
 # Lists whose order means nothing and whose items are their own identity.
 _VALUE_LISTS = ("cap_add", "cap_drop", "profiles", "security_opt")

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from envgen.model.environment import Environment
 from envgen.outputs.compose import network_alias
 from envgen.outputs.output import Output
-from envgen.spec.environment import Environment
-from envgen.spec.project import Project
+from envgen.project.load import Project
 
 # A token Caddy reads as itself when written bare: no space, quote, brace or comment sign.
 _BARE = re.compile(r"^[A-Za-z0-9._:/@=+-]+$")

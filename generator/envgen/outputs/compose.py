@@ -12,18 +12,18 @@ import posixpath
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from envgen.compose.interpolation import referenced
+from envgen.compose.paths import entry_paths, moved, service_paths
+from envgen.compose.sizes import format_memory
+from envgen.model.environment import Environment
+from envgen.model.facts import FACTS
+from envgen.model.service import Service
 from envgen.outputs.compose_meaning import Literal, meaning, written
 from envgen.outputs.output import Output
 from envgen.settings import Settings
-from envgen.spec.compose_paths import entry_paths, moved, service_paths
-from envgen.spec.environment import Environment
-from envgen.spec.facts import FACTS
-from envgen.spec.interpolation import referenced
-from envgen.spec.service import Service
-from envgen.spec.sizes import format_memory
 
 if TYPE_CHECKING:
-    from envgen.spec.project import Project
+    from envgen.project.load import Project
 
 
 def output_relative(path: str, output_dir: PurePosixPath) -> Literal:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from envgen.spec.interpolation import Text, literal, parse, unparse
+from envgen.compose.interpolation import Text, literal, parse, unparse
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from envgen.errors import ProjectError
+from envgen.model.environment import Environment
+from envgen.model.tiers import Tier
 from envgen.outputs.compose import COMPOSE
 from envgen.outputs.make_text import make_comment, make_target, make_word, read_recipe
 from envgen.outputs.output import Output
+from envgen.project.load import Project
 from envgen.settings import Settings
-from envgen.spec.environment import Environment
-from envgen.spec.project import Project
-from envgen.spec.tiers import Tier
 
 # The make variables a recipe starts with; a project overrides them on the command line
 # (`make dev COMPOSE=docker-compose`).

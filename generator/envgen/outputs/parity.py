@@ -11,14 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from envgen.compose.sizes import format_memory
+from envgen.model.environment import Environment
+from envgen.model.service import Service
 from envgen.outputs.compose import COMPOSE, compose_of, referenced_variables, start_command
 from envgen.outputs.markdown import code, flag, paragraph, text
 from envgen.outputs.output import Output
 from envgen.outputs.parity_operations import operations_rows
-from envgen.spec.environment import Environment
-from envgen.spec.project import Project
-from envgen.spec.service import Service
-from envgen.spec.sizes import format_memory
+from envgen.project.load import Project
 
 # compose.py spells app images `image:${IMAGE_TAG:-<tag>}`; the tag has its own row.
 IMAGE_TAG_VARIABLE = "IMAGE_TAG"

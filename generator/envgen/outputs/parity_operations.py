@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from envgen.model.environment import Environment
 from envgen.outputs.makefile import MAKEFILE, targets_of
 from envgen.outputs.markdown import code
 from envgen.outputs.output import Output
@@ -28,8 +29,7 @@ from envgen.outputs.workflows import (
     deploy_context,
     tested_on_pull_requests,
 )
-from envgen.spec.environment import Environment
-from envgen.spec.project import Project
+from envgen.project.load import Project
 
 Cell = Callable[[Environment], str]
 NONE = "none"  # this environment has no such thing

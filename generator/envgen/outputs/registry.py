@@ -1,4 +1,5 @@
-"""The registry of generated files, in the order they are rendered and listed."""
+"""The registry of generated files, in the order they are rendered and listed (the order
+and the names of envgen/output_names.py, which settings read without loading this)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from envgen.outputs.schema import SCHEMA
 from envgen.outputs.scripts import ROLLBACK, ROLLBACK_MIGRATION
 from envgen.outputs.variables import VARIABLES_EXAMPLE, VARIABLES_FILE
 from envgen.outputs.workflows import DEPLOY_WORKFLOW, PULL_REQUEST_WORKFLOW
-from envgen.problems import did_you_mean
 from envgen.settings import Settings
 
 OUTPUTS: tuple[Output, ...] = (
@@ -27,20 +27,6 @@ OUTPUTS: tuple[Output, ...] = (
     DEPLOY_WORKFLOW,
     SCHEMA,
 )
-
-
-def unknown_outputs(disabled: list[str]) -> list[str]:
-    """A problem for each name in `disabled` that no output has, with a hint."""
-    names = [output.name for output in OUTPUTS]
-    problems = []
-    for name in disabled:
-        if name not in names:
-            hint = did_you_mean(name, names)
-            problems.append(
-                f"unknown output `{name}` "
-                f"({hint + '; ' if hint else ''}outputs: {', '.join(names)})"
-            )
-    return problems
 
 
 def enabled_outputs(settings: Settings) -> list[Output]:

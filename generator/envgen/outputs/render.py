@@ -14,16 +14,16 @@ from typing import Any
 import jinja2
 import yaml
 
+from envgen.compose.interpolation import InterpolationError
 from envgen.errors import ProjectError
+from envgen.model.environment import Environment
 from envgen.outputs.caddy import caddy_token, caddy_variable
 from envgen.outputs.compose_meaning import meaning_of
 from envgen.outputs.output import Output, header
 from envgen.outputs.registry import OUTPUTS, enabled_outputs
 from envgen.outputs.yaml_text import yaml_block, yaml_key, yaml_scalar
+from envgen.project.load import Project
 from envgen.redaction import redact_text
-from envgen.spec.environment import Environment
-from envgen.spec.interpolation import InterpolationError
-from envgen.spec.project import Project
 
 # Where the default templates live inside the installed package.
 DEFAULT_TEMPLATES = "envgen/templates"

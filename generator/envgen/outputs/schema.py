@@ -17,14 +17,14 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from envgen.compose import schema as compose_schema
+from envgen.model.environment import Environment
 from envgen.outputs.output import Output, json_header
 from envgen.settings import DEFAULTS, Settings
-from envgen.spec import compose_schema
-from envgen.spec.environment import Environment
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-# Fields envgen sets itself; a spec that writes them is refused (spec/validate.py).
+# Fields envgen sets itself; a spec that writes them is refused (project/validate.py).
 _SET_BY_ENVGEN = ("name",)
 
 # What the tags of a spec mean, for editors: yaml-language-server needs each one listed in
@@ -124,7 +124,7 @@ def _overlay(node: Any) -> Any:
 
 
 # Compose's other forms of a field, which a model reads in a `mode="before"` model
-# validator that pydantic's schema generator cannot see (spec/service.py). Each is added
+# validator that pydantic's schema generator cannot see (model/service.py). Each is added
 # beside the field's own form; tests/test_schema_forms.py proves every one the models take.
 _NAME_OR_PAIR = r"^[^=\x00-\x1f\x7f]+(=|$)"  # NAME=value, or NAME alone (fields.py)
 _OTHER_FORMS: dict[tuple[str, str], dict[str, Any]] = {
@@ -160,13 +160,13 @@ def _removable(field: dict[str, Any]) -> dict[str, Any]:
     return {**shown, "anyOf": [*choices, {"$ref": "#/$defs/remove"}]}
 
 
-# Keys starting with x- are Compose extensions, free for the user (spec/passthrough.py).
+# Keys starting with x- are Compose extensions, free for the user (project/passthrough.py).
 _EXTENSIONS: dict[str, Any] = {"^x-": {}}
 
 
 def _passthrough() -> dict[str, dict[str, Any]]:
     """The models whose other keys pass through to Compose (extra="allow"), with the keys
-    Compose takes there: spec/passthrough.py checks them by the same definitions."""
+    Compose takes there: project/passthrough.py checks them by the same definitions."""
     return {
         "Service": compose_schema.service_properties(),
         "Volume": compose_schema.top_level_properties("volume"),

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from envgen.errors import ProjectError
+from envgen.model.environment import Environment
+from envgen.model.tiers import Tier
 from envgen.outputs.makefile import compose_options
 from envgen.outputs.output import Output
 from envgen.outputs.shell_text import read_words, shell_word
+from envgen.project.load import Project
 from envgen.settings import Settings
-from envgen.spec.environment import Environment
-from envgen.spec.project import Project
-from envgen.spec.tiers import Tier
 
 CONFIRMATION = "--confirm-production"
 _ARRAY = re.compile(r"^\s+(?P<name>compose|images|command)=\((?P<words>.*)\)$")

@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from envgen.compose.interpolation import REFERENCE, is_required, variable_of
 from envgen.errors import ProjectError
+from envgen.model.environment import Environment
+from envgen.model.secrecy import is_secret_name
+from envgen.model.variables_file import is_generated_variables_file
 from envgen.outputs.caddy import caddy_sites
 from envgen.outputs.compose import COMPOSE, compose_of
 from envgen.outputs.dotenv_text import dotenv_comment, dotenv_name, dotenv_value, read_dotenv
 from envgen.outputs.output import Output
+from envgen.project.load import Project
 from envgen.settings import Settings
-from envgen.spec.environment import Environment
-from envgen.spec.interpolation import REFERENCE, is_required, variable_of
-from envgen.spec.project import Project
-from envgen.spec.secrecy import is_secret_name
-from envgen.spec.variables_file import is_generated_variables_file
 
 # `${NAME:?NAME must hold the database password}`: the message facts.required() writes.
 _MUST_HOLD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]* must hold (?P<what>.+)$")

@@ -12,17 +12,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from envgen import __version__
 from envgen.errors import ProjectError
+from envgen.model.delivery import Delivery
+from envgen.model.environment import Environment
+from envgen.model.tiers import Tier
 from envgen.outputs.compose import COMPOSE
 from envgen.outputs.makefile import compose_options
 from envgen.outputs.output import Output
 from envgen.outputs.workflow_text import read_workflow, secret, workflow_value, workflow_yaml
+from envgen.project.load import Project
 from envgen.settings import Settings
-from envgen.spec.delivery import Delivery
-from envgen.spec.environment import Environment
-from envgen.spec.project import Project
-from envgen.spec.tiers import Tier
+from envgen.version import __version__
 
 CHECKOUT = {"uses": "actions/checkout@v4"}
 PYTHON = {"uses": "actions/setup-python@v5", "with": {"python-version": "3.12"}}

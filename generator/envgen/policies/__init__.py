@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from envgen.model.tiers import Tier
 from envgen.policies import (
     budget,
     database,
@@ -15,7 +16,6 @@ from envgen.policies import (
     variables_files,
 )
 from envgen.policies.rule import Rule
-from envgen.spec.tiers import Tier
 
 RULES: dict[str, Rule] = {
     rule.id: rule

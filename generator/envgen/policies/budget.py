@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from envgen.compose.sizes import format_memory, parse_memory
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
-from envgen.spec.sizes import format_memory, parse_memory
 
 if TYPE_CHECKING:
-    from envgen.spec.environment import Environment
-    from envgen.spec.service import Service
+    from envgen.model.environment import Environment
+    from envgen.model.service import Service
 
 
 def _hosts(scope: Scope) -> dict[str, list[Environment]]:

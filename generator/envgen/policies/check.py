@@ -7,13 +7,13 @@ from collections.abc import Iterator, Mapping
 
 from envgen.errors import SpecError
 from envgen.gitignore import GitIgnore, read_gitignore
+from envgen.model.environment import Environment
 from envgen.policies import RULES
 from envgen.policies.rule import Finding, Rule, Scope
 from envgen.problems import Problem, Severity
+from envgen.project.load import BASE, Project
+from envgen.reading.source import Document, field_path
 from envgen.redaction import scrub_problems
-from envgen.spec.environment import Environment
-from envgen.spec.project import BASE, Project
-from envgen.spec.source import Document, field_path
 
 
 def enforce(project: Project) -> list[Problem]:

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from envgen.compose.interpolation import InterpolationError, Reference, parse
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
-from envgen.spec.interpolation import InterpolationError, Reference, parse
 
 if TYPE_CHECKING:
-    from envgen.spec.environment import Environment
-    from envgen.spec.source import Path
+    from envgen.model.environment import Environment
+    from envgen.reading.source import Path
 
 # A URL's user information, `scheme://user:password@`; the password is group `password`.
 _USERINFO = re.compile(r"://[^/@\s:]*:(?P<password>[^/@\s]*)@")

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from envgen.policies.rule import Rule, deployed, per_environment
 
 if TYPE_CHECKING:
-    from envgen.spec.environment import Environment
-    from envgen.spec.source import Path
+    from envgen.model.environment import Environment
+    from envgen.reading.source import Path
 
 DOCKER_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from envgen.model.tiers import Tier
 from envgen.policies.rule import Rule, everywhere, per_environment
-from envgen.spec.tiers import Tier
 
 if TYPE_CHECKING:
-    from envgen.spec.environment import Environment
-    from envgen.spec.source import Path
+    from envgen.model.environment import Environment
+    from envgen.reading.source import Path
 
 
 def seed_in_production(env: Environment) -> Iterator[tuple[Path, str]]:

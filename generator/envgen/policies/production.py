@@ -6,17 +6,17 @@ import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from envgen.compose.command_line import command_texts
+from envgen.compose.images import has_tag
+from envgen.model.secrecy import words
+from envgen.model.tiers import Tier
 from envgen.policies.resolved import resolved, resolved_path, shell_words
 from envgen.policies.rule import Rule, deployed, per_environment
-from envgen.spec.command_line import command_texts
-from envgen.spec.images import has_tag
-from envgen.spec.secrecy import words
-from envgen.spec.tiers import Tier
 
 if TYPE_CHECKING:
-    from envgen.spec.environment import Environment
-    from envgen.spec.service import Service
-    from envgen.spec.source import Path
+    from envgen.model.environment import Environment
+    from envgen.model.service import Service
+    from envgen.reading.source import Path
 
 # Values that turn a setting on, as the common config readers take them (YAML 1.1's y,
 # Python's distutils strtobool, Django's and Flask's "1"), case aside.

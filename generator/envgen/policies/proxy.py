@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from envgen.policies.rule import Rule, deployed, everywhere, per_environment
 
 if TYPE_CHECKING:
-    from envgen.spec.environment import Environment
-    from envgen.spec.source import Path
+    from envgen.model.environment import Environment
+    from envgen.reading.source import Path
 
 
 def basic_auth_variables(env: Environment) -> Iterator[tuple[Path, str]]:

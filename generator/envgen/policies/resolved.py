@@ -8,7 +8,7 @@ import posixpath
 import shlex
 from urllib.parse import unquote
 
-from envgen.spec.interpolation import InterpolationError, Text, parse
+from envgen.compose.interpolation import InterpolationError, Text, parse
 
 
 def _unset(parts: Text) -> str:

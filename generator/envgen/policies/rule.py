@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from envgen.gitignore import GitIgnore
-from envgen.spec.tiers import Tier
+from envgen.model.tiers import Tier
 
 if TYPE_CHECKING:
-    from envgen.spec.environment import Environment
-    from envgen.spec.source import Document, Path
+    from envgen.model.environment import Environment
+    from envgen.reading.source import Document, Path
 
 
 @dataclass(frozen=True)

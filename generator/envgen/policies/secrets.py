@@ -6,20 +6,20 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from envgen.policies.rule import Rule, deployed, everywhere, per_environment
-from envgen.spec.command_line import command_texts
-from envgen.spec.facts import FACTS
-from envgen.spec.secrecy import (
+from envgen.compose.command_line import command_texts
+from envgen.model.facts import FACTS
+from envgen.model.secrecy import (
     credentials,
     is_reference,
     is_secret_name,
     looks_like_secret_value,
 )
-from envgen.spec.tiers import Tier
+from envgen.model.tiers import Tier
+from envgen.policies.rule import Rule, deployed, everywhere, per_environment
 
 if TYPE_CHECKING:
-    from envgen.spec.environment import Environment
-    from envgen.spec.source import Path
+    from envgen.model.environment import Environment
+    from envgen.reading.source import Path
 
 # The operator and value of a reference: `${NAME:-default}` -> (":-", "default").
 _MODIFIER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?P<operator>:?[-+?])?(?P<value>[^}]*)\}")

@@ -7,15 +7,15 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
+from envgen.compose.command_line import command_texts
+from envgen.model.tiers import Tier
 from envgen.policies.resolved import decoded, resolved, resolved_path
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
-from envgen.spec.command_line import command_texts
-from envgen.spec.tiers import Tier
 
 if TYPE_CHECKING:
-    from envgen.spec.environment import Environment
-    from envgen.spec.ports import PortMapping
-    from envgen.spec.source import Path
+    from envgen.model.environment import Environment
+    from envgen.model.ports import PortMapping
+    from envgen.reading.source import Path
 
 Values = Callable[["Environment"], Iterable[tuple[object, "Path"]]]
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from envgen.compose.interpolation import referenced
+from envgen.model.tiers import Tier
 from envgen.policies.production import data_mount
 from envgen.policies.rule import Finding, Rule, Scope, per_environment
-from envgen.spec.interpolation import referenced
-from envgen.spec.tiers import Tier
 
 if TYPE_CHECKING:
-    from envgen.spec.environment import Environment
-    from envgen.spec.source import Path
+    from envgen.model.environment import Environment
+    from envgen.reading.source import Path
 
 
 def tmpfs_database(env: Environment) -> Iterator[tuple[Path, str]]:

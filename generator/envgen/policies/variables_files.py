@@ -8,15 +8,15 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from envgen.compose.interpolation import REFERENCE, variable_of
+from envgen.model.facts import FACTS, FactUnavailable
+from envgen.model.secrecy import looks_like_secret_value
+from envgen.model.tiers import Tier
+from envgen.model.variables_file import is_generated_variables_file
 from envgen.policies.rule import Finding, Rule, Scope
-from envgen.spec.facts import FACTS, FactUnavailable
-from envgen.spec.interpolation import REFERENCE, variable_of
-from envgen.spec.secrecy import looks_like_secret_value
-from envgen.spec.tiers import Tier
-from envgen.spec.variables_file import is_generated_variables_file
 
 if TYPE_CHECKING:
-    from envgen.spec.source import Path
+    from envgen.reading.source import Path
 
 _DEFAULT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*:?-(?P<default>.*)$")
 

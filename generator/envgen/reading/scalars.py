@@ -17,8 +17,8 @@ import math
 import re
 from typing import Any
 
-from envgen.spec.go_time import timestamp_text
-from envgen.spec.limits import MAX_NUMBER_LENGTH
+from envgen.reading.go_time import timestamp_text
+from envgen.reading.limits import MAX_NUMBER_LENGTH
 
 CORE = "tag:yaml.org,2002:"
 # The tag of a plain date, as go-yaml reads one: text as Compose spells the timestamp.

@@ -11,7 +11,7 @@ import stat
 from pathlib import Path, PurePosixPath
 
 from envgen.problems import Position, Problem
-from envgen.spec.limits import MAX_BYTES
+from envgen.reading.limits import MAX_BYTES
 
 _TOO_LARGE = (f"the file is larger than {MAX_BYTES // 1024} KiB", "a spec is a few KiB")
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from envgen.spec.limits import MAX_DEPTH, MAX_VALUES
+from envgen.reading.limits import MAX_DEPTH, MAX_VALUES
 
 # The non-specific tag (`!` alone) where a node can start.
 _BARE_TAG = re.compile(r"(?:^|[\s\[{,])!(?=[\s\]},]|$)", re.MULTILINE)

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from envgen.spec.fields import ComposeForm
+from envgen.model.fields import ComposeForm
 
 LAST_PORT = 65535
 PROTOCOLS = ("tcp", "udp", "sctp")

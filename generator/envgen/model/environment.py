@@ -6,10 +6,9 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from envgen.problems import did_you_mean
-from envgen.spec.delivery import Delivery
-from envgen.spec.engines import ENGINES, Engine
-from envgen.spec.fields import (
+from envgen.model.delivery import Delivery
+from envgen.model.engines import ENGINES, Engine
+from envgen.model.fields import (
     DatabaseName,
     DiffPattern,
     Domain,
@@ -27,9 +26,10 @@ from envgen.spec.fields import (
     UrlScheme,
     VariableName,
 )
-from envgen.spec.ports import PortMapping
-from envgen.spec.service import Service
-from envgen.spec.tiers import Tier
+from envgen.model.ports import PortMapping
+from envgen.model.service import Service
+from envgen.model.tiers import Tier
+from envgen.problems import did_you_mean
 
 
 class Volume(Model):

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from envgen.problems import Problem, did_you_mean
-from envgen.spec.list_forms import mapping_forms
-from envgen.spec.source import REMOVE, RESET, Document, Override, Path, field_path
+from envgen.reading.list_forms import mapping_forms
+from envgen.reading.source import REMOVE, RESET, Document, Override, Path, field_path
 
 
 def _copy_positions(source: Document, target: Document, path: Path, value: Any) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from envgen.compose.interpolation import InterpolationError, parse
 from envgen.problems import Problem
-from envgen.spec.interpolation import InterpolationError, parse
-from envgen.spec.source import Document, Path, field_path
+from envgen.reading.source import Document, Path, field_path
 
 # Top-level keys whose values reach the compose files; `x-*` extensions do too.
 COMPOSE_SECTIONS = ("services", "volumes", "networks", "secrets", "configs", "models")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from envgen.spec.scalars import CORE, shown_tag
+from envgen.reading.scalars import CORE, shown_tag
 
 MERGE_TAG = f"{CORE}merge"
 RESET_TAG = "!reset"

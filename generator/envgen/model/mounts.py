@@ -21,8 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from envgen.spec.fields import AbsolutePath, ComposeForm, MemorySize, Model, Scalar
-from envgen.spec.sizes import format_memory, parse_ram
+from envgen.compose.sizes import format_memory, parse_ram
+from envgen.model.fields import AbsolutePath, ComposeForm, MemorySize, Model, Scalar
 
 MountType = Literal["volume", "bind", "tmpfs", "npipe", "image", "cluster"]
 Propagation = Literal["shared", "slave", "private", "rshared", "rslave", "rprivate"]

@@ -10,12 +10,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from envgen.model.environment import Environment
+from envgen.model.fields import pattern_meaning
 from envgen.problems import Problem, did_you_mean
+from envgen.project.passthrough import check_passthrough, compose_fields
+from envgen.reading.source import Document, Path, field_path
 from envgen.redaction import SECRET, is_secret_key
-from envgen.spec.environment import Environment
-from envgen.spec.fields import pattern_meaning
-from envgen.spec.passthrough import check_passthrough, compose_fields
-from envgen.spec.source import Document, Path, field_path
 
 
 def validate(document: Document, name: str) -> tuple[Environment | None, list[Problem]]:

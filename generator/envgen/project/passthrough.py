@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from envgen.compose import numbers as compose_numbers
+from envgen.compose import schema as compose_schema
+from envgen.model.environment import Network, Volume
+from envgen.model.service import Service
 from envgen.problems import Problem, did_you_mean
-from envgen.spec import compose_numbers, compose_schema
-from envgen.spec.environment import Network, Volume
-from envgen.spec.service import Service
-from envgen.spec.source import Document, Path, field_path
+from envgen.reading.source import Document, Path, field_path
 
 # envgen's own words, which Compose does not know; everything else Compose checks.
 _SERVICE_FIELDS = frozenset(Service.model_fields) - {"from_shell", "network_options"}

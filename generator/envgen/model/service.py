@@ -6,8 +6,8 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from envgen.spec.command_line import split_command_line
-from envgen.spec.fields import (
+from envgen.compose.command_line import split_command_line
+from envgen.model.fields import (
     AbsolutePath,
     Capability,
     Duration,
@@ -23,8 +23,8 @@ from envgen.spec.fields import (
     Text,
     VariableName,
 )
-from envgen.spec.mounts import Mount, RamDiskEntry, Tmpfs, TmpfsLine
-from envgen.spec.ports import PortMapping
+from envgen.model.mounts import Mount, RamDiskEntry, Tmpfs, TmpfsLine
+from envgen.model.ports import PortMapping
 
 
 class RamDisk(NamedTuple):
@@ -152,7 +152,7 @@ def _pairs(items: list[Any]) -> dict[str, Any]:
 class Service(Model):
     """One service of the compose file. The keys envgen reasons about are modelled here;
     every other Compose service key passes through, checked by Compose's schema
-    (envgen.spec.compose_schema)."""
+    (envgen.compose.schema)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 

@@ -28,7 +28,7 @@ Found = tuple[tuple[str | int, ...], str, list[str]]
 
 @cache
 def schema() -> dict[str, Any]:
-    text = resources.files("envgen.spec").joinpath("compose-spec.json").read_text("utf-8")
+    text = resources.files("envgen.compose").joinpath("compose-spec.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 

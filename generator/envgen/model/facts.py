@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from envgen.spec.environment import Database, Environment, Integration
+    from envgen.model.environment import Database, Environment, Integration
 
 
 KEY_NAME = re.compile(r"[a-z][a-z0-9_-]*")

@@ -16,8 +16,8 @@ from pydantic import (
     model_validator,
 )
 
-from envgen.spec.scalars import compose_text
-from envgen.spec.sizes import format_memory, parse_memory
+from envgen.compose.sizes import format_memory, parse_memory
+from envgen.reading.scalars import compose_text
 
 _MEANINGS: dict[str, str] = {}
 

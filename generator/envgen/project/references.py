@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from envgen.compose.images import has_tag
+from envgen.model.environment import Environment
+from envgen.model.facts import FACTS, FactUnavailable
+from envgen.model.ports import PortMapping
+from envgen.model.service import Service
 from envgen.problems import did_you_mean
-from envgen.spec.environment import Environment
-from envgen.spec.facts import FACTS, FactUnavailable
-from envgen.spec.images import has_tag
-from envgen.spec.ports import PortMapping
-from envgen.spec.service import Service
-from envgen.spec.source import Path
+from envgen.reading.source import Path
 
 Finding = tuple[Path, str, str]  # where, what, hint
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from envgen.spec.interpolation import InterpolationError, parse
+from envgen.compose.interpolation import InterpolationError, parse
 
 _INTEGER = r"[+-]?[0-9]+"  # ASCII digits: Go reads no other
 _DIGIT_RUN = r"[0-9](?:_?[0-9])*"  # Go's ParseFloat takes an underscore between digits

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from fnmatch import fnmatchcase
 
+from envgen.model.environment import Environment
 from envgen.problems import Problem
-from envgen.spec.environment import Environment
-from envgen.spec.source import Document, field_path
+from envgen.reading.source import Document, field_path
 
 _STEP = re.compile(r"\[[^\]]*\]|[^.\[]+")
 _PLAIN = re.compile(r"^[A-Za-z0-9_-]+$")

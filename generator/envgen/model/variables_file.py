@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from envgen.spec.tiers import Tier
+from envgen.model.tiers import Tier
 
 if TYPE_CHECKING:
-    from envgen.spec.environment import Environment
+    from envgen.model.environment import Environment
 
 
 def is_generated_variables_file(env: Environment) -> bool:

@@ -8,19 +8,19 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
+from envgen.compose.paths import PathValue, entry_paths, is_local, service_paths
+from envgen.compose.text import check_interpolation
 from envgen.errors import SpecError, UsageError
+from envgen.model.environment import Environment
+from envgen.model.intended import check_against
+from envgen.model.merge import merge
 from envgen.problems import Position, Problem, did_you_mean
+from envgen.project.references import check_references
+from envgen.project.validate import validate
+from envgen.reading.source import Document, field_path, load
+from envgen.reading.spec_file import is_spec_name, read_spec
 from envgen.redaction import public_in, scrub_problems, secrets_in
 from envgen.settings import Settings
-from envgen.spec.compose_paths import PathValue, entry_paths, is_local, service_paths
-from envgen.spec.compose_text import check_interpolation
-from envgen.spec.environment import Environment
-from envgen.spec.intended import check_against
-from envgen.spec.merge import merge
-from envgen.spec.references import check_references
-from envgen.spec.source import Document, field_path, load
-from envgen.spec.spec_file import is_spec_name, read_spec
-from envgen.spec.validate import validate
 
 BASE = "base.yaml"
 

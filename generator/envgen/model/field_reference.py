@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from envgen.spec.environment import (
+from envgen.model.environment import (
     BasicAuth,
     Database,
     Environment,
@@ -16,8 +16,8 @@ from envgen.spec.environment import (
     Proxy,
     Volume,
 )
-from envgen.spec.facts import FACTS, FAMILIES
-from envgen.spec.mounts import (
+from envgen.model.facts import FACTS, FAMILIES
+from envgen.model.mounts import (
     BindOptions,
     ImageOptions,
     Mount,
@@ -25,8 +25,8 @@ from envgen.spec.mounts import (
     TmpfsOptions,
     VolumeOptions,
 )
-from envgen.spec.ports import PortMapping
-from envgen.spec.service import EnvFile, Healthcheck, Logging, Service
+from envgen.model.ports import PortMapping
+from envgen.model.service import EnvFile, Healthcheck, Logging, Service
 
 SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Environment (top level of a spec)", Environment),

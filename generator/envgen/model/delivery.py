@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from envgen.spec.fields import AbsolutePath, KeyName, Model, Slug, Text, VariableName
+from envgen.model.fields import AbsolutePath, KeyName, Model, Slug, Text, VariableName
 
 
 class Notice(Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from envgen.spec.source import Document, Path
+from envgen.reading.source import Document, Path
 
 # A service's fields that Compose takes as a list of `NAME=value` or as a mapping, and
 # merges by name. (`extra_hosts` is not one: Compose appends its entries.)

@@ -15,10 +15,10 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from envgen.problems import Position, Problem
-from envgen.spec.fast_yaml import fast_composer
-from envgen.spec.limits import MAX_BYTES, LimitedComposer, LimitedScanner, LimitError
-from envgen.spec.merge_keys import MERGE_KEY, MERGE_TAG, entries
-from envgen.spec.scalars import (
+from envgen.reading.fast_yaml import fast_composer
+from envgen.reading.limits import MAX_BYTES, LimitedComposer, LimitedScanner, LimitError
+from envgen.reading.merge_keys import MERGE_KEY, MERGE_TAG, entries
+from envgen.reading.scalars import (
     CORE,
     PLAIN_TIMESTAMP,
     ScalarError,

@@ -1,0 +1,1 @@
+"""The assembled project: load every spec, validate it, resolve names across it."""

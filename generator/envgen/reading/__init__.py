@@ -1,0 +1,2 @@
+"""Reading specs safely: YAML with positions and limits, plain values and merge keys as
+Compose reads them."""

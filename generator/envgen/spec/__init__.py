@@ -1,1 +1,0 @@
-"""Reads specs into validated environments: YAML with positions, merge over base.yaml, models."""
