@@ -1,0 +1,130 @@
+"""The live suite's engine and running environments: skipped as a whole, in one line,
+where no Docker engine answers (failed instead where ENVGEN_LIVE_REQUIRED=1, as in CI)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.live import stacks
+from tests.live.stacks import Engine, Stack
+
+STATE = Path(os.environ.get("ENVGEN_LIVE_STATE", "/var/tmp/envgen-live"))
+SHIPPED = {
+    "local": "docker-compose.dev.yml",
+    "test": "docker-compose.test.yml",
+    "staging": "docker-compose.staging.yml",
+    "production": "docker-compose.prod.yml",
+}
+EXAMPLES = {
+    "reference-local": "docker-compose.local.yml",
+    "reference-production": "docker-compose.production.yml",
+}
+
+
+def _answers(host: str) -> bool:
+    docker = shutil.which("docker")
+    if docker is None:
+        return False
+    env = {**os.environ, "DOCKER_HOST": host} if host else dict(os.environ)
+    try:
+        done = subprocess.run(
+            [docker, "version", "--format", "{{.Server.Version}}"],
+            capture_output=True,
+            env=env,
+            timeout=10,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return False
+    return done.returncode == 0
+
+
+def _find_engine() -> Engine | str:
+    """The engine to use, or why there is none (one line)."""
+    if not Path("/bin/busybox").exists():
+        return "busybox-static is not installed (tests/live/engine.sh start installs it)"
+    for host in (os.environ.get("DOCKER_HOST", ""), f"unix://{STATE / 'docker.sock'}"):
+        if _answers(host):
+            env = {**os.environ, "DOCKER_HOST": host} if host else dict(os.environ)
+            return stacks.make_engine(env)
+    return "no Docker engine answers (start one with tests/live/engine.sh start)"
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    found = _find_engine()
+    if isinstance(found, str):
+        if os.environ.get("ENVGEN_LIVE_REQUIRED") == "1":
+            pytest.fail(f"live suite required but {found}", pytrace=False)
+        pytest.skip(f"live suite skipped: {found}")
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _needs_engine(engine: Engine) -> None:
+    """Every live test asks for the engine first, so one missing engine skips them all
+    from this one place (one line under -ra)."""
+
+
+class Environments:
+    """The stacks of the suite, and which group of them runs now: the shipped four run
+    together (as on one host), each example alone (they reuse the shipped names)."""
+
+    def __init__(self, engine: Engine, folder: Path) -> None:
+        self.engine = engine
+        self.stacks: dict[str, Stack] = {}
+        for key, name in SHIPPED.items():
+            self.stacks[key] = stacks.prepare(key, stacks.REPO / "rendered" / name, folder / key)
+        for key, name in EXAMPLES.items():
+            self.stacks[key] = stacks.prepare(key, stacks.REFERENCE / "rendered" / name, folder / key)
+        for stack in self.stacks.values():
+            stack.config = stacks.resolved(engine, stack)
+        stacks.build_standins(engine, [self.stacks[k] for k in SHIPPED])
+        stacks.build_standins(engine, [self.stacks[k] for k in EXAMPLES])
+        self.running: tuple[str, ...] = ()
+
+    def group(self, key: str) -> tuple[str, ...]:
+        return tuple(SHIPPED) if key in SHIPPED else (key,)
+
+    def up(self, key: str) -> Stack:
+        """Brings up the group of `key` (downing any other group first); its stack."""
+        wanted = self.group(key)
+        if wanted != self.running:
+            self.down()
+            chosen = [self.stacks[k] for k in wanted]
+            for network in stacks.external_networks(chosen):
+                self.engine.run("network", "create", network, check=False)
+            with ThreadPoolExecutor(len(chosen)) as pool:
+                list(pool.map(lambda s: stacks.up(self.engine, s), chosen))
+            self.running = wanted
+        return self.stacks[key]
+
+    def down(self) -> None:
+        chosen = [self.stacks[k] for k in self.running]
+        with ThreadPoolExecutor(max(1, len(chosen))) as pool:
+            list(pool.map(lambda s: stacks.down(self.engine, s), chosen))
+        for network in stacks.external_networks(chosen):
+            self.engine.run("network", "rm", network, check=False)
+        self.running = ()
+
+
+@pytest.fixture(scope="session")
+def environments(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Environments]:
+    envs = Environments(engine, tmp_path_factory.mktemp("live"))
+    try:
+        yield envs
+    finally:
+        envs.down()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The examples last: they reuse the shipped project names, so the shipped group runs
+    once, then each example."""
+    items.sort(key=lambda item: any(f"[{key}" in item.nodeid for key in EXAMPLES))
