@@ -83,7 +83,9 @@ class Environments:
         for key, name in SHIPPED.items():
             self.stacks[key] = stacks.prepare(key, stacks.REPO / "rendered" / name, folder / key)
         for key, name in EXAMPLES.items():
-            self.stacks[key] = stacks.prepare(key, stacks.REFERENCE / "rendered" / name, folder / key)
+            self.stacks[key] = stacks.prepare(
+                key, stacks.REFERENCE / "rendered" / name, folder / key
+            )
         for stack in self.stacks.values():
             stack.config = stacks.resolved(engine, stack)
         stacks.build_standins(engine, [self.stacks[k] for k in SHIPPED])
@@ -101,9 +103,9 @@ class Environments:
             chosen = [self.stacks[k] for k in wanted]
             for network in stacks.external_networks(chosen):
                 self.engine.run("network", "create", network, check=False)
+            self.running = wanted  # so a failed start is still taken down
             with ThreadPoolExecutor(len(chosen)) as pool:
                 list(pool.map(lambda s: stacks.up(self.engine, s), chosen))
-            self.running = wanted
         return self.stacks[key]
 
     def down(self) -> None:
@@ -116,12 +118,16 @@ class Environments:
 
 
 @pytest.fixture(scope="session")
-def environments(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Environments]:
-    envs = Environments(engine, tmp_path_factory.mktemp("live"))
+def environments(engine: Engine) -> Iterator[Environments]:
+    # A fixed folder: the same bind-mount paths next run, so a kept stack is reused as is.
+    envs = Environments(engine, STATE / "projects")
     try:
         yield envs
     finally:
-        envs.down()
+        # ENVGEN_LIVE_KEEP=1 leaves the last group running, to look at by hand (a later run
+        # finds it up and starts nothing again).
+        if os.environ.get("ENVGEN_LIVE_KEEP") != "1":
+            envs.down()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 REFERENCE = REPO / "examples" / "reference-app"
 # `${NAME` and `$NAME` references of a rendered file (the values the tests give them are
 # made up: nothing secret ever reaches the engine).
-VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+VARIABLE = re.compile(r"(?<!\$)\$\{?([A-Za-z_][A-Za-z0-9_]*)(:?-)?")  # `$$` is a `$`
 # Compose's labels on what it creates.
 PROJECT_LABEL = "com.docker.compose.project"
 SERVICE_LABEL = "com.docker.compose.service"
@@ -95,29 +95,40 @@ class Stack:
 
 def prepare(key: str, rendered: Path, folder: Path) -> Stack:
     """Copies a rendered file as written into `folder/rendered/` and makes the folders its
-    bind mounts and build contexts name (a real checkout has them)."""
+    bind mounts and build contexts name and its env files (a real checkout has them)."""
     target = folder / "rendered" / rendered.name
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(rendered, target)
     text = rendered.read_text()
     variables = {
         name: f"live-{name.lower().replace('_', '-')}"
-        for name in sorted(set(VARIABLE.findall(text)))
-        if name != "IMAGE_TAG"
+        for name, default in sorted(set(VARIABLE.findall(text)))
+        if not default  # a variable with a default keeps it, as on a host that sets none
     }
     document = yaml.safe_load(text)
     for service in document["services"].values():
         build = service.get("build")
         if isinstance(build, dict):
             (target.parent / build.get("context", ".")).mkdir(parents=True, exist_ok=True)
+        for entry in service.get("env_file") or []:
+            path = target.parent / (entry["path"] if isinstance(entry, dict) else entry)
+            if not path.exists():
+                # A real checkout keeps it out of git; a made-up variable stands in.
+                path.write_text("ENVGEN_LIVE_STANDIN=1\n")
         for volume in service.get("volumes") or []:
             if isinstance(volume, dict) and volume.get("type") == "bind":
                 (target.parent / volume["source"]).mkdir(parents=True, exist_ok=True)
     return Stack(key, rendered, folder, variables)
 
 
-def compose(engine: Engine, stack: Stack, *args: str, standins: bool = True, check: bool = True,
-            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def compose(
+    engine: Engine,
+    stack: Stack,
+    *args: str,
+    standins: bool = True,
+    check: bool = True,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
         [engine.compose, *stack.compose_args(standins=standins), *args],
         capture_output=True,
@@ -139,22 +150,34 @@ def resolved(engine: Engine, stack: Stack) -> dict[str, Any]:
     return found
 
 
-def standin_tag(project: str, service: str) -> str:
-    return f"envgen-standin/{project}-{service}:live"
+def standin_tag(key: str, service: str) -> str:
+    return f"envgen-standin/{key}-{service}:live"
 
 
 def build_standins(engine: Engine, stacks: Sequence[Stack]) -> None:
-    """One image per service of every stack, and the override file naming them."""
+    """One image per service of every stack, and each stack's override file naming them."""
     configs = [s.config for s in stacks]
+    standin.build_base(
+        [engine.docker],
+        engine.env,
+        {
+            p
+            for stack in stacks
+            for service in stack.services.values()
+            for p in standin.programs(service)
+        },
+    )
     for stack in stacks:
         images = {}
         for name, service in stack.services.items():
-            tag = standin_tag(stack.project, name)
+            tag = standin_tag(stack.key, name)
             ports = standin.container_ports(configs, name)
             ports = tuple(sorted({*ports, *proxy_ports(stack, service)}))
-            job = standin.is_job(service)
+            identity = f"{stack.project}/{name}"
             standin.build(
-                [engine.docker], engine.env, standin.Standin(tag, ports, job), standin.programs(service)
+                [engine.docker],
+                engine.env,
+                standin.Standin(tag, ports, standin.is_job(service), identity),
             )
             images[name] = {"image": tag}
         stack.override.write_text(yaml.safe_dump({"services": images}, sort_keys=True))
@@ -206,8 +229,18 @@ def up(engine: Engine, stack: Stack) -> None:
 
 
 def down(engine: Engine, stack: Stack) -> None:
-    compose(engine, stack, "--profile", "*", "down", "--volumes", "--remove-orphans",
-            "--timeout", "2", check=False)
+    compose(
+        engine,
+        stack,
+        "--profile",
+        "*",
+        "down",
+        "--volumes",
+        "--remove-orphans",
+        "--timeout",
+        "2",
+        check=False,
+    )
 
 
 def make_engine(env: Mapping[str, str]) -> Engine:

@@ -3,12 +3,14 @@ holds what Compose's resolved model of the file says, and the kernel enforces it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.live.conftest import EXAMPLES, SHIPPED, Environments
-from tests.live.stacks import Stack, containers
+from tests.live.stacks import REFERENCE, REPO, Stack, containers
 
 pytestmark = pytest.mark.live
 
@@ -41,18 +43,9 @@ def nanoseconds(duration: str) -> int:
     return total
 
 
-def probe(environments: Environments, container: dict[str, Any]) -> list[str]:
-    out = environments.engine.run("exec", container["Id"], "sh", "-c", PROBE)
-    return out.split("---\n")
-
-
 def cases() -> list[tuple[str, str]]:
     """(environment, service) for every service `up` starts, read from the rendered
     files themselves (so a new service is a new case)."""
-    import yaml
-
-    from tests.live.stacks import REFERENCE, REPO
-
     found = []
     for keys, folder in ((SHIPPED, REPO / "rendered"), (EXAMPLES, REFERENCE / "rendered")):
         for key, name in keys.items():
@@ -63,111 +56,203 @@ def cases() -> list[tuple[str, str]]:
     return found
 
 
+@dataclass(frozen=True)
+class Observed:
+    """A running service: what the spec said (Compose's resolved model of the rendered
+    file), what the engine holds (`docker inspect`), what the kernel applies (PROBE)."""
+
+    stack: Stack
+    spec: dict[str, Any]
+    container: dict[str, Any]
+    memory: str
+    mounts: dict[str, list[str]]
+    status: dict[str, str]
+    root: str
+
+    @property
+    def host(self) -> dict[str, Any]:
+        found: dict[str, Any] = self.container["HostConfig"]
+        return found
+
+    @property
+    def config(self) -> dict[str, Any]:
+        found: dict[str, Any] = self.container["Config"]
+        return found
+
+
+SEEN: dict[tuple[str, str], Observed] = {}
+
+
 @pytest.fixture
-def running(environments: Environments, request: pytest.FixtureRequest) -> tuple[Stack, dict[str, Any], dict[str, Any]]:
+def seen(environments: Environments, request: pytest.FixtureRequest) -> Observed:
     key, service = request.param
     stack = environments.up(key)
-    found = containers(environments.engine, stack)
-    assert service in found, f"{key}: no container for {service}: {sorted(found)}"
-    return stack, stack.services[service], found[service]
+    if (key, service) not in SEEN:
+        found = containers(environments.engine, stack)
+        assert service in found, f"{key}: no container for {service}: {sorted(found)}"
+        container = found[service]
+        out = environments.engine.run("exec", container["Id"], "sh", "-c", PROBE)
+        memory, mounts, status, root = out.split("---\n")
+        SEEN[(key, service)] = Observed(
+            stack,
+            stack.services[service],
+            container,
+            memory.strip(),
+            {fields[1]: fields for fields in (line.split() for line in mounts.splitlines())},
+            dict(line.split(":\t") for line in status.strip().splitlines()),
+            root.strip(),
+        )
+    return SEEN[(key, service)]
 
 
-@pytest.mark.parametrize("running", cases(), indirect=True, ids=lambda c: f"{c[0]}-{c[1]}")
-def test_container_holds_the_spec(
-    running: tuple[Stack, dict[str, Any], dict[str, Any]], environments: Environments
-) -> None:
-    stack, spec, container = running
-    host = container["HostConfig"]
-    config = container["Config"]
-    limits = (spec.get("deploy") or {}).get("resources", {}).get("limits", {})
-    memory, mounts_text, status, root = probe(environments, container)
+each_service = pytest.mark.parametrize(
+    "seen", cases(), indirect=True, ids=lambda c: f"{c[0]}-{c[1]}"
+)
 
-    assert container["State"]["Health"]["Status"] == "healthy" if spec.get("healthcheck") else True
-    assert container["State"]["Running"] is True
-    # memory and CPUs
-    expected_memory = int(limits.get("memory") or spec.get("mem_limit") or 0)
-    assert host["Memory"] == expected_memory
-    if expected_memory:
-        assert int(memory.split()[0]) == expected_memory
-    assert host["NanoCpus"] == round(float(limits.get("cpus") or spec.get("cpus") or 0) * NANO)
-    # read-only root, capabilities, no-new-privileges
-    assert host["ReadonlyRootfs"] is bool(spec.get("read_only"))
-    assert root.strip() == ("read-only" if spec.get("read_only") else "writable")
-    assert sorted(host["CapDrop"] or []) == sorted(spec.get("cap_drop") or [])
-    assert sorted(host["CapAdd"] or []) == sorted(spec.get("cap_add") or [])
-    assert sorted(host["SecurityOpt"] or []) == sorted(spec.get("security_opt") or [])
-    lines = dict(line.split(":\t") for line in status.strip().splitlines())
-    if "no-new-privileges:true" in (spec.get("security_opt") or []):
-        assert lines["NoNewPrivs"] == "1"
-    if spec.get("cap_drop") == ["ALL"]:
-        assert int(lines["CapEff"], 16) == _capability_mask(spec.get("cap_add") or [])
-    # tmpfs mounts and their sizes, as mounted
-    mounted = {fields[1]: fields for fields in (line.split() for line in mounts_text.splitlines())}
-    for volume in spec.get("volumes") or []:
+
+@each_service
+def test_running_and_healthy(seen: Observed) -> None:
+    state = seen.container["State"]
+    assert state["Running"] is True
+    if seen.spec.get("healthcheck"):
+        assert state["Health"]["Status"] == "healthy"
+
+
+@each_service
+def test_memory_and_cpu_limits(seen: Observed) -> None:
+    limits = (seen.spec.get("deploy") or {}).get("resources", {}).get("limits", {})
+    memory = int(limits.get("memory") or seen.spec.get("mem_limit") or 0)
+    assert seen.host["Memory"] == memory
+    if memory:
+        assert int(seen.memory) == memory  # the cgroup's own limit
+    cpus = float(limits.get("cpus") or seen.spec.get("cpus") or 0)
+    assert seen.host["NanoCpus"] == round(cpus * NANO)
+
+
+@each_service
+def test_read_only_root(seen: Observed) -> None:
+    assert seen.host["ReadonlyRootfs"] is bool(seen.spec.get("read_only"))
+    assert seen.root == ("read-only" if seen.spec.get("read_only") else "writable")
+
+
+@each_service
+def test_capabilities_and_no_new_privileges(seen: Observed) -> None:
+    assert _caps(seen.host["CapDrop"]) == _caps(seen.spec.get("cap_drop"))
+    assert _caps(seen.host["CapAdd"]) == _caps(seen.spec.get("cap_add"))
+    assert sorted(seen.host["SecurityOpt"] or []) == sorted(seen.spec.get("security_opt") or [])
+    wanted = "no-new-privileges:true" in (seen.spec.get("security_opt") or [])
+    assert seen.status["NoNewPrivs"] == str(int(wanted))
+    if seen.spec.get("cap_drop") == ["ALL"]:
+        assert int(seen.status["CapEff"], 16) == _capability_mask(seen.spec.get("cap_add") or [])
+
+
+@each_service
+def test_tmpfs_mounts_and_sizes(seen: Observed) -> None:
+    for volume in seen.spec.get("volumes") or []:
         if volume["type"] == "tmpfs":
-            fields = mounted[volume["target"]]
+            fields = seen.mounts[volume["target"]]
             assert fields[2] == "tmpfs"
             size = int((volume.get("tmpfs") or {}).get("size") or 0)
             if size:
                 assert f"size={size // 1024}k" in fields[3].split(",")
-    # named volumes
-    wanted_volumes = sorted(
-        stack.config["volumes"][v["source"]]["name"]
-        for v in spec.get("volumes") or []
+
+
+@each_service
+def test_volume_names(seen: Observed) -> None:
+    wanted = sorted(
+        (seen.stack.config["volumes"][v["source"]]["name"], v["target"])
+        for v in seen.spec.get("volumes") or []
         if v["type"] == "volume"
     )
-    assert sorted(m["Name"] for m in container["Mounts"] if m["Type"] == "volume") == wanted_volumes
-    # restart policy and user
-    assert host["RestartPolicy"]["Name"] == {"no": "no", None: "no"}.get(
-        spec.get("restart"), spec.get("restart")
-    )
-    assert config["User"] == str(spec.get("user") or "")
-    # published ports and the address each binds
-    wanted_ports = sorted(
+    mounted = seen.container["Mounts"]
+    assert sorted((m["Name"], m["Destination"]) for m in mounted if m["Type"] == "volume") == wanted
+
+
+@each_service
+def test_restart_policy_and_user(seen: Observed) -> None:
+    # The engine writes "" for an unset policy, which means "no".
+    assert (seen.host["RestartPolicy"]["Name"] or "no") == (seen.spec.get("restart") or "no")
+    assert seen.config["User"] == str(seen.spec.get("user") or "")
+
+
+@each_service
+def test_published_ports_and_addresses(seen: Observed) -> None:
+    wanted = sorted(
         (f"{p['target']}/{p.get('protocol', 'tcp')}", p.get("host_ip", ""), str(p["published"]))
-        for p in spec.get("ports") or []
+        for p in seen.spec.get("ports") or []
     )
     bound = sorted(
         (port, b["HostIp"], b["HostPort"])
-        for port, bindings in (container["NetworkSettings"]["Ports"] or {}).items()
+        for port, bindings in (seen.container["NetworkSettings"]["Ports"] or {}).items()
         for b in bindings or []
     )
-    assert bound == wanted_ports
-    # networks and aliases
-    networks = container["NetworkSettings"]["Networks"]
-    wanted_networks = {
-        stack.config["networks"][key]["name"]: (body or {}).get("aliases") or []
-        for key, body in (spec.get("networks") or {"default": {}}).items()
+    assert bound == wanted
+
+
+@each_service
+def test_networks_and_aliases(seen: Observed) -> None:
+    networks = seen.container["NetworkSettings"]["Networks"]
+    wanted = {
+        seen.stack.config["networks"][key]["name"]: (body or {}).get("aliases") or []
+        for key, body in (seen.spec.get("networks") or {"default": {}}).items()
     }
-    assert sorted(networks) == sorted(wanted_networks)
-    for network, aliases in wanted_networks.items():
+    assert sorted(networks) == sorted(wanted)
+    for network, aliases in wanted.items():
         assert set(aliases) <= set(networks[network]["Aliases"] or [])
-    # labels
-    for label, value in (spec.get("labels") or {}).items():
-        assert config["Labels"][label] == value
-    # health check
-    if spec.get("healthcheck"):
-        check = spec["healthcheck"]
-        live = config["Healthcheck"]
-        assert live["Test"] == check["test"]
-        for key, field in (("interval", "Interval"), ("timeout", "Timeout"), ("start_period", "StartPeriod")):
-            assert live.get(field, 0) == nanoseconds(check.get(key, "0s"))
-        assert live.get("Retries", 0) == check.get("retries", 0)
-    # logging
-    logging = spec.get("logging") or {}
+
+
+@each_service
+def test_labels(seen: Observed) -> None:
+    labels = seen.spec.get("labels") or {}
+    assert {k: seen.config["Labels"].get(k) for k in labels} == labels
+
+
+@each_service
+def test_health_check_settings(seen: Observed) -> None:
+    check = seen.spec.get("healthcheck")
+    live = seen.config.get("Healthcheck") or {}
+    if not check:
+        assert live == {}
+        return
+    # `$$` is Compose's escape of `$`: the engine receives one `$`.
+    assert live["Test"] == [part.replace("$$", "$") for part in check["test"]]
+    for key, field in (
+        ("interval", "Interval"),
+        ("timeout", "Timeout"),
+        ("start_period", "StartPeriod"),
+    ):
+        assert live.get(field, 0) == nanoseconds(check.get(key, "0s")), key
+    assert live.get("Retries", 0) == check.get("retries", 0)
+
+
+@each_service
+def test_logging(seen: Observed) -> None:
+    logging = seen.spec.get("logging") or {}
     if logging:
-        assert host["LogConfig"] == {"Type": logging["driver"], "Config": logging.get("options", {})}
-    # variables: every name the file gives, with the value Compose resolved
-    env = dict(item.split("=", 1) for item in config["Env"])
-    for name, value in (spec.get("environment") or {}).items():
-        assert env[name] == value, name
+        assert seen.host["LogConfig"] == {
+            "Type": logging["driver"],
+            "Config": logging.get("options", {}),
+        }
+
+
+@each_service
+def test_variables(seen: Observed) -> None:
+    """Every variable the file gives, with the value Compose resolved."""
+    env = dict(item.split("=", 1) for item in seen.config["Env"])
+    wanted = seen.spec.get("environment") or {}
+    assert {name: env.get(name) for name in wanted} == wanted
 
 
 CAPABILITIES = {
     "CHOWN": 0, "DAC_OVERRIDE": 1, "DAC_READ_SEARCH": 2, "FOWNER": 3, "FSETID": 4, "KILL": 5,
     "SETGID": 6, "SETUID": 7, "SETPCAP": 8, "NET_BIND_SERVICE": 10, "NET_RAW": 13,
     "SYS_CHROOT": 18, "MKNOD": 27, "AUDIT_WRITE": 29, "SETFCAP": 31,
-}
+}  # fmt: skip
+
+
+def _caps(names: list[str] | None) -> list[str]:
+    """Capability names without the `CAP_` the engine adds."""
+    return sorted(name.removeprefix("CAP_") for name in names or [])
 
 
 def _capability_mask(names: list[str]) -> int:
