@@ -15,6 +15,7 @@ from envgen.settings import Settings
 if TYPE_CHECKING:
     from envgen.cache import Rendered
     from envgen.project.load import Project
+    from envgen.status.running import Docker
 
 # The modules that load specs and render (pydantic, Jinja) are imported where they are
 # used: on a cache hit, `check` and `render` need none of them.
@@ -247,3 +248,30 @@ def guard(settings: Settings, name: str, environ: Mapping[str, str]) -> str:
     if found:
         raise GuardError(own, [str(trespass) for trespass in found])
     return f"guard {own}: no variable points at another environment"
+
+
+def status(
+    settings: Settings, name: str, environ: Mapping[str, str], docker: Docker
+) -> tuple[str, list[str]]:
+    """The environment's name and every difference between it running on the engine (read through
+    `docker`) and its rendered compose file, resolved with `environ` (none: in sync).
+    A UsageError when nothing of it runs. Starts, stops and changes nothing."""
+    import yaml
+
+    from envgen.errors import UsageError
+    from envgen.status.compare import compare
+    from envgen.status.running import running
+    from envgen.status.wanted import rendered_file, wanted
+
+    project = _load(settings)
+    env = project.get(name)
+    file = rendered_file(settings.root, settings.rendered, env.file_suffix)
+    if not file.is_file():
+        raise UsageError(f"status {env.name}: no rendered file {file.name}: run `envgen render`")
+    expected = wanted(yaml.safe_load(file.read_text()), file, environ)
+    found = running(expected.name, expected.networks, docker)
+    if not any(seen.service for seen in found):
+        raise UsageError(
+            f"status {env.name}: no container of project {expected.name} on this engine"
+        )
+    return env.name, compare(expected, found)

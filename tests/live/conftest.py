@@ -131,6 +131,10 @@ def environments(engine: Engine) -> Iterator[Environments]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The examples last: they reuse the shipped project names, so the shipped group runs
-    once, then each example."""
-    items.sort(key=lambda item: any(f"[{key}" in item.nodeid for key in EXAMPLES))
+    """The tests of each example after the shipped ones, grouped by example: they reuse
+    the shipped project names, so each group starts once."""
+
+    def group(item: pytest.Item) -> int:
+        return next((n for n, key in enumerate(EXAMPLES, 1) if f"[{key}-" in item.nodeid), 0)
+
+    items.sort(key=group)

@@ -98,7 +98,8 @@ def prepare(key: str, rendered: Path, folder: Path) -> Stack:
     bind mounts and build contexts name and its env files (a real checkout has them)."""
     target = folder / "rendered" / rendered.name
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(rendered, target)
+    if target.resolve() != rendered.resolve():  # a project's own folder is used in place
+        shutil.copyfile(rendered, target)
     text = rendered.read_text()
     variables = {
         name: f"live-{name.lower().replace('_', '-')}"

@@ -630,6 +630,43 @@ def schema(ctx: click.Context, to_stdout: bool) -> None:
     click.echo(report.render_text(commands.schema(_settings(ctx))), nl=False)
 
 
+@main.command(
+    short_help="Compare a running environment with its rendered compose file.",
+    epilog=_epilog(
+        [
+            ("envgen status staging", "what differs on this engine"),
+            ("DOCKER_HOST=ssh://vps envgen status prod", "on another engine"),
+        ],
+        [
+            (0, "what runs matches the rendered file"),
+            (1, "each difference is named (variables by name, never their values)"),
+            (2, "no container of the environment runs, no engine, or invalid specs"),
+            _BUG,
+        ],
+    ),
+)
+@click.argument("environment", shell_complete=complete_environments)
+@click.pass_context
+@handled
+def status(ctx: click.Context, environment: str) -> None:
+    """Compare what runs on the Docker engine with the environment's rendered compose file
+    (resolved with this process's variables, as `docker compose up` would): services
+    missing or extra, containers on its networks that are not its own, and per service
+    the image, the variables (by name), memory and CPU limits, ports and mounts. Reads
+    only: it never starts, stops or recreates anything."""
+    from envgen import commands
+    from envgen.status.engine import docker_client
+
+    settings = _settings(ctx)
+    environ = dict(os.environ)
+    name, lines = commands.status(settings, environment, environ, docker_client(environ))
+    if not lines:
+        click.echo(f"status {name}: running as rendered")
+        return
+    click.echo("".join(f"{printable(line)}\n" for line in lines), nl=False)
+    sys.exit(ExitCode.DIFFERENT)
+
+
 # Every command also takes `--root` after its name: `envgen check --root ../app`.
 for _command in main.commands.values():
     _command.params.append(_root_option(None))

@@ -1,0 +1,1 @@
+"""`envgen status`: a running environment compared with its rendered compose file."""
