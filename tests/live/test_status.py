@@ -4,21 +4,25 @@ whose stand-in images status must name."""
 
 from __future__ import annotations
 
-import re
+import json
+import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from envgen import commands
+from envgen.settings import load_settings
+from envgen.status.engine import docker_client
 
 from tests.live import standin
 from tests.live.conftest import Environments
-from tests.live.stacks import Engine, Stack, compose, prepare, resolved
+from tests.live.stacks import REPO, Engine, Stack, compose, prepare, resolved
+from tests.status_project import APP, make_status_project
 from tests.tools import tool
 
 pytestmark = pytest.mark.live
-APP = "envgen-status"
 
 
 @dataclass(frozen=True)
@@ -44,22 +48,7 @@ def project(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     """`envgen init`'s project, its images named as stand-ins, its health checks every
     second and its host ports moved off the shipped ones; rendered, and its local
     environment started from the rendered file as written (no override)."""
-    root = tmp_path_factory.mktemp("status") / APP
-    subprocess.run([tool("envgen"), "init", str(root)], check=True, capture_output=True)
-    base = root / "environments" / "base.yaml"
-    text = base.read_text()
-    text = text.replace("image: ghcr.io/example/envgen-status", "image: envgen-standin/status-web")
-    text = text.replace("image: postgres:17", "image: envgen-standin/status-postgres:live")
-    text = re.sub(r"interval: \d+s", "interval: 1s", text)
-    base.write_text(text)
-    local = root / "environments" / "local.yaml"
-    local.write_text(
-        local.read_text()
-        .replace("127.0.0.1:8000:", "127.0.0.1:28000:")
-        .replace("127.0.0.1:5432:", "127.0.0.1:25432:")
-    )
-    code, out, err = envgen(engine, root, "render")
-    assert code == 0, out + err
+    root = make_status_project(tmp_path_factory.mktemp("status"))
     stack = prepare("status", root / "rendered" / "docker-compose.dev.yml", root)
     stack.config = resolved(engine, stack)
     services = stack.services
@@ -188,3 +177,29 @@ def test_shipped_staging_names_its_stand_in_images(environments: Environments) -
         if not body.get("profiles")
     ]
     assert (code, out.splitlines(), err) == (1, wanted, "")
+
+
+FIXTURE = REPO / "tests" / "cases" / "status" / "local.json"
+
+
+def test_recorded_fixture(engine: Engine, project: Project) -> None:
+    """What `docker` answered status on this live stack, recorded for the ordinary suite
+    (tests/test_status.py replays it without an engine): the replay finds what the live
+    run finds. ENVGEN_UPDATE_GOLDEN=1 writes the record (the project folder written as
+    @ROOT@, so it replays from any folder)."""
+    answers: dict[str, str | None] = {}
+    live = docker_client(engine.env)
+
+    def recording(args: Sequence[str]) -> str | None:
+        answers[json.dumps(list(args))] = out = live(args)
+        return out
+
+    settings = load_settings(project.root)
+    variables = {k: v for k, v in engine.env.items() if not k.startswith("DEV_")}
+    assert commands.status(settings, "local", variables, recording) == ("local", [])
+    record = json.dumps(answers, indent=1, sort_keys=True).replace(str(project.root), "@ROOT@")
+    if os.environ.get("ENVGEN_UPDATE_GOLDEN") == "1":
+        FIXTURE.parent.mkdir(parents=True, exist_ok=True)
+        FIXTURE.write_text(record + "\n")
+    recorded = json.loads(FIXTURE.read_text().replace("@ROOT@", str(project.root)))
+    assert set(recorded) == set(answers)

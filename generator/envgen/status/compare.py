@@ -30,6 +30,14 @@ def _mount(mount: Mount) -> str:
     return f"{kind} {source} on {target}"
 
 
+def _image(reference: str) -> str:
+    """An image reference as the engine means it: `docker.io/` and `library/` implied,
+    `:latest` when no tag or digest is written."""
+    name = reference.removeprefix("docker.io/").removeprefix("library/")
+    last = name.rsplit("/", 1)[-1]
+    return name if ":" in last or "@" in last else f"{name}:latest"
+
+
 def _variables(service: str, wanted: Wanted, seen: Running) -> list[str]:
     lines = []
     for name, value in sorted(wanted.environment.items()):
@@ -47,7 +55,7 @@ def _service(service: str, wanted: Wanted, seen: Running) -> list[str]:
     lines = []
     if not seen.running:
         lines.append(f"{service}: stopped (container {seen.name})")
-    if seen.image != wanted.image:
+    if _image(seen.image) != _image(wanted.image):
         lines.append(f"{service}: image: the file says {wanted.image}, running {seen.image}")
     lines += _variables(service, wanted, seen)
     if seen.memory != wanted.memory:
