@@ -1,8 +1,10 @@
-"""The live suite's engine and running environments: skipped as a whole, in one line,
-where no Docker engine answers (failed instead where ENVGEN_LIVE_REQUIRED=1, as in CI)."""
+"""The live suite's engine and running environments: set aside as a whole, said in one
+line, where no Docker engine answers (the run stops instead where ENVGEN_LIVE_REQUIRED=1,
+as in CI)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -46,6 +48,7 @@ def _answers(host: str) -> bool:
     return done.returncode == 0
 
 
+@functools.cache
 def _find_engine() -> Engine | str:
     """The engine to use, or why there is none (one line)."""
     if not Path("/bin/busybox").exists():
@@ -60,17 +63,8 @@ def _find_engine() -> Engine | str:
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     found = _find_engine()
-    if isinstance(found, str):
-        if os.environ.get("ENVGEN_LIVE_REQUIRED") == "1":
-            pytest.fail(f"live suite required but {found}", pytrace=False)
-        pytest.skip(f"live suite skipped: {found}")
+    assert not isinstance(found, str), found  # collection set the tests aside
     return found
-
-
-@pytest.fixture(autouse=True)
-def _needs_engine(engine: Engine) -> None:
-    """Every live test asks for the engine first, so one missing engine skips them all
-    from this one place (one line under -ra)."""
 
 
 class Environments:
@@ -130,11 +124,33 @@ def environments(engine: Engine) -> Iterator[Environments]:
             envs.down()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests of each example after the shipped ones, grouped by example: they reuse
-    the shipped project names, so each group starts once."""
+SKIPPED = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(trylast=True)  # after `-m` has deselected what it deselects
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Where no engine answers, the selected live tests are set aside as a whole (one
+    line at the end says why), or the run stops when ENVGEN_LIVE_REQUIRED=1. The tests of
+    each example run after the shipped ones, grouped by example: they reuse the shipped
+    project names, so each group starts once."""
+    live = [item for item in items if item.get_closest_marker("live")]
+    if live:
+        found = _find_engine()
+        if isinstance(found, str):
+            if os.environ.get("ENVGEN_LIVE_REQUIRED") == "1":
+                pytest.exit(f"live suite required but {found}", returncode=1)
+            items[:] = [item for item in items if not item.get_closest_marker("live")]
+            config.hook.pytest_deselected(items=live)
+            config.stash[SKIPPED] = f"live suite skipped: {found}"
 
     def group(item: pytest.Item) -> int:
         return next((n for n, key in enumerate(EXAMPLES, 1) if f"[{key}-" in item.nodeid), 0)
 
     items.sort(key=group)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    if SKIPPED in config.stash:
+        terminalreporter.write_line(config.stash[SKIPPED])

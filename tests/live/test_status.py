@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -202,4 +203,9 @@ def test_recorded_fixture(engine: Engine, project: Project) -> None:
         FIXTURE.parent.mkdir(parents=True, exist_ok=True)
         FIXTURE.write_text(record + "\n")
     recorded = json.loads(FIXTURE.read_text().replace("@ROOT@", str(project.root)))
-    assert set(recorded) == set(answers)
+    assert {_ids(k) for k in recorded} == {_ids(k) for k in answers}
+
+
+def _ids(command: str) -> str:
+    """A recorded command with the engine's ids (new on every run) left out."""
+    return re.sub(r"(sha256:)?[0-9a-f]{64}", "ID", command)
