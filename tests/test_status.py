@@ -1,5 +1,5 @@
 """`envgen status` without an engine: `docker`'s answers recorded on a live run
-(tests/cases/status/local.json, see tests/live/test_status.py) replayed, then changed in
+(tests/expected/status/local.json, see tests/live/test_status.py) replayed, then changed in
 each way a running stack drifts from its file."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from envgen.status import engine
 
 from tests.status_project import make_status_project
 
-FIXTURE = Path(__file__).parent / "cases" / "status" / "local.json"
+FIXTURE = Path(__file__).parent / "expected" / "status" / "local.json"
 Change = Callable[[list[dict[str, Any]]], None]
 
 

@@ -180,7 +180,7 @@ def test_shipped_staging_names_its_stand_in_images(environments: Environments) -
     assert (code, out.splitlines(), err) == (1, wanted, "")
 
 
-FIXTURE = REPO / "tests" / "cases" / "status" / "local.json"
+FIXTURE = REPO / "tests" / "expected" / "status" / "local.json"
 
 
 def test_recorded_fixture(engine: Engine, project: Project) -> None:
