@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from envgen.status.wanted import Mount, Port
@@ -104,7 +104,7 @@ def running(project: str, networks: Sequence[str], docker: Docker) -> list[Runni
         seen = _running(container, images)
         labels = container["Config"].get("Labels") or {}
         if labels.get(PROJECT) != project:
-            seen = Running(**{**seen.__dict__, "service": ""})
+            seen = replace(seen, service="")  # a service label of another project is not ours
         found.append(seen)
     return sorted(found, key=lambda r: (r.service, r.name))
 
