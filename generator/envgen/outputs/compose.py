@@ -12,7 +12,7 @@ import posixpath
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from envgen.compose.interpolation import referenced
+from envgen.compose.interpolation import escape, parse, referenced
 from envgen.compose.paths import entry_paths, moved, service_paths
 from envgen.compose.sizes import format_memory
 from envgen.model.environment import Environment
@@ -26,23 +26,31 @@ if TYPE_CHECKING:
     from envgen.project.load import Project
 
 
-def output_relative(path: str, output_dir: PurePosixPath) -> Literal:
-    """A project path as seen from the folder of the rendered file, where Compose resolves
-    it; always starting with . or / so that Compose never takes it for a volume name.
-    An absolute path stays as written: it never depends on where envgen runs."""
-    if path.startswith("/"):
-        return Literal(posixpath.normpath(path))
-    relative = posixpath.relpath(posixpath.normpath(path), posixpath.normpath(str(output_dir)))
+def output_relative(path: str, output_dir: PurePosixPath) -> Literal | str:
+    """A project path, written in Compose text as every spec string is, as seen from the
+    folder of the rendered file, where Compose resolves it; always starting with . or /
+    so that Compose never takes it for a volume name. An absolute path stays as written:
+    it never depends on where envgen runs. A path of literal text is rebased by what it
+    means (`./a$$b` is the folder `a$b`), so its `$` is escaped once, when written."""
+    parts = parse(path)
+    if any(not isinstance(part, str) for part in parts):
+        # A `${VAR}` in it stays Compose's to interpolate, from the rendered file's folder.
+        if path.startswith("/"):
+            return path
+        up = posixpath.relpath(".", posixpath.normpath(str(output_dir)))
+        return f"{up}/{path.removeprefix('./')}"
+    value = "".join(part for part in parts if isinstance(part, str))
+    if value.startswith("/"):
+        return Literal(posixpath.normpath(value))
+    relative = posixpath.relpath(posixpath.normpath(value), posixpath.normpath(str(output_dir)))
     return Literal(relative if relative.startswith((".", "/")) else f"./{relative}")
 
 
 def passthrough_path(path: str, output_dir: PurePosixPath) -> str:
-    """A project path inside a key envgen passes through, from the rendered file's folder.
-    It stays Compose text: a `${VAR}` in it is still interpolated."""
-    if "$" not in path:
-        return output_relative(path, output_dir).text
-    up = posixpath.relpath(".", posixpath.normpath(str(output_dir)))
-    return f"{up}/{path.removeprefix('./')}"
+    """A project path inside a key envgen passes through, from the rendered file's folder,
+    as Compose text: a `${VAR}` in it is still interpolated."""
+    rebased = output_relative(path, output_dir)
+    return escape(rebased.text) if isinstance(rebased, Literal) else rebased
 
 
 def _image(env: Environment, service: Service) -> dict[str, Any]:
