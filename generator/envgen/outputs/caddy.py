@@ -17,6 +17,9 @@ _BARE = re.compile(r"^[A-Za-z0-9._:/@=+-]+$")
 # backslash escapes; no quoting makes them plain text, so they are refused.
 _UNSAFE = re.compile(r"[{}\\\x00-\x1f\x7f]")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Caddy replaces `{$NAME}` with its environment's value while it reads the text, before it
+# strips comments: in a comment too, a placeholder could bring a line of its own.
+_PLACEHOLDER = re.compile(r"\{\$([^}]*)\}?")
 
 
 def caddy_token(value: object) -> str:
@@ -27,6 +30,23 @@ def caddy_token(value: object) -> str:
     if _BARE.fullmatch(text):
         return text
     return '"' + text.replace('"', '\\"') + '"'
+
+
+def caddy_comment(text: object) -> str:
+    """Free text as the body of one Caddyfile comment line: on one line, and with every
+    `{$` broken apart (`{ $`), so that Caddy finds no placeholder in it."""
+    return re.sub(r"\s+", " ", str(text)).strip().replace("{$", "{ $")
+
+
+def verify_caddyfile(text: str, context: dict[str, Any]) -> str | None:
+    """The only placeholders are the variables envgen wrote, each on a line of its own
+    that is no comment."""
+    allowed = set(context["variables"])
+    for line in text.split("\n"):
+        for match in _PLACEHOLDER.finditer(line):
+            if line.lstrip().startswith("#") or match.group(1) not in allowed:
+                return f"a placeholder `{match.group(0)}` Caddy would replace: {line.strip()!r}"
+    return None
 
 
 def caddy_variable(name: str) -> str:
@@ -100,4 +120,7 @@ CADDY = Output(
     folder=lambda settings: settings.caddyfile.parent,
     filename=lambda settings, _: settings.caddyfile.name,
     project_context=caddy_context,
+    comment_text=caddy_comment,
+    verify=verify_caddyfile,
+    filters={"caddy_comment": caddy_comment},
 )

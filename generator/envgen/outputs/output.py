@@ -87,6 +87,9 @@ class Output:
     parse_back: bool = False
     # Any other language's read-back, run on every rendered file before it is kept.
     verify: Verify | None = None
+    # Its language's rule for free text in a comment (the header's sources among it), where
+    # one line of plain text is not enough.
+    comment_text: Callable[[str], str] | None = None
     # The Jinja filters its template uses to spell values in its language, by name.
     filters: Mapping[str, Callable[..., str]] = field(default_factory=dict)
     # Made without a template: the whole text, header included.

@@ -93,7 +93,10 @@ def _render(
             raise  # envgen's own template failing is envgen's bug
         # The project's own template failing is the project's error, like a syntax error.
         raise ProjectError(f"{_where(template, error, name)}: {redact_text(str(error))}") from None
-    return header(output.comment, " + ".join(context["sources"]), command) + body
+    sources = " + ".join(context["sources"])
+    if output.comment_text is not None:
+        sources = output.comment_text(sources)
+    return header(output.comment, sources, command) + body
 
 
 def _where(template: jinja2.Template, error: BaseException, name: str) -> str:
