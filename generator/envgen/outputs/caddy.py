@@ -8,7 +8,7 @@ from typing import Any
 
 from envgen.model.environment import Environment
 from envgen.outputs.compose import network_alias
-from envgen.outputs.output import Output
+from envgen.outputs.output import Output, comment_line
 from envgen.project.load import Project
 
 # A token Caddy reads as itself when written bare: no space, quote, brace or comment sign.
@@ -35,7 +35,7 @@ def caddy_token(value: object) -> str:
 def caddy_comment(text: object) -> str:
     """Free text as the body of one Caddyfile comment line: on one line, and with every
     `{$` broken apart (`{ $`), so that Caddy finds no placeholder in it."""
-    return re.sub(r"\s+", " ", str(text)).strip().replace("{$", "{ $")
+    return comment_line(text).replace("{$", "{ $")
 
 
 def verify_caddyfile(text: str, context: dict[str, Any]) -> str | None:

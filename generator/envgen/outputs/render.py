@@ -7,7 +7,6 @@ from the defaults shipped inside envgen otherwise: a project overrides them file
 from __future__ import annotations
 
 import contextlib
-import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -19,7 +18,7 @@ from envgen.errors import ProjectError
 from envgen.model.environment import Environment
 from envgen.outputs.caddy import caddy_token, caddy_variable
 from envgen.outputs.compose_meaning import meaning_of
-from envgen.outputs.output import Output, header
+from envgen.outputs.output import Output, comment_line, header
 from envgen.outputs.registry import OUTPUTS, enabled_outputs
 from envgen.outputs.yaml_text import yaml_block, yaml_key, yaml_scalar
 from envgen.project.load import Project
@@ -27,11 +26,6 @@ from envgen.redaction import redact_text
 
 # Where the default templates live inside the installed package.
 DEFAULT_TEMPLATES = "envgen/templates"
-
-
-def _comment(text: str) -> str:
-    """Free text as the body of one comment line."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def make_jinja(project_templates: str, bytecode_cache: Path | None = None) -> jinja2.Environment:
@@ -60,7 +54,7 @@ def make_jinja(project_templates: str, bytecode_cache: Path | None = None) -> ji
     env.filters["yaml"] = yaml_scalar
     env.filters["key"] = yaml_key
     env.filters["block"] = yaml_block
-    env.filters["comment"] = _comment
+    env.filters["comment"] = comment_line
     env.filters["caddy"] = caddy_token
     env.filters["caddy_variable"] = caddy_variable
     for output in OUTPUTS:
