@@ -4,6 +4,7 @@ strings reach steps only through env:; the scripts run against fake ssh and curl
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -125,7 +126,16 @@ def test_staging_deploys_on_push_and_production_through_the_approval_gate() -> N
 
 def test_images_are_tagged_with_the_environment_tag_and_a_timestamp() -> None:
     built = [s["env"] for s in steps(FOLDER / "deploy-staging.yml") if "IMAGE" in s.get("env", {})]
-    assert [(e["IMAGE"], e["TAG"], e["CONTEXT"]) for e in built] == [
+    contexts = [
+        build["context"]
+        for e in built
+        for build in [
+            service["build"] for service in json.loads(e["BUILD_FILE"])["services"].values()
+        ]
+    ]
+    assert [
+        (e["IMAGE"], e["TAG"], context) for e, context in zip(built, contexts, strict=True)
+    ] == [
         ("ghcr.io/vpatrin/coupette-backend", "staging", "./backend"),
         ("ghcr.io/vpatrin/coupette-bot", "staging", "./bot"),
         ("ghcr.io/vpatrin/coupette-scraper", "staging", "./scraper"),
@@ -175,6 +185,14 @@ VALUES = {
 }
 
 
+def bash_quoted(text: str) -> str:
+    """`text` as bash's `printf %q` writes it, for a command run over ssh."""
+    quoted = subprocess.run(
+        ["bash", "-c", 'printf %q "$0"', text], capture_output=True, text=True, check=True
+    )
+    return quoted.stdout
+
+
 def test_the_deploy_step_copies_the_file_and_waits_for_health(tmp_path: Path) -> None:
     (step,) = [s for s in steps(FOLDER / "deploy-staging.yml") if "SSH_KEY" in s.get("env", {})]
     calls = _run_step(tmp_path, step, VALUES)
@@ -193,6 +211,13 @@ def test_the_deploy_step_copies_the_file_and_waits_for_health(tmp_path: Path) ->
             f"{tmp_path}/.ssh/deploy_key",
             "rendered/docker-compose.staging.yml",
             "deploy@vps.example:/srv/coupette/rendered/docker-compose.staging.yml",
+        ],
+        [
+            "ssh",
+            "-i",
+            f"{tmp_path}/.ssh/deploy_key",
+            "deploy@vps.example",
+            f"cd /srv/coupette && sh -c {bash_quoted(step['env']['HOST_CHECK'])} sh .env.staging ",
         ],
         [
             "ssh",

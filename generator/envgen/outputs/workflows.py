@@ -1,7 +1,8 @@
 """GitHub Actions workflows: checks on pull requests, and one deploy workflow per deployed
-environment with a `delivery`: images built (or promoted) and pushed under the
-environment's tag and a timestamp, the compose file copied to the host over SSH, Compose
-started with `--wait` until every health check passes, then a notice.
+environment with a `delivery`: images built by Compose from the spec's own `build` (or
+promoted) and pushed under the environment's tag and a timestamp, the compose file and
+every project file it reads copied to the host over SSH (those git-ignored checked there
+instead), Compose started with `--wait` until every health check passes, then a notice.
 
 Every spec string reaches a step through `env:` (workflow_text.py); the scripts below are
 constant, so no spec value can change a command.
@@ -13,10 +14,12 @@ import re
 from typing import Any
 
 from envgen.errors import ProjectError
+from envgen.gitignore import read_gitignore
 from envgen.model.delivery import Delivery
 from envgen.model.environment import Environment
 from envgen.model.tiers import Tier
 from envgen.outputs.compose import COMPOSE
+from envgen.outputs.deploy_payload import build_file, host_files
 from envgen.outputs.makefile import compose_options
 from envgen.outputs.output import Output
 from envgen.outputs.workflow_text import read_workflow, secret, workflow_value, workflow_yaml
@@ -27,9 +30,13 @@ from envgen.version import __version__
 CHECKOUT = {"uses": "actions/checkout@v4"}
 PYTHON = {"uses": "actions/setup-python@v5", "with": {"python-version": "3.12"}}
 STAMP_SCRIPT = 'echo "tag=$(date -u +%Y%m%d-%H%M%S)" >> "$GITHUB_OUTPUT"\n'
+# Compose builds the image from the spec's own `build` (BUILD_FILE), so that every build
+# key means what it means on a laptop; it tags it with the environment's tag and the stamp.
 BUILD_SCRIPT = """\
 set -euo pipefail
-docker build --tag "$IMAGE:$TAG" --tag "$IMAGE:$STAMP" "$CONTEXT"
+build_file=$(mktemp)
+printf '%s\\n' "$BUILD_FILE" > "$build_file"
+docker compose -f "$build_file" --project-directory . build
 docker push "$IMAGE:$TAG"
 docker push "$IMAGE:$STAMP"
 """
@@ -51,11 +58,28 @@ target="$SSH_USER@$SSH_HOST"
 folder=$(dirname "$COMPOSE_FILE")
 ssh -i ~/.ssh/deploy_key "$target" "mkdir -p $(printf '%q' "$DIRECTORY/$folder")"
 scp -i ~/.ssh/deploy_key "$COMPOSE_FILE" "$target:$DIRECTORY/$COMPOSE_FILE"
+if [ -n "$SHIPPED_FILES" ]; then
+  mapfile -t shipped <<< "$SHIPPED_FILES"
+  tar -cf - -- "${shipped[@]}" |
+    ssh -i ~/.ssh/deploy_key "$target" "tar -xf - -C $(printf '%q' "$DIRECTORY")"
+fi
+if [ -n "$HOST_FILES" ]; then  # HOST_CHECK is set with it
+  mapfile -t needed <<< "$HOST_FILES"
+  remote="cd $(printf '%q' "$DIRECTORY") && sh -c $(printf '%q' "$HOST_CHECK") sh"
+  ssh -i ~/.ssh/deploy_key "$target" "$remote $(printf '%q ' "${needed[@]}")"
+fi
 mapfile -t options <<< "$COMPOSE_OPTIONS"
 remote="cd $(printf '%q' "$DIRECTORY") && IMAGE_TAG=$(printf '%q' "$STAMP")"
 remote+=" docker compose $(printf '%q ' "${options[@]}")up -d --pull always --wait"
 ssh -i ~/.ssh/deploy_key "$target" "$remote"
 """
+# Run on the host by `sh -c CHECK sh FILE...`: every git-ignored file the compose file reads
+# must be there before anything starts.
+HOST_CHECK = (
+    'status=0; for file in "$@"; do [ -e "$file" ] || { echo "missing on the host: $file '
+    '(git-ignored, so the deploy does not copy it: put it there)" >&2; status=1; }; done; '
+    "exit $status"
+)
 NOTICE_SCRIPT = """\
 set -euo pipefail
 fill() {
@@ -157,10 +181,10 @@ def _notice_step(env: Environment, delivery: Delivery) -> dict[str, Any] | None:
 
 
 def _image_steps(project: Project, env: Environment, delivery: Delivery) -> list[dict[str, Any]]:
-    apps: dict[str, str] = {}
-    for service in env.services.values():
+    apps: dict[str, str] = {}  # each image, built by the first service that names it
+    for name, service in env.services.items():
         if service.build is not None and service.image is not None:
-            apps.setdefault(service.image, service.build.context)
+            apps.setdefault(service.image, build_file(name, service))
     steps: list[dict[str, Any]] = []
     registries = sorted({r for r in map(_registry, apps) if r is not None})
     for registry in registries:
@@ -176,7 +200,7 @@ def _image_steps(project: Project, env: Environment, delivery: Delivery) -> list
             }
         )
     source = project.get(delivery.promote_from) if delivery.promote_from else None
-    for image, context in apps.items():
+    for image, build in apps.items():
         common = {
             "IMAGE": workflow_value(image),
             "TAG": workflow_value(env.image_tag or ""),
@@ -186,7 +210,7 @@ def _image_steps(project: Project, env: Environment, delivery: Delivery) -> list
             step_env = {**common, "FROM_TAG": workflow_value(source.image_tag or "")}
             name, script = f"Promote {image}", PROMOTE_SCRIPT
         else:
-            step_env = {**common, "CONTEXT": workflow_value(context)}
+            step_env = {**common, "BUILD_FILE": workflow_value(build)}
             name, script = f"Build {image}", BUILD_SCRIPT
         steps.append({"name": workflow_value(name), "env": step_env, "run": script})
     return steps
@@ -220,6 +244,7 @@ def deploy_document(project: Project, env: Environment) -> dict[str, Any]:
     else:
         trigger = {"workflow_dispatch": {}}
     job: dict[str, Any] = {"runs-on": "ubuntu-latest"}
+    files = host_files(env, read_gitignore(project.settings.root))
     if delivery.approval is not None:
         job["environment"] = workflow_value(delivery.approval)
     deploy = {
@@ -231,6 +256,9 @@ def deploy_document(project: Project, env: Environment) -> dict[str, Any]:
             "DIRECTORY": workflow_value(directory),
             "COMPOSE_FILE": workflow_value(COMPOSE.destination(project.settings, env)),
             "COMPOSE_OPTIONS": _lines(compose_options(project.settings, env)),
+            "SHIPPED_FILES": _lines(list(files.shipped)),
+            "HOST_FILES": _lines(list(files.on_host)),
+            **({"HOST_CHECK": HOST_CHECK} if files.on_host else {}),
             "STAMP": "${{ steps.stamp.outputs.tag }}",
         },
         "run": DEPLOY_SCRIPT,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -11,6 +12,7 @@ from typing import Any
 from envgen.compose.paths import PathValue, entry_paths, is_local, service_paths
 from envgen.compose.text import check_interpolation
 from envgen.errors import SpecError, UsageError
+from envgen.gitignore import GitIgnore, read_gitignore
 from envgen.model.environment import Environment
 from envgen.model.intended import check_against
 from envgen.model.merge import merge
@@ -102,7 +104,7 @@ def _read_base(settings: Settings) -> tuple[Document, list[Problem]]:
 
 
 def _load_environment(
-    settings: Settings, base: Document, path: PurePosixPath
+    settings: Settings, base: Document, path: PurePosixPath, gitignore: GitIgnore | None
 ) -> tuple[Environment | None, Document, list[Problem]]:
     """One spec read, merged over base.yaml, validated and its references checked."""
     overlay, problems = _read(settings, path)
@@ -119,7 +121,7 @@ def _load_environment(
         ]
         problems += [
             Problem(merged.position_of(where), field_path(where), message, hint)
-            for where, message, hint in _missing_files(settings, env)
+            for where, message, hint in _missing_files(settings, env, gitignore)
         ]
     return env, merged, problems
 
@@ -128,21 +130,29 @@ _CREATE_IT = "create it, or fix the path"
 
 
 def _missing_files(
-    settings: Settings, env: Environment
+    settings: Settings, env: Environment, gitignore: GitIgnore | None
 ) -> list[tuple[tuple[str | int, ...], str, str]]:
     """Project paths Compose would refuse: a required env_file, label file, extended file
     or secret's or config's file that does not exist, a build context that is a file. (A
     context that does not exist yet passes: the specs may live apart from the source they
-    build.)"""
+    build.) A file the project's .gitignore leaves out is not looked for: a fresh clone
+    has none, on purpose (a person's values, a secret); the deploy checks it on the host,
+    where it is used."""
     found: list[tuple[tuple[str | int, ...], str, str]] = []
+
+    def absent(path: str) -> bool:
+        if gitignore is not None and gitignore.ignores(posixpath.normpath(path)):
+            return False
+        return not settings.path(PurePosixPath(path)).is_file()
+
     for name, service in env.services.items():
         for index, env_file in enumerate(service.env_file):
-            if env_file.required and not settings.path(PurePosixPath(env_file.path)).is_file():
+            if env_file.required and absent(env_file.path):
                 hint = "create it, or write `required: false`"
                 at: tuple[str | int, ...] = ("services", name, "env_file", index)
                 found.append((at, f"`{env_file.path}` does not exist", hint))
         for value in service_paths(service.passthrough):
-            if _missing(settings, value):
+            if _needed(value) and absent(value.path):
                 at = ("services", name, *value.steps)
                 found.append((at, f"`{value.path}` does not exist", _CREATE_IT))
         if service.build is not None and env.builds_from_source:
@@ -153,18 +163,16 @@ def _missing_files(
     for section, entries in (("secrets", env.secrets), ("configs", env.configs)):
         for key, entry in entries.items():
             for value in entry_paths(section, entry):
-                if _missing(settings, value):
+                if _needed(value) and absent(value.path):
                     message = f"`{value.path}` does not exist"
                     found.append(((section, key, *value.steps), message, _CREATE_IT))
     return found
 
 
-def _missing(settings: Settings, value: PathValue) -> bool:
+def _needed(value: PathValue) -> bool:
     """A project file that Compose requires (a label file, an extended file, a secret's
-    file) and that is not there; a path outside the project (absolute, ~) is the host's."""
-    if not value.required or not is_local(value.path) or "$" in value.path:
-        return False
-    return not settings.path(PurePosixPath(value.path)).is_file()
+    file); a path outside the project (absolute, ~) is the host's."""
+    return value.required and is_local(value.path) and "$" not in value.path
 
 
 def load_project(settings: Settings) -> Project:
@@ -175,6 +183,7 @@ def load_project(settings: Settings) -> Project:
     policy refuses, to understand why."""
     spec_paths = _spec_paths(settings)
     base, problems = _read_base(settings)
+    gitignore = read_gitignore(settings.root)
     if not spec_paths:
         hint = "add one <name>.yaml per environment beside base.yaml"
         problems.append(
@@ -192,7 +201,7 @@ def load_project(settings: Settings) -> Project:
             )
             problems.append(Problem(Position(str(path)), "", message, hint))
             continue
-        env, document, found = _load_environment(settings, base, path)
+        env, document, found = _load_environment(settings, base, path, gitignore)
         spec_data.append(document.data)
         problems += found
         if env is not None:
