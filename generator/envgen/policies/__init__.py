@@ -1,4 +1,4 @@
-"""The registry of policy rules, in the order the README and `envgen rules` list them."""
+"""The registry of policy rules, in the order the documentation and `envgen rules` list them."""
 
 from __future__ import annotations
 
