@@ -17,8 +17,10 @@ together. An **error** stops the command (exit 2, nothing written); a **warning*
 printed and the command goes on; "-" means that the rule does not apply in that tier.
 [The segregation model](../explanation/segregation.md) says why they exist, and
 [Silence a rule well](../how-to/silence-a-rule.md) what to do when one does not fit.
-Each example below is a piece of one spec of the project `envgen init` makes; a test
-applies each violation and each fix to that project and runs the rules.
+Each example below is a piece of one spec of the project `envgen init shop` makes (a web
+service and PostgreSQL; staging and production on one host); a test writes each violation
+and each fix into that project and runs the rules: the violation draws the rule, the fix
+nothing at all.
 
 This page is generated from the rule registry (`python -m envgen.docs_reference`); a test
 fails when it is out of date. The table is `envgen rules --format markdown`.
@@ -29,7 +31,18 @@ def _example(rule: Rule) -> list[str]:
     if rule.example is None:
         return []
     spec = f"environments/{rule.example.spec}"
+    given: list[str] = []
+    for other, piece in rule.example.given:
+        given += [
+            f"Given, in `environments/{other}`:",
+            "",
+            "```yaml",
+            piece.rstrip("\n"),
+            "```",
+            "",
+        ]
     return [
+        *given,
         f"A violation, in `{spec}`:",
         "",
         "```yaml",
@@ -58,7 +71,7 @@ def _rule(rule: Rule) -> list[str]:
         "",
     ]
     if rule.reads:
-        out += [paragraph(f"**Reads.** {rule.reads}"), ""]
+        out += [paragraph(f"**Reads.** {rule.reads[0].upper()}{rule.reads[1:]}"), ""]
     if rule.fix:
         out += [paragraph(f"**Fix.** {rule.fix}"), ""]
     return out + _example(rule)

@@ -87,11 +87,13 @@ Check = Callable[[Scope], Iterable[Finding]]
 @dataclass(frozen=True)
 class Example:
     """A violation of a rule and its fix, each a piece of one spec file (`spec`) of the
-    project that `envgen init` makes; tests/test_rule_examples.py runs both."""
+    project that `envgen init` makes, after the pieces `given` (spec file, piece) that set
+    the scene; tests/test_rule_examples.py runs both."""
 
     spec: str
     violation: str
     fix: str
+    given: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
