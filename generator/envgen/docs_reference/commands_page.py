@@ -33,11 +33,12 @@ def _parameter(parameter: click.Parameter) -> tuple[str, str]:
         return f"`{name}`", "argument" + ("" if parameter.required else " (optional)")
     assert isinstance(parameter, click.Option)
     spelling = ", ".join(parameter.opts + parameter.secondary_opts)
+    what = parameter.help or ""
     if not parameter.is_flag and isinstance(parameter.type, click.Choice):
-        spelling += " " + "\\|".join(str(choice) for choice in parameter.type.choices)
+        spelling += f" {parameter.opts[0].lstrip('-').upper()}"
+        what += " One of " + ", ".join(f"`{choice}`" for choice in parameter.type.choices) + "."
     elif not parameter.is_flag and parameter.name not in ("help", "version"):
         spelling += f" {parameter.type.name.upper()}"
-    what = parameter.help or ""
     if parameter.show_default and parameter.default is not None and not parameter.is_flag:
         what += f" Default: `{parameter.default}`."
     if parameter.envvar:

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from envgen.compose.schema import schema as compose_schema
 from envgen.docs_reference.prose import cell as _cell
 from envgen.docs_reference.prose import paragraph
 from envgen.model.environment import Environment
@@ -56,6 +57,8 @@ COMPOSE_SPELLING: dict[str, str] = {
     "Service.from_shell": "`environment`, each variable without a value",
     "Service.network_options": "`networks.<name>` options",
     "Service.description": "a comment above the service",
+    "Tmpfs.target": "the `target` of a `type: tmpfs` mount under `volumes`",
+    "Tmpfs.size": "the `tmpfs.size` of that mount",
     "Logging.max_size": "`logging.options.max-size`",
     "Logging.max_file": "`logging.options.max-file`",
     "PortMapping.host": "`published`",
@@ -155,6 +158,65 @@ def default_of(model: type[BaseModel], name: str) -> str:
     return f"`{json.dumps(value)}`"
 
 
+def _resolved(node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        node = compose_schema()["$defs"][node["$ref"].split("/")[-1]]
+    return node
+
+
+def _alternatives(node: Any) -> Iterator[dict[str, Any]]:
+    """A part of Compose's schema and every branch of it (allOf, anyOf, oneOf)."""
+    node = _resolved(node)
+    if not isinstance(node, dict):
+        return
+    yield node
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for branch in node.get(keyword, []):
+            yield from _alternatives(branch)
+
+
+def _step(node: Any, step: str) -> list[Any]:
+    found: list[Any] = []
+    for branch in _alternatives(node):
+        if step == "[]":
+            found += [branch["items"]] if isinstance(branch.get("items"), dict) else []
+        elif step == "<name>":
+            found += list(branch.get("patternProperties", {}).values())
+            if isinstance(branch.get("additionalProperties"), dict):
+                found.append(branch["additionalProperties"])
+        elif step in branch.get("properties", {}):
+            found.append(branch["properties"][step])
+    return found
+
+
+def compose_keys(path: str) -> set[str] | None:
+    """The keys Compose's schema takes where a spec writes `path` (None: Compose has no
+    such place, the model is envgen's own)."""
+    steps = [s for s in path.replace("[]", ".[]").split(".") if s]
+    nodes: list[Any] = [compose_schema()]
+    for step in steps:
+        nodes = [found for node in nodes for found in _step(node, step)]
+    if not nodes:
+        return None
+    return {
+        key
+        for node in nodes
+        for branch in _alternatives(node)
+        for key in branch.get("properties", {})
+    }
+
+
+def compose_spelling(section: Section, name: str) -> str:
+    """Where envgen writes the field in the compose file, or that it writes it nowhere."""
+    key = f"{section.model.__name__}.{name}"
+    if key in COMPOSE_SPELLING:
+        return COMPOSE_SPELLING[key]
+    keys = compose_keys(section.path)
+    if keys is not None and name in keys:
+        return "the same key"
+    return "envgen's own"
+
+
 def written_name(section: Section, name: str) -> str:
     key = f"{section.model.__name__}.{name}"
     return f"`{name}`" if key not in WRITTEN_AS else f"(`{name}`)"
@@ -174,7 +236,7 @@ def rows(section: Section) -> list[list[str]]:
                 _cell(type_name(info.annotation)),
                 default_of(section.model, name),
                 _cell(meaning),
-                _cell(COMPOSE_SPELLING.get(key, "-")),
+                _cell(compose_spelling(section, name)),
             ]
         )
     return out
@@ -191,8 +253,9 @@ INTRO = """\
 # Spec fields
 
 Every field a spec (or `base.yaml`) takes, walked from envgen's models: its type, its
-default, what it means, and where envgen writes it under another Compose key ("-": under
-its own name, or nowhere when Compose has no such key). A field in
+default, what it means, and how it reaches the compose file: under the same key, under
+another Compose key, or not at all ("envgen's own": envgen reasons with it, or writes it
+into another file). A field in
 parentheses is never written under its own name: the meaning says how it is written.
 Every Compose key that envgen does not model (`deploy`, `shm_size`, `ulimits`, ...) is taken
 as well, checked by Compose's own schema; [What a plain value
