@@ -11,14 +11,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from envgen.docs_reference.pages import PAGES as REFERENCE_PAGES
 
 from tests.conftest import REPO, Run, lint_markdown
 
 README = REPO / "README.md"
 # The hand-written pages of the documentation site; the generated reference pages are
 # tests/test_docs_reference.py's, and docs/ENVIRONMENTS.md is tests/test_parity.py's.
-GENERATED = {"ENVIRONMENTS.md", "spec.md", "rules.md", "commands.md", "outputs.md"}
-PAGES = [README, *sorted(p for p in (REPO / "docs").rglob("*.md") if p.name not in GENERATED)]
+GENERATED = {REPO / path for path in REFERENCE_PAGES} | {REPO / "docs/ENVIRONMENTS.md"}
+PAGES = [README, *sorted(p for p in (REPO / "docs").rglob("*.md") if p not in GENERATED)]
 UPDATE = os.environ.get("ENVGEN_UPDATE_GOLDEN") == "1"
 
 
