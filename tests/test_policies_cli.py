@@ -243,10 +243,10 @@ def test_rules_json(run: Run) -> None:
     assert [rule["id"] for rule in data["rules"]] == list(RULES)
 
 
-def test_readme_lists_every_rule_as_the_registry_does(run: Run) -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- rules:start -->\n\n(.*?)\n<!-- rules:end -->", readme, re.DOTALL)
-    assert block is not None, "README.md has no rules block"
+def test_the_rules_page_lists_every_rule_as_the_registry_does(run: Run) -> None:
+    page = (REPO / "docs/reference/rules.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- rules:start -->\n\n(.*?)\n<!-- rules:end -->", page, re.DOTALL)
+    assert block is not None, "docs/reference/rules.md has no rules block"
     assert block.group(1) == report.rules_markdown(catalogue())
     assert run("rules", "--format", "markdown").output == block.group(1)
 

@@ -579,7 +579,7 @@ def diff(  # noqa: PLR0917 (click passes every option as an argument)
     epilog=_epilog(
         [
             ("envgen rules", "a table"),
-            ("envgen rules --format markdown", "the README's table"),
+            ("envgen rules --format markdown", "the table of the documentation's rules page"),
             ("envgen rules --format json", "with each rule's rationale"),
         ],
         [(0, "ok"), _INVALID, _BUG],

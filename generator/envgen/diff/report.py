@@ -162,7 +162,8 @@ def records(comparison: Comparison) -> list[dict[str, Any]]:
 
 
 def json(comparison: Comparison, hidden: int = 0) -> str:
-    """One record per difference, and the stale declarations; documented in the README."""
+    """One record per difference, and the stale declarations (documented in
+    docs/how-to/compare-environments.md)."""
     changes = comparison.changes
     declared = sum(1 for c in changes if c.reason is not None)
     document = {

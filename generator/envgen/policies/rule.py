@@ -85,15 +85,31 @@ Check = Callable[[Scope], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
+class Example:
+    """A violation of a rule and its fix, each a piece of one spec file (`spec`) of the
+    project that `envgen init` makes, after the pieces `given` (spec file, piece) that set
+    the scene; tests/test_rule_examples.py runs both."""
+
+    spec: str
+    violation: str
+    fix: str
+    given: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Rule:
     """A policy: an id, what it demands and why, how severe it is in each tier (a tier
-    that is absent is one where the rule does not apply), and the check itself."""
+    that is absent is one where the rule does not apply), and the check itself; for the
+    documentation, what it reads, how to fix a finding, and an example."""
 
     id: str
     title: str
     rationale: str
     severity: Mapping[Tier, Severity]
     check: Check
+    reads: str = ""
+    fix: str = ""
+    example: Example | None = None
 
     def applies_to(self, tier: Tier) -> bool:
         return tier in self.severity
