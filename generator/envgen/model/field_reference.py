@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from envgen.model.additions import Additions
 from envgen.model.environment import (
     BasicAuth,
     Database,
@@ -17,6 +18,7 @@ from envgen.model.environment import (
     Volume,
 )
 from envgen.model.facts import FACTS, FAMILIES
+from envgen.model.fields import spec_fields
 from envgen.model.mounts import (
     BindOptions,
     ImageOptions,
@@ -50,6 +52,7 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("`services.<name>.healthcheck`", Healthcheck),
     ("`services.<name>.logging`", Logging),
     ('`services.<name>.env_file[]` (or `"path"`)', EnvFile),
+    ("`additions`", Additions),
 )
 
 
@@ -67,10 +70,8 @@ def spec_reference() -> str:
     out: list[str] = []
     for title, model in SECTIONS:
         out += [f"#### {title}", "", "| field | required | meaning |", "| --- | --- | --- |"]
-        for name, info in model.model_fields.items():
-            if model is Environment and name == "name":
-                continue  # from the file name, never written
-            meaning = _cell(info.description or "")
+        for name in spec_fields(model):  # a derived field is never written in a spec
+            meaning = _cell(model.model_fields[name].description or "")
             out.append(f"| `{name}` | {_required(model, name)} | {meaning} |")
         out.append("")
     out += [

@@ -13,6 +13,7 @@ from envgen.policies import (
     secrets,
     segregation,
     tiers,
+    variable_ports,
     variables_files,
 )
 from envgen.policies.rule import Rule
@@ -30,6 +31,7 @@ RULES: dict[str, Rule] = {
         *host_access.RULES,
         *variables_files.RULES,
         *jobs.RULES,
+        *variable_ports.RULES,
     )
 }
 

@@ -137,7 +137,8 @@ def _missing_files(
     found: list[tuple[tuple[str | int, ...], str, str]] = []
     for name, service in env.services.items():
         for index, env_file in enumerate(service.env_file):
-            if env_file.required and not settings.path(PurePosixPath(env_file.path)).is_file():
+            local = is_local(env_file.path) and "$" not in env_file.path
+            if local and env_file.required and not settings.path(env_file.path).is_file():
                 hint = "create it, or write `required: false`"
                 at: tuple[str | int, ...] = ("services", name, "env_file", index)
                 found.append((at, f"`{env_file.path}` does not exist", hint))
