@@ -57,7 +57,7 @@ def test_without_a_proxy_no_service_gets_an_alias(tmp_path: Path) -> None:
 def test_only_the_proxys_service_gets_an_alias_on_the_proxys_network(tmp_path: Path) -> None:
     assert _networks(tmp_path, ROUTED) == {
         **AS_WRITTEN,
-        "api": {"default": {}, "proxy": {"aliases": ["shop-live-api"]}},
+        "api": {"default": None, "proxy": {"aliases": ["shop-live-api"]}},
     }
 
 
@@ -76,11 +76,11 @@ def test_compose_sees_a_unique_alias_for_each_deployed_backend() -> None:
     }
     assert aliases == {
         "docker-compose.staging.yml": {
-            "default": {},
+            "default": None,
             "proxy": {"aliases": ["coupette-staging-backend"]},
         },
         "docker-compose.prod.yml": {
-            "default": {},
+            "default": None,
             "proxy": {"aliases": ["coupette-production-backend"]},
         },
     }

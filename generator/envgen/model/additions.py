@@ -27,11 +27,6 @@ class Additions(Model):
         "(`<project>-<service>`) on the proxy's network, the name the Caddyfile routes to; "
         "off: the Caddyfile routes to the service's own name",
     )
-    unused_left_out: bool = Field(
-        True,
-        description="leave out the volumes and networks that no service of the "
-        "environment uses (those it inherits from base.yaml)",
-    )
     build_left_out: bool = Field(
         True,
         description="leave out `build` where the environment runs released images "

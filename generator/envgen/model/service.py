@@ -262,7 +262,8 @@ class Service(Model):
         networks = value.get("networks")
         if isinstance(networks, dict):
             value["networks"] = list(networks)
-            options = {k: v for k, v in networks.items() if v}
+            # `name: {}` kept apart from `name:` (null): Compose's model keeps them apart.
+            options = {k: v for k, v in networks.items() if v is not None}
             if options:
                 value["network_options"] = options
         return value

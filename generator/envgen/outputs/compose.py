@@ -133,8 +133,10 @@ def _networks(env: Environment, name: str, service: Service) -> list[str] | dict
         return list(service.networks)
     attached: dict[str, Any] = {}
     for network in service.networks:
-        options = copy.deepcopy(service.network_options.get(network, {}))
+        # No options is `null`, as Compose reads the list form; `{}` only where written.
+        options = copy.deepcopy(service.network_options.get(network))
         if network == aliased:
+            options = options or {}
             options["aliases"] = [*options.get("aliases", []), network_alias(env, name)]
         attached[network] = options
     return attached
@@ -264,10 +266,11 @@ def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
     }
     used_volumes = {m.volume_name for service in env.services.values() for m in service.volumes}
     volumes: dict[str, dict[str, Any]] = {}
-    keep_all = not env.additions.unused_left_out
     for key, volume in env.volumes.items():
-        if key not in used_volumes and not keep_all:
-            continue  # inherited from base.yaml by an environment that does not use it
+        if key not in used_volumes:
+            # Inherited from base.yaml by an environment that does not use it: Compose
+            # leaves it out of its model too.
+            continue
         volumes[key] = _docker_name(env, volume, env.volume_name(key))
         if volume.external:
             volumes[key]["external"] = True
@@ -283,7 +286,7 @@ def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
             **_sorted(network.model_extra),
         }
         for key, network in env.networks.items()
-        if key in used_networks or keep_all
+        if key in used_networks
     }
     if networks:
         doc["networks"] = networks
