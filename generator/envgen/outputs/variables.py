@@ -151,7 +151,9 @@ def _compose_groups(project: Project) -> list[Group]:
     return groups
 
 
-def _proxy_group(project: Project) -> list[Group]:
+def _proxy_group(project: Project, listed: set[str]) -> list[Group]:
+    """The proxy's own variables; one a compose file reads too is listed there, once (a
+    variables file holds a name once)."""
     variables = []
     for site in caddy_sites(project):
         if site.basic_auth is not None:
@@ -164,6 +166,7 @@ def _proxy_group(project: Project) -> list[Group]:
                     "required",
                 )
             )
+    variables = [variable for variable in variables if variable.name not in listed]
     if not variables:
         return []
     where = f"{project.settings.caddyfile}, from the proxy's own environment, not Compose's"
@@ -173,7 +176,9 @@ def _proxy_group(project: Project) -> list[Group]:
 def example_context(project: Project) -> dict[str, Any] | None:
     """What templates/env.example.j2 needs: every variable once, grouped by its readers;
     None when no environment reads any variable."""
-    groups = [*_compose_groups(project), *_proxy_group(project)]
+    compose_groups = _compose_groups(project)
+    listed = {variable.name for group in compose_groups for variable in group.variables}
+    groups = [*compose_groups, *_proxy_group(project, listed)]
     if not groups:
         return None
     sources = dict.fromkeys(
