@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.compose_cli import compose
 from tests.compose_strategies import service
-from tests.conftest import REPO, Run, write_tree
+from tests.conftest import REPO, Run, lint_markdown, write_tree
 from tests.test_oracle import FILES, TEMPLATE, TOP_LEVEL
 
 DOC = REPO / "docs" / "reference" / "additions.md"
@@ -179,3 +179,7 @@ def test_the_render_differs_from_the_specs_compose_text_by_documented_additions(
             .split("services:")[0]
             .split("\n", 5)[-1]
         )
+
+
+def test_the_documentation_is_clean_markdown() -> None:
+    assert lint_markdown(DOC.read_text(encoding="utf-8")) == []

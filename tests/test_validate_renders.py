@@ -12,7 +12,7 @@ from envgen.outputs.registry import OUTPUTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Run, write_tree
+from tests.conftest import Run, spec_position, write_tree
 from tests.policy_project import CLEAN
 
 # Variables a service may read: its own, another environment's, the proxy's credentials,
@@ -124,3 +124,24 @@ def test_a_production_service_reading_the_proxys_credentials_renders(
     example = (root / ".env.example").read_text(encoding="utf-8")
     assert example.count("\nSTAGING_AUTH_USER=\n") == 1
     assert "\nSTAGING_AUTH_HASH=\n" in example
+
+
+def test_two_services_that_undo_migrations_are_refused_by_validate_at_the_line(
+    tmp_path: Path, run: Run
+) -> None:
+    files = dict(CLEAN)
+    files["environments/production.yaml"] += (
+        "services:\n  api:\n    migration_down: [migrate, down]\n"
+        "  postgres:\n    migration_down: [psql, undo]\n"
+    )
+    root = write_tree(tmp_path, files)
+    for command in ("validate", "render"):
+        result = run("--root", root, command)
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[1:] == [
+            f"{spec_position(root, 'production.yaml', 'migration_down: [psql, undo]')}: "
+            "services.postgres.migration_down: `api` sets `migration_down` too; "
+            "rollback-migration.sh undoes the migrations of one service (keep it on the "
+            "service that migrates the database)",
+            "1 error",
+        ]

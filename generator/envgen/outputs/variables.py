@@ -16,7 +16,6 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from envgen.compose.interpolation import REFERENCE, is_required, variable_of
-from envgen.errors import ProjectError
 from envgen.model.environment import Environment
 from envgen.model.secrecy import is_secret_name
 from envgen.model.variables_file import is_generated_variables_file
@@ -196,13 +195,25 @@ def test_values(project: Project, env: Environment) -> dict[str, str]:
     values = {}
     for name, reference in references(compose_of(project, env)[0]).items():
         if reference.default is None:
-            raise ProjectError(
-                f"{env.variables_file}: `{name}` has no default in {env.name}'s compose file, "
-                "so a committed variables file cannot hold a throw-away value for it "
-                "(give it a default in the spec, such as `password_default`)"
+            where = project.spec_references(env.name, name) or _naming_field(env, name)
+            raise project.spec_error(
+                env.name,
+                where,
+                f"`{name}` has no default, so {env.variables_file}, committed, cannot hold "
+                "a throw-away value for it",
+                "give it one, such as ${NAME:-value}, or `password_default` for the database",
             )
         values[name] = reference.default
     return values
+
+
+def _naming_field(env: Environment, name: str) -> tuple[str | int, ...]:
+    """The spec field that names a variable the environment's facts read, else the
+    variables file's own field."""
+    for variable, path in env.secret_variables():
+        if variable == name:
+            return path
+    return ("variables_file",)
 
 
 def variables_context(project: Project, env: Environment) -> dict[str, Any] | None:
