@@ -167,11 +167,11 @@ def test_a_route_makes_a_caddyfile_and_without_one_it_is_removed(tmp_path: Path,
     assert result.output.splitlines() == [
         "  updated  docs/ENVIRONMENTS.md",
         "unchanged  environments/envgen.schema.json",
-        "unchanged  rendered/docker-compose.live.yml",
+        "  updated  rendered/docker-compose.live.yml",  # no route, so no proxy alias
         "unchanged  rendered/envgen.mk",
         "unchanged  rendered/github/pull-request.yml",
         "  removed  rendered/Caddyfile",
-        "1 file written, 1 removed, 4 unchanged",
+        "2 files written, 1 removed, 3 unchanged",
     ]
 
 

@@ -894,6 +894,29 @@ SATISFIED += [
 ]
 
 
+# A variable in a host port: the rules judge its default; with none, PRT001 says so.
+VIOLATIONS += [
+    (
+        "PRT001",
+        "warning",
+        [("local.yaml", "      - 8001:8001\n", "      - ${API_PORT}:8001\n")],
+        "local.yaml",
+        "${API_PORT}:8001",
+    ),
+    (
+        "TST004",
+        "error",
+        [("test.yaml", "      - 15432:5432\n", "      - ${PG_PORT:-8001}:5432\n")],
+        "test.yaml",
+        "${PG_PORT:-8001}:5432",
+    ),
+]
+SATISFIED += [
+    ("PRT001", [("local.yaml", "      - 8001:8001\n", "      - ${API_PORT:-8001}:8001\n")]),
+    ("TST004", [("test.yaml", "      - 15432:5432\n", "      - ${PG_PORT:-15432}:5432\n")]),
+]
+
+
 def test_at_least_twenty_rules_each_with_a_violation() -> None:
     assert len(RULES) >= 20
     assert sorted({case[0] for case in VIOLATIONS}) == sorted(RULES)

@@ -96,11 +96,11 @@ def test_every_port_form_means_to_compose_what_the_plain_file_means(
 
 REFUSED = [
     (
-        "'${PORT}:80'",
+        "'8080:${PORT}'",
         13,
         "",
-        "write the port `${PORT}:80` without variables: envgen checks host ports across "
-        "environments, so it must see them",
+        "the container port of `8080:${PORT}` comes from a variable without a default: "
+        "give it one, such as ${PORT:-80}",
     ),
     ("'80:80/foo'", 13, ".protocol", "invalid protocol `foo`: write tcp, udp or sctp"),
     (

@@ -130,10 +130,12 @@ def validate(
     from envgen import cache as results
 
     def answer() -> dict[str, Any]:
+        from envgen.outputs.preflight import preflight
         from envgen.policies.check import enforce
 
         project = _load(settings)
         findings = enforce(project)
+        preflight(project)  # what validate accepts, render renders
         chosen = [env.name for env in project.select(names)]
         found = [results.record(p) for p in findings if p.environment in chosen]
         return {"environments": chosen, "findings": found}

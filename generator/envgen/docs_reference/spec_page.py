@@ -155,6 +155,8 @@ def default_of(model: type[BaseModel], name: str) -> str:
         return "unset"
     if isinstance(value, Enum):
         value = value.value
+    if isinstance(value, BaseModel):  # a section of its own: its fields' defaults
+        value = value.model_dump(mode="json")
     return f"`{json.dumps(value)}`"
 
 

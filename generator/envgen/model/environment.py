@@ -6,9 +6,12 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from envgen.model.additions import Additions
 from envgen.model.delivery import Delivery
 from envgen.model.engines import ENGINES, Engine
 from envgen.model.fields import (
+    DERIVED,
+    ComposeKey,
     DatabaseName,
     DiffPattern,
     Domain,
@@ -268,7 +271,7 @@ class BasicAuth(Model):
 class Proxy(Model):
     """How the reverse proxy, outside compose, reaches an environment that has a domain."""
 
-    network: Slug = Field(description="the entry of `networks` that the proxy shares")
+    network: ComposeKey = Field(description="the entry of `networks` that the proxy shares")
     service: ServiceName = Field(description="the service the domain is routed to")
     port: Port = Field(description="the service's port inside the network")
     basic_auth: BasicAuth | None = Field(
@@ -279,7 +282,7 @@ class Proxy(Model):
 class Environment(Model):
     """One environment, merged over base.yaml."""
 
-    name: Slug = Field(description="the spec's file name without .yaml")
+    name: Slug = Field(description="the spec's file name without .yaml", json_schema_extra=DERIVED)
     tier: Tier = Field(description="local, test, staging or production")
     description: str = Field("", description="one line on what the environment is for")
     suffix: Slug | None = Field(
@@ -319,8 +322,8 @@ class Environment(Model):
     )
     cors_origins: list[Origin] = Field(default_factory=list, description="allowed CORS origins")
     notes: str = Field("", description="free text for docs/ENVIRONMENTS.md")
-    volumes: dict[Slug, Volume] = Field(default_factory=dict, description="named volumes")
-    networks: dict[Slug, Network] = Field(default_factory=dict, description="extra networks")
+    volumes: dict[ComposeKey, Volume] = Field(default_factory=dict, description="named volumes")
+    networks: dict[ComposeKey, Network] = Field(default_factory=dict, description="extra networks")
     services: dict[ServiceName, Service] = Field(description="the services", min_length=1)
     secrets: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Docker secrets, as Compose's top-level `secrets`"
@@ -332,7 +335,9 @@ class Environment(Model):
         default_factory=dict, description="AI models, as Compose's top-level `models`"
     )
     extensions: dict[str, Any] = Field(
-        default_factory=dict, description="the spec's `x-*` keys, passed to Compose as written"
+        default_factory=dict,
+        description="the spec's `x-*` keys, passed to Compose as written",
+        json_schema_extra=DERIVED,
     )
     intended_differences: list[IntendedDifference] = Field(
         default_factory=list,
@@ -348,6 +353,11 @@ class Environment(Model):
     )
     delivery: Delivery | None = Field(
         None, description="how CI tests or deploys it (the rendered GitHub workflows)"
+    )
+    additions: Additions = Field(
+        default_factory=Additions,
+        description="what envgen adds to the compose file beyond the spec, each a switch "
+        "(docs/reference/additions.md)",
     )
 
     @field_validator("volumes", "networks", mode="before")

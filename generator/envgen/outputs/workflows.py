@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from envgen.errors import ProjectError
 from envgen.gitignore import read_gitignore
 from envgen.model.delivery import Delivery
 from envgen.model.environment import Environment
@@ -137,24 +136,27 @@ def _registry(image: str) -> str | None:
     return first if "/" in image and ("." in first or ":" in first) else None
 
 
-def _need(env: Environment, delivery: Delivery, *fields: str) -> list[str]:
+def _need(project: Project, env: Environment, delivery: Delivery, *fields: str) -> list[str]:
     missing = [f for f in fields if getattr(delivery, f) is None]
     if missing:
-        raise ProjectError(
-            f"{env.name}: `delivery` needs {', '.join(missing)} to render its deploy workflow"
+        raise project.spec_error(
+            env.name,
+            ("delivery",),
+            f"needs {', '.join(f'`{f}`' for f in missing)} to render its deploy workflow",
         )
     return [str(getattr(delivery, f)) for f in fields]
 
 
-def _notice_step(env: Environment, delivery: Delivery) -> dict[str, Any] | None:
+def _notice_step(project: Project, env: Environment, delivery: Delivery) -> dict[str, Any] | None:
     notice = delivery.notice
     if notice is None:
         return None
     integration = env.integrations.get(notice.integration)
     if integration is None or integration.mode != "real":
-        raise ProjectError(
-            f"{env.name}: delivery.notice.integration: `{notice.integration}` is not a real "
-            "integration of this environment"
+        raise project.spec_error(
+            env.name,
+            ("delivery", "notice", "integration"),
+            f"`{notice.integration}` is not a real integration of this environment",
         )
     secrets = {**integration.secrets, **notice.secrets}
     values = {_env_name(key): secret(variable) for key, variable in sorted(secrets.items())}
@@ -163,8 +165,10 @@ def _notice_step(env: Environment, delivery: Delivery) -> dict[str, Any] | None:
     used = set(_PLACEHOLDER.findall(notice.url + "".join(notice.fields.values())))
     unknown = sorted(used - {*secrets, "message"})
     if unknown:
-        raise ProjectError(
-            f"{env.name}: delivery.notice: no secret for placeholder {', '.join(unknown)}"
+        raise project.spec_error(
+            env.name,
+            ("delivery", "notice"),
+            f"no secret for placeholder {', '.join(unknown)}",
         )
     fields = [f"{name}={value}" for name, value in notice.fields.items()]
     return {
@@ -237,7 +241,7 @@ def deploy_document(project: Project, env: Environment) -> dict[str, Any]:
     assert env.delivery is not None
     delivery = with_tier_defaults(project, env, env.delivery)
     host, user, key, directory = _need(
-        env, delivery, "host_secret", "user_secret", "key_secret", "directory"
+        project, env, delivery, "host_secret", "user_secret", "key_secret", "directory"
     )
     if delivery.trigger == "push":
         trigger: dict[str, Any] = {"push": {"branches": [workflow_value(delivery.branch)]}}
@@ -263,7 +267,7 @@ def deploy_document(project: Project, env: Environment) -> dict[str, Any]:
         },
         "run": DEPLOY_SCRIPT,
     }
-    notice = _notice_step(env, delivery)
+    notice = _notice_step(project, env, delivery)
     job["steps"] = [
         CHECKOUT,
         {"name": "Timestamp tag", "id": "stamp", "run": STAMP_SCRIPT},

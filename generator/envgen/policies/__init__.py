@@ -15,6 +15,7 @@ from envgen.policies import (
     secrets,
     segregation,
     tiers,
+    variable_ports,
     variables_files,
 )
 from envgen.policies.rule import Rule
@@ -33,6 +34,7 @@ RULES: dict[str, Rule] = {
         *host_access.RULES,
         *variables_files.RULES,
         *jobs.RULES,
+        *variable_ports.RULES,
     )
 }
 

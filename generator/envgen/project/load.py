@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
+from envgen.compose.interpolation import referenced
 from envgen.compose.paths import PathValue, entry_paths, is_local, service_paths
 from envgen.compose.text import check_interpolation
 from envgen.errors import SpecError, UsageError
@@ -19,7 +20,7 @@ from envgen.model.merge import merge
 from envgen.problems import Position, Problem, did_you_mean
 from envgen.project.references import check_references
 from envgen.project.validate import validate
-from envgen.reading.source import Document, field_path, load
+from envgen.reading.source import Document, Path, field_path, load
 from envgen.reading.spec_file import is_spec_name, read_spec
 from envgen.redaction import public_in, scrub_problems, secrets_in
 from envgen.settings import Settings
@@ -49,6 +50,31 @@ class Project:
 
     def names(self) -> list[str]:
         return [env.name for env in self.environments]
+
+    def spec_error(self, env: str, path: Path, message: str, hint: str = "") -> SpecError:
+        """A problem at the spec line of `path` in environment `env`, for a file that
+        cannot be made from what the spec says there."""
+        position = self.documents[env].position_of(path)
+        return SpecError([Problem(position, field_path(path), message, hint, environment=env)])
+
+    def spec_references(self, env: str, variable: str) -> Path | None:
+        """The first place the merged spec of `env` refers to `variable` (`${variable}`)."""
+        found: list[Path] = []
+
+        def walk(value: Any, path: Path) -> None:
+            if found:
+                return
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    walk(item, (*path, key))
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    walk(item, (*path, index))
+            elif isinstance(value, str) and variable in referenced(value):
+                found.append(path)
+
+        walk(self.documents[env].data, ())
+        return found[0] if found else None
 
     def get(self, name: str) -> Environment:
         """An environment by its name or its file suffix (`prod`, `dev`)."""
@@ -147,7 +173,8 @@ def _missing_files(
 
     for name, service in env.services.items():
         for index, env_file in enumerate(service.env_file):
-            if env_file.required and absent(env_file.path):
+            local = is_local(env_file.path) and "$" not in env_file.path
+            if local and env_file.required and absent(env_file.path):
                 hint = "create it, or write `required: false`"
                 at: tuple[str | int, ...] = ("services", name, "env_file", index)
                 found.append((at, f"`{env_file.path}` does not exist", hint))
