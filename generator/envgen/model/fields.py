@@ -147,13 +147,14 @@ Origin = Annotated[
 ]
 
 # Registry references, or Compose text with variables (`${REGISTRY}/app:${TAG:-1}`),
-# which Compose interpolates and the interpolation check reads; no whitespace either way.
+# which Compose interpolates and the interpolation check reads; no whitespace outside ${...}.
 Image = Annotated[
     str,
     _pattern(
         r"^(?:(?:[a-z0-9][a-z0-9.-]*(?::[0-9]+)?/)?"  # a registry, with its port
         r"[a-z0-9][a-z0-9._/-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
-        r"(?:@sha256:[a-f0-9]{64})?|[^\s$]*\$[^\s]*)$",
+        # Compose text: a `${VAR:?message}` may hold spaces in its message
+        r"(?:@sha256:[a-f0-9]{64})?|[^\s$]*(?:\$(?:\{[^}\n]*\}|\S)[^\s$]*)+)$",
         "must be an image reference such as ghcr.io/owner/name, postgres:16, one with "
         "@sha256:<digest> or one with ${VARIABLES}",
     ),

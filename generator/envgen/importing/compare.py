@@ -1,0 +1,138 @@
+"""The proof of an import: Compose's model of the original files and of envgen's render,
+compared key by key, less what envgen adds or leaves out by design (each with why)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from envgen.model.secrecy import is_reference, is_secret_name
+
+# What envgen writes differently on purpose, with why; the comparison takes them out and
+# lists them. docs/tutorials/adopt-existing-compose-files.md says the same.
+_REASONS = {
+    "aliases": "on a network shared with other stacks (an external one), envgen gives each "
+    "service an alias unique to its environment, `<project>-<service>`, for a proxy to route to",
+    "capabilities": "envgen writes capabilities sorted, once each: a set, whatever the order",
+    "volumes": "envgen leaves out a volume that no service of the environment mounts",
+    "networks": "envgen leaves out a network that no service of the environment joins",
+}
+DOCUMENTED = tuple(_REASONS.values())
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One key whose value differs: in the original, in the render, and why if known."""
+
+    path: str
+    original: Any
+    rendered: Any
+    reason: str = ""  # set when the difference is documented
+
+    def __str__(self) -> str:
+        secret = is_secret_name(self.path.rsplit(".", 1)[-1])
+        original, rendered = (_short(v, secret=secret) for v in (self.original, self.rendered))
+        line = f"{self.path}: {original} in the original, {rendered} rendered"
+        return f"{line} ({self.reason})" if self.reason else line
+
+
+_MISSING = "(absent)"
+
+
+def differences(original: dict[str, Any], rendered: dict[str, Any]) -> list[Difference]:
+    """Every differing key; then the documented ones, each with its reason."""
+    documented: list[Difference] = []
+    rendered = _without_aliases(rendered, documented)
+    original = _without_unused(original, documented)
+    rendered = _capabilities_as_written(original, rendered, documented)
+    found: list[Difference] = []
+    _walk(original, rendered, "", found)
+    return found + documented
+
+
+def _walk(low: Any, high: Any, path: str, found: list[Difference]) -> None:
+    if isinstance(low, dict) and isinstance(high, dict):
+        for key in sorted(set(low) | set(high)):
+            child = f"{path}.{key}" if path else str(key)
+            _walk(low.get(key, _MISSING), high.get(key, _MISSING), child, found)
+    elif low != high:
+        found.append(Difference(path, low, high))
+
+
+def _services(model: dict[str, Any]) -> dict[str, Any]:
+    services = model.get("services")
+    return services if isinstance(services, dict) else {}
+
+
+def _without_aliases(model: dict[str, Any], documented: list[Difference]) -> dict[str, Any]:
+    """The render without the alias envgen gives each service on an external network."""
+    model = copy.deepcopy(model)
+    project = model.get("name", "")
+    external = {k for k, v in (model.get("networks") or {}).items() if (v or {}).get("external")}
+    for name, service in _services(model).items():
+        for network in external & set(service.get("networks") or {}):
+            options = service["networks"][network] or {}
+            alias = f"{project}-{name}"
+            if alias in (options.get("aliases") or []):
+                options["aliases"] = [a for a in options["aliases"] if a != alias]
+                if not options["aliases"]:
+                    del options["aliases"]
+                service["networks"][network] = options or None
+                path = f"services.{name}.networks.{network}.aliases"
+                documented.append(Difference(path, _MISSING, [alias], _REASONS["aliases"]))
+    return model
+
+
+def _without_unused(model: dict[str, Any], documented: list[Difference]) -> dict[str, Any]:
+    """The original without the volumes and networks that no service uses."""
+    model = copy.deepcopy(model)
+    for section in ("volumes", "networks"):
+        entries = model.get(section)
+        if not isinstance(entries, dict):
+            continue
+        for key in [k for k in entries if not _used(model, section, k)]:
+            documented.append(
+                Difference(f"{section}.{key}", entries.pop(key), _MISSING, _REASONS[section])
+            )
+        if not entries:
+            del model[section]
+    return model
+
+
+def _capabilities_as_written(
+    original: dict[str, Any], rendered: dict[str, Any], documented: list[Difference]
+) -> dict[str, Any]:
+    """The render with the original's order of capabilities, where the two are one set."""
+    rendered = copy.deepcopy(rendered)
+    theirs = _services(original)
+    for name, service in _services(rendered).items():
+        for key in ("cap_add", "cap_drop"):
+            before, after = theirs.get(name, {}).get(key), service.get(key)
+            lists = isinstance(before, list) and isinstance(after, list)
+            if lists and before != after and sorted(set(before)) == after:
+                service[key] = before
+                path = f"services.{name}.{key}"
+                documented.append(Difference(path, before, after, _REASONS["capabilities"]))
+    return rendered
+
+
+def _used(model: dict[str, Any], section: str, key: str) -> bool:
+    for service in _services(model).values():
+        if section == "networks" and key in (service.get("networks") or {}):
+            return True
+        if section == "volumes" and any(
+            isinstance(m, dict) and m.get("type") == "volume" and m.get("source") == key
+            for m in service.get("volumes") or []
+        ):
+            return True
+    return False
+
+
+def _short(value: Any, *, secret: bool) -> str:
+    if value == _MISSING:
+        return "absent"
+    if secret and not (isinstance(value, str) and is_reference(value)):
+        return "a value (hidden: its name says it is a secret)"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
