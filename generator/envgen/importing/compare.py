@@ -4,6 +4,7 @@ compared key by key, less what envgen adds or leaves out by design (each with wh
 from __future__ import annotations
 
 import copy
+import posixpath
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,8 @@ _REASONS = {
     "capabilities": "envgen writes capabilities sorted, once each: a set, whatever the order",
     "volumes": "envgen leaves out a volume that no service of the environment mounts",
     "networks": "envgen leaves out a network that no service of the environment joins",
+    "absolute": "envgen writes an absolute host path normalized (no trailing `/`, no `.` "
+    "or `..` steps): the same folder",
 }
 DOCUMENTED = tuple(_REASONS.values())
 
@@ -43,12 +46,55 @@ _MISSING = "(absent)"
 def differences(original: dict[str, Any], rendered: dict[str, Any]) -> list[Difference]:
     """Every differing key; then the documented ones, each with its reason."""
     documented: list[Difference] = []
+    original, rendered = as_compose_means(original), as_compose_means(rendered)
     rendered = _without_aliases(rendered, documented)
     original = _without_unused(original, documented)
     rendered = _capabilities_as_written(original, rendered, documented)
+    rendered = _absolute_as_written(original, rendered, documented)
     found: list[Difference] = []
     _walk(original, rendered, "", found)
     return found + documented
+
+
+# Keys whose list form (`- NAME=value`) is Compose's other spelling of a mapping, whose
+# values Compose takes as strings: without interpolation, `config` keeps them as written.
+_MAPPINGS = (
+    ("environment",),
+    ("labels",),
+    ("annotations",),
+    ("sysctls",),
+    ("build", "args"),
+    ("build", "labels"),
+)
+
+
+def as_compose_means(model: dict[str, Any]) -> dict[str, Any]:
+    """`model` with each list-form mapping a mapping and its values strings, as Compose
+    reads them once it interpolates: two spellings of one meaning compare equal."""
+    model = copy.deepcopy(model)
+    for service in _services(model).values():
+        for steps in _MAPPINGS:
+            holder = service
+            for step in steps[:-1]:
+                holder = holder.get(step) if isinstance(holder, dict) else None
+            if isinstance(holder, dict) and steps[-1] in holder:
+                holder[steps[-1]] = _mapping(holder[steps[-1]])
+    return model
+
+
+def _mapping(value: Any) -> Any:
+    if isinstance(value, list):
+        pairs = [str(item).partition("=") for item in value]
+        value = {name: text if equals else None for name, equals, text in pairs}
+    if isinstance(value, dict):
+        return {key: _text(item) for key, item in value.items()}
+    return value
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if value is None or isinstance(value, str) else str(value)
 
 
 def _walk(low: Any, high: Any, path: str, found: list[Difference]) -> None:
@@ -114,6 +160,27 @@ def _capabilities_as_written(
                 service[key] = before
                 path = f"services.{name}.{key}"
                 documented.append(Difference(path, before, after, _REASONS["capabilities"]))
+    return rendered
+
+
+def _absolute_as_written(
+    original: dict[str, Any], rendered: dict[str, Any], documented: list[Difference]
+) -> dict[str, Any]:
+    """The render with the original's spelling of absolute bind sources, where they name
+    the same folder."""
+    theirs = _services(original)
+    for name, service in _services(rendered).items():
+        before, after = theirs.get(name, {}).get("volumes"), service.get("volumes")
+        if not (isinstance(before, list) and isinstance(after, list) and len(before) == len(after)):
+            continue
+        for index, (old, new) in enumerate(zip(before, after, strict=True)):
+            sources = [m.get("source") if isinstance(m, dict) else None for m in (old, new)]
+            if not all(isinstance(s, str) and s.startswith("/") for s in sources):
+                continue
+            if sources[0] != sources[1] and posixpath.normpath(sources[0]) == sources[1]:
+                new["source"] = sources[0]
+                path = f"services.{name}.volumes.{index}.source"
+                documented.append(Difference(path, sources[0], sources[1], _REASONS["absolute"]))
     return rendered
 
 

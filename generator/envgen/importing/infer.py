@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from envgen.compose.interpolation import referenced
+from envgen.importing.compare import as_compose_means
 from envgen.model.secrecy import is_secret_name
 
 # Environment names that say the tier, as teams name them.
@@ -87,7 +88,7 @@ def access(model: dict[str, Any]) -> Field:
 def database(model: dict[str, Any]) -> tuple[Field | None, list[str]]:
     """The database the stack runs, when one service's image and variables say all of
     it; else TODO lines with what was found."""
-    for service_name, service in model.get("services", {}).items():
+    for service_name, service in as_compose_means(model).get("services", {}).items():
         engine = _engine(service.get("image"))
         if engine is None:
             continue
@@ -145,7 +146,7 @@ def secret_variables(model: dict[str, Any]) -> list[str]:
     """TODO lines for the variables whose names say they hold a secret, so a person
     decides which integration or Docker secret each one is."""
     found: dict[str, str] = {}
-    for name, service in model.get("services", {}).items():
+    for name, service in as_compose_means(model).get("services", {}).items():
         for key, value in (service.get("environment") or {}).items():
             for variable in referenced(str(value)) if isinstance(value, str) else {}:
                 if is_secret_name(variable) and variable not in found:

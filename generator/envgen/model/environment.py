@@ -20,6 +20,7 @@ from envgen.model.fields import (
     Port,
     ProjectPath,
     Reason,
+    ResourceKey,
     ServiceName,
     Slug,
     Tag,
@@ -319,8 +320,8 @@ class Environment(Model):
     )
     cors_origins: list[Origin] = Field(default_factory=list, description="allowed CORS origins")
     notes: str = Field("", description="free text for docs/ENVIRONMENTS.md")
-    volumes: dict[Slug, Volume] = Field(default_factory=dict, description="named volumes")
-    networks: dict[Slug, Network] = Field(default_factory=dict, description="extra networks")
+    volumes: dict[ResourceKey, Volume] = Field(default_factory=dict, description="named volumes")
+    networks: dict[ResourceKey, Network] = Field(default_factory=dict, description="extra networks")
     services: dict[ServiceName, Service] = Field(description="the services", min_length=1)
     secrets: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Docker secrets, as Compose's top-level `secrets`"

@@ -87,6 +87,12 @@ Restart = Annotated[
     ),
 ]
 
+# The key of a volume or network, as Compose's schema takes it (`db_data`, `pg.data`).
+ResourceKey = Annotated[
+    str,
+    _pattern(r"^[a-zA-Z0-9._-]+$", "use letters, digits, `.`, `_` and `-`", 63),
+]
+
 Slug = Annotated[
     str,
     _pattern(
