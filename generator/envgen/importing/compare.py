@@ -47,7 +47,7 @@ def differences(original: dict[str, Any], rendered: dict[str, Any]) -> list[Diff
     """Every differing key; then the documented ones, each with its reason."""
     documented: list[Difference] = []
     original, rendered = as_compose_means(original), as_compose_means(rendered)
-    rendered = _without_aliases(rendered, documented)
+    rendered = _without_aliases(rendered, original, documented)
     original = _without_unused(original, documented)
     rendered = _capabilities_as_written(original, rendered, documented)
     rendered = _absolute_as_written(original, rendered, documented)
@@ -111,16 +111,23 @@ def _services(model: dict[str, Any]) -> dict[str, Any]:
     return services if isinstance(services, dict) else {}
 
 
-def _without_aliases(model: dict[str, Any], documented: list[Difference]) -> dict[str, Any]:
-    """The render without the alias envgen gives each service on an external network."""
+def _without_aliases(
+    model: dict[str, Any], original: dict[str, Any], documented: list[Difference]
+) -> dict[str, Any]:
+    """The render without the alias envgen gives each service on an external network,
+    where the original has no such alias (a file envgen rendered has it)."""
     model = copy.deepcopy(model)
+    theirs = _services(original)
     project = model.get("name", "")
     external = {k for k, v in (model.get("networks") or {}).items() if (v or {}).get("external")}
     for name, service in _services(model).items():
         for network in external & set(service.get("networks") or {}):
             options = service["networks"][network] or {}
             alias = f"{project}-{name}"
-            if alias in (options.get("aliases") or []):
+            before = ((theirs.get(name, {}).get("networks") or {}).get(network)) or {}
+            if alias in (options.get("aliases") or []) and alias not in (
+                before.get("aliases") or []
+            ):
                 options["aliases"] = [a for a in options["aliases"] if a != alias]
                 if not options["aliases"]:
                     del options["aliases"]

@@ -85,6 +85,32 @@ def access(model: dict[str, Any]) -> Field:
     )
 
 
+_START = re.compile(r"^# Start: docker compose --env-file (?P<file>\S+) ")
+
+
+def rendered_variables_file(text: str) -> Field | None:
+    """The variables file that envgen's own rendered file names in its start line."""
+    for line in text.splitlines()[:8]:
+        match = _START.match(line)
+        if match:
+            return Field(
+                "variables_file", match["file"], "the start line of envgen's rendered file"
+            )
+    return None
+
+
+_TITLE = re.compile(r"^# (?P<name>[a-z][a-z0-9-]*) \([a-z]+ tier\): (?P<description>.+)$")
+
+
+def rendered_description(text: str) -> Field | None:
+    """The description that envgen's own rendered file writes in its title line."""
+    for line in text.splitlines()[:8]:
+        match = _TITLE.match(line)
+        if match:
+            return Field("description", match["description"], "")
+    return None
+
+
 def database(model: dict[str, Any]) -> tuple[Field | None, list[str]]:
     """The database the stack runs, when one service's image and variables say all of
     it; else TODO lines with what was found."""

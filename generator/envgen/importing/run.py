@@ -19,6 +19,7 @@ from envgen.importing.baseline import silences
 from envgen.importing.comments import comments_above
 from envgen.importing.compare import Difference, differences
 from envgen.importing.factor import factor
+from envgen.importing.order import in_written_order, written
 from envgen.importing.read import ComposeRefused, Source, config
 from envgen.importing.shape import shaped
 from envgen.importing.write import KeyPath, spec_text
@@ -141,8 +142,13 @@ def _specs(
     data_comments: dict[KeyPath, str] = {}
     for source in sources:
         model = models[source.name]
-        shape = shaped(_without_envgen_aliases(model), folders[source.name])
+        ordered = in_written_order(_without_envgen_aliases(model), written(source.files))
+        shape = shaped(ordered, folders[source.name])
+        head = _head(source.files[-1])
         fields = [infer.tier(source.name)]
+        description = infer.rendered_description(head)
+        if description is not None:
+            fields.append(description)
         suffix = _suffix(source)
         if suffix is not None:
             fields.append(suffix)
@@ -156,7 +162,10 @@ def _specs(
                 )
             )
         fields += [infer.host(source.name), infer.access(model)]
-        if (source.folder / ".env").is_file():
+        rendered_file = infer.rendered_variables_file(head)
+        if rendered_file is not None:
+            fields.append(rendered_file)
+        elif (source.folder / ".env").is_file():
             relative = posixpath.normpath(posixpath.join(folders[source.name], ".env"))
             fields.append(
                 infer.Field(
@@ -211,6 +220,14 @@ def _specs(
             kept,
         )
     return specs
+
+
+def _head(file: Path) -> str:
+    try:
+        with file.open(encoding="utf-8") as stream:
+            return "".join(stream.readline() for _ in range(8))
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _app(names: dict[str, str]) -> tuple[str, str]:

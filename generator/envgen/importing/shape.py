@@ -7,8 +7,11 @@ import posixpath
 from typing import Any
 
 from envgen.compose.paths import entry_paths, is_local, moved, service_paths
+from envgen.compose.sizes import format_memory, parse_memory
 
 # Top-level sections a spec takes as Compose does; `name` becomes `compose_project`.
+_DEFAULT = object()
+_NO_NEW = ["no-new-privileges:true"]
 SECTIONS = ("services", "volumes", "networks", "secrets", "configs", "models")
 
 
@@ -20,10 +23,14 @@ def shaped(model: dict[str, Any], folder: str) -> dict[str, Any]:
         if key == "services":
             spec[key] = {name: _service(s, folder) for name, s in value.items()}
         elif key in SECTIONS:
-            spec[key] = {
+            entries = {
                 name: _entry(key, name, entry or {}, model.get("name", ""), folder)
                 for name, entry in value.items()
             }
+            # Compose declares `default` itself when services use it; a spec need not.
+            entries = {name: entry for name, entry in entries.items() if entry is not _DEFAULT}
+            if entries:
+                spec[key] = entries
         elif key.startswith("x-"):
             spec[key] = value
     return spec
@@ -38,11 +45,21 @@ def rebased(path: str, folder: str) -> str:
 
 
 def _service(service: dict[str, Any], folder: str) -> dict[str, Any]:
-    data = dict(service)
+    # envgen's own spelling of the one option people write most, in the same place.
+    data = {
+        ("no_new_privileges" if k == "security_opt" and v == _NO_NEW else k): (
+            True if k == "security_opt" and v == _NO_NEW else v
+        )
+        for k, v in service.items()
+    }
     build = data.get("build")
     if isinstance(build, dict) and isinstance(build.get("context"), str):
         build = {**build, "context": rebased(build["context"], folder)}
+        if build.get("dockerfile") == "Dockerfile":  # Compose's default, which it writes
+            del build["dockerfile"]
         data["build"] = build["context"] if list(build) == ["context"] else build
+    if isinstance(data.get("logging"), dict):
+        data["logging"] = _logging(data["logging"])
     if isinstance(data.get("env_file"), list):
         data["env_file"] = [_env_file(item, folder) for item in data["env_file"]]
     if isinstance(data.get("volumes"), list):
@@ -52,7 +69,9 @@ def _service(service: dict[str, Any], folder: str) -> dict[str, Any]:
     if isinstance(data.get("depends_on"), dict):
         data["depends_on"] = {k: _dependency(v) for k, v in data["depends_on"].items()}
     networks = data.get("networks")
-    if isinstance(networks, dict) and not any(networks.values()):
+    if networks == {"default": None}:
+        del data["networks"]  # Compose's own default: every service joins `default`
+    elif isinstance(networks, dict) and not any(networks.values()):
         data["networks"] = list(networks)
     return moved(data, service_paths(data), lambda path: rebased(path, folder))
 
@@ -67,7 +86,31 @@ def _entry(section: str, name: str, entry: dict[str, Any], project: str, folder:
         del data["name"]
     if section == "networks" and data.get("ipam") == {}:
         del data["ipam"]
+    if section == "networks" and name == "default" and not data:
+        return _DEFAULT
     return moved(data, entry_paths(section, data), lambda path: rebased(path, folder))
+
+
+def _logging(logging: dict[str, Any]) -> dict[str, Any]:
+    """Log rotation in envgen's words (`max_size`, `max_file`), where they say the same."""
+    options = dict(logging.get("options") or {})
+    sugar: dict[str, Any] = {}
+    size, files = options.get("max-size"), options.get("max-file")
+    if isinstance(size, str) and _memory_text(size) == size:
+        sugar["max_size"] = options.pop("max-size")
+    if isinstance(files, str) and files.isdigit() and str(int(files)) == files and int(files):
+        sugar["max_file"] = int(options.pop("max-file"))
+    if not sugar:
+        return logging
+    rest = {k: v for k, v in logging.items() if k != "options"}
+    return {**rest, **sugar, **({"options": options} if options else {})}
+
+
+def _memory_text(text: str) -> str | None:
+    try:
+        return format_memory(parse_memory(text))
+    except ValueError:
+        return None
 
 
 def _env_file(item: Any, folder: str) -> Any:
