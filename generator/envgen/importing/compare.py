@@ -181,13 +181,14 @@ def _absolute_as_written(
         if not (isinstance(before, list) and isinstance(after, list) and len(before) == len(after)):
             continue
         for index, (old, new) in enumerate(zip(before, after, strict=True)):
-            sources = [m.get("source") if isinstance(m, dict) else None for m in (old, new)]
-            if not all(isinstance(s, str) and s.startswith("/") for s in sources):
+            first = old.get("source") if isinstance(old, dict) else None
+            second = new.get("source") if isinstance(new, dict) else None
+            if not (isinstance(first, str) and isinstance(second, str)):
                 continue
-            if sources[0] != sources[1] and posixpath.normpath(sources[0]) == sources[1]:
-                new["source"] = sources[0]
+            if first != second and first.startswith("/") and posixpath.normpath(first) == second:
+                new["source"] = first
                 path = f"services.{name}.volumes.{index}.source"
-                documented.append(Difference(path, sources[0], sources[1], _REASONS["absolute"]))
+                documented.append(Difference(path, first, second, _REASONS["absolute"]))
     return rendered
 
 

@@ -46,7 +46,7 @@ def rebased(path: str, folder: str) -> str:
 
 def _service(service: dict[str, Any], folder: str) -> dict[str, Any]:
     # envgen's own spelling of the one option people write most, in the same place.
-    data = {
+    data: dict[str, Any] = {
         ("no_new_privileges" if k == "security_opt" and v == _NO_NEW else k): (
             True if k == "security_opt" and v == _NO_NEW else v
         )
