@@ -9,8 +9,11 @@ from typing import Any
 
 import yaml
 
+# libyaml's parser where PyYAML was built with it: ten times the pure-Python one.
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _Loader(yaml.SafeLoader):
+
+class _Loader(_Base):
     """YAML as written, Compose's own tags (`!reset`, `!override`) read as plain values."""
 
 

@@ -8,6 +8,7 @@ import posixpath
 import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -79,6 +80,10 @@ def check_sources(root: Path, sources: Sequence[Source]) -> None:
             ) from None
 
 
+def _names(root: Path, source: Source) -> list[str]:
+    return [_shown(root, file) for file in source.files]
+
+
 def _shown(root: Path, file: Path) -> str:
     try:
         return file.resolve().relative_to(root.resolve()).as_posix()
@@ -98,12 +103,24 @@ def import_project(
     """The specs of `sources`, proven against Compose; nothing is written here."""
     root = settings.root
     check_sources(root, sources)
-    models = {
-        s.name: config(
-            compose, s.files, environ, resolve_paths=False, shown=[_shown(root, f) for f in s.files]
-        )
-        for s in sources
-    }
+    # Compose runs side by side: its model as written (to import) and resolved (the
+    # original side of the comparison), for every environment at once.
+    with ThreadPoolExecutor(max_workers=2 * len(sources)) as pool:
+        reads = {
+            s.name: pool.submit(
+                config, compose, s.files, environ, resolve_paths=False, shown=_names(root, s)
+            )
+            for s in sources
+        }
+        resolved = {
+            s.name: pool.submit(
+                config, compose, s.files, environ, resolve_paths=True, shown=_names(root, s)
+            )
+            for s in sources
+            if compare
+        }
+        models = {name: future.result() for name, future in reads.items()}
+        originals = {name: future.result() for name, future in resolved.items()}
     specs = _specs(settings, sources, models)
     files, project = _checked(settings, specs, {})
     findings = _findings(project)
@@ -114,7 +131,7 @@ def import_project(
             files, project = _checked(settings, specs, chosen)
             result = Imported(files, _findings(project), silenced=sum(map(len, chosen.values())))
     if compare:
-        result.differences = _compare(settings, sources, project, compose, environ)
+        result.differences = _compare(settings, originals, project, compose, environ)
     return result
 
 
@@ -362,35 +379,41 @@ def _findings(project: Project) -> list[Problem]:
 
 def _compare(
     settings: Settings,
-    sources: Sequence[Source],
+    originals: dict[str, dict[str, Any]],
     project: Project,
     compose: Sequence[str],
     environ: Mapping[str, str],
 ) -> dict[str, list[Difference]]:
+    """Compose's model of each environment's render beside that of its original files."""
 
-    rendered = render_project(project)
-    result: dict[str, list[Difference]] = {}
-    with tempfile.TemporaryDirectory(prefix="envgen-import-") as scratch:
-        for source in sources:
-            env = project.get(source.name)
-            destination = COMPOSE.destination(settings, env)
+    rendered = render_project(project, only=(COMPOSE.name,))
+    with (
+        tempfile.TemporaryDirectory(prefix="envgen-import-") as scratch,
+        ThreadPoolExecutor(max_workers=len(originals)) as pool,
+    ):
+        futures = {}
+        for name in originals:
+            destination = COMPOSE.destination(settings, project.get(name))
             file = Path(scratch) / destination.name
             file.write_text(rendered[destination], encoding="utf-8")
-            original = config(compose, source.files, environ, resolve_paths=True)
+            futures[name] = pool.submit(
+                config,
+                compose,
+                [file],
+                environ,
+                resolve_paths=True,
+                project_directory=settings.root / destination.parent,
+                shown=[str(destination)],
+            )
+        result: dict[str, list[Difference]] = {}
+        for name, future in futures.items():
             try:
-                ours = config(
-                    compose,
-                    [file],
-                    environ,
-                    resolve_paths=True,
-                    project_directory=settings.root / destination.parent,
-                    shown=[str(destination)],
-                )
+                ours = future.result()
             except ComposeRefused as error:
                 raise ComposeRefused(
-                    f"import: Compose refuses envgen's render of `{source.name}` (a bug): {error}"
+                    f"import: Compose refuses envgen's render of `{name}` (a bug): {error}"
                 ) from None
-            result[source.name] = differences(original, ours)
+            result[name] = differences(originals[name], ours)
     return result
 
 
