@@ -10,19 +10,19 @@ from typing import Any
 import yaml
 
 # libyaml's parser where PyYAML was built with it: ten times the pure-Python one.
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_Base):
+class _Loader(_Base):  # type: ignore[valid-type,misc]
     """YAML as written, Compose's own tags (`!reset`, `!override`) read as plain values."""
 
 
-def _untagged(loader: _Loader, _: str, node: yaml.Node) -> Any:
+def _untagged(loader: Any, _: str, node: yaml.Node) -> Any:
     if isinstance(node, yaml.MappingNode):
         return loader.construct_mapping(node)
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node)
-    return loader.construct_scalar(node)  # type: ignore[arg-type]
+    return loader.construct_scalar(node)
 
 
 _Loader.add_multi_constructor("!", _untagged)

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from envgen.errors import EnvgenError
-from envgen.problems import printable
+from envgen.errors import EnvgenError, SpecError
+from envgen.problems import Position, Problem, printable
 from envgen.reading.source import load
 
 # Compose's own project variables would change what it reads (another project name, other
@@ -113,7 +113,7 @@ def config(
     except OSError as error:
         raise ComposeRefused(f"import: cannot run {command[0]}: {error.strerror}") from None
     if done.returncode != 0:
-        raise ComposeRefused(refusal(done.stderr, files, shown or [str(f) for f in files]))
+        raise refusal(done.stderr, files, shown or [str(f) for f in files])
     model: dict[str, Any] = json.loads(done.stdout)
     return model
 
@@ -126,46 +126,35 @@ _YAML_LINE = re.compile(r"^(?P<message>yaml: )line (?P<line>\d+): (?P<rest>.*)$"
 _VALIDATING = re.compile(r"^validating (?P<file>.+?): (?P<path>\S+) (?P<message>.*)$")
 
 
-def refusal(stderr: str, files: Sequence[Path], shown: Sequence[str]) -> str:
-    """Compose's reason for refusing, one line, at `file:line:column` when it says where."""
+def refusal(stderr: str, files: Sequence[Path], shown: Sequence[str]) -> EnvgenError:
+    """Compose's reason for refusing: a problem at `file:line:column` where Compose says
+    where, else one line."""
     lines = [
         line.strip()
         for line in stderr.splitlines()
         if line.strip() and not line.lstrip().startswith("time=")
     ]
-    names = dict(zip((str(f) for f in files), shown, strict=True))
     reason = lines[-1] if lines else "Compose refused the files"
-    for absolute, name in names.items():
+    for absolute, name in zip((str(f) for f in files), shown, strict=True):
         reason = reason.replace(absolute, name)
-    where = _position(reason, files, shown)
-    return printable(f"{where}: {_without_place(reason)}" if where else f"import: {reason}")
-
-
-def _without_place(reason: str) -> str:
-    go = _GO_YAML.match(reason)
-    if go:
-        return f"{go['before']}: {go['message']}"
-    validating = _VALIDATING.match(reason)
-    if validating:
-        return f"{validating['path']}: {validating['message']} (Compose's schema)"
-    return reason
-
-
-def _position(reason: str, files: Sequence[Path], shown: Sequence[str]) -> str:
-    """`file:line:column` of what Compose refused, when one of the files is named or the
-    reason has a line (go-yaml names none: Compose reads one file at a time, the first
-    that fails being the only one it reports)."""
     named = [name for name in shown if name in reason]
-    name = named[0] if named else _first_unreadable(files, shown)
     go = _GO_YAML.match(reason)
     if go:
-        return f"{name}:{go['line']}:{go['column']}"
+        name = named[0] if named else _first_unreadable(files, shown)
+        position = Position(name, int(go["line"]), int(go["column"]))
+        return SpecError([Problem(position, "", f"{go['before']}: {go['message']}")])
     validating = _VALIDATING.match(reason)
-    if validating:
-        file = files[list(shown).index(name)]
-        line, column = _key_position(file, validating["path"])
-        return f"{name}:{line}:{column}"
-    return ""
+    if validating and named:
+        name = named[0]
+        line, column = _key_position(files[list(shown).index(name)], validating["path"])
+        message = validating["message"]
+        if message == "false schema":  # Compose's words for a key its schema does not have
+            message = f"`{validating['path'].rsplit('.', 1)[-1]}` is not a Compose key here"
+        problem = Problem(
+            Position(name, line, column), validating["path"], message, "Compose's schema"
+        )
+        return SpecError([problem])
+    return ComposeRefused(printable(f"import: {reason}"))
 
 
 def _first_unreadable(files: Sequence[Path], shown: Sequence[str]) -> str:

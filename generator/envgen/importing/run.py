@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from envgen.errors import UsageError
+from envgen.errors import SpecError, UsageError
 from envgen.gitignore import read_gitignore
 from envgen.importing import infer
 from envgen.importing.baseline import silences
@@ -259,7 +259,11 @@ def _app(names: dict[str, str]) -> tuple[str, str]:
     for name in distinct:
         if _SLUG.match(name):
             return name, "Compose's project name (`name:`, or the folder's name)"
-    return "app", "TODO: the application's name; Compose's project name is not a valid one"
+    for name in distinct:
+        spelled = re.sub(r"[^a-z0-9]+", "-", name).strip("-").lstrip("0123456789-")
+        if _SLUG.match(spelled):
+            return spelled, f"Compose's project name `{name}`, spelled as envgen's names are"
+    return "app", "TODO: the application's name; Compose's project name says none"
 
 
 def _suffix(source: Source) -> infer.Field | None:
@@ -409,9 +413,11 @@ def _compare(
         for name, future in futures.items():
             try:
                 ours = future.result()
-            except ComposeRefused as error:
-                raise ComposeRefused(
-                    f"import: Compose refuses envgen's render of `{name}` (a bug): {error}"
+            except (ComposeRefused, SpecError) as error:
+                said = error.problems if isinstance(error, SpecError) else [error]
+                reason = "; ".join(str(item) for item in said)
+                raise RuntimeError(
+                    f"Compose refuses envgen's render of `{name}`: {reason}"
                 ) from None
             result[name] = differences(originals[name], ours)
     return result

@@ -19,6 +19,7 @@ from envgen.model.fields import (
     Origin,
     Port,
     ProjectPath,
+    ProjectName,
     Reason,
     ResourceKey,
     ServiceName,
@@ -287,7 +288,7 @@ class Environment(Model):
         None, description="compose file suffix and alias (prod for production); default: name"
     )
     app: Slug = Field(description="application name")
-    compose_project: Slug | None = Field(
+    compose_project: ProjectName | None = Field(
         None, description="compose project name; default `<app>-<name>`"
     )
     host: Host = Field(description="where it runs")
