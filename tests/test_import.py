@@ -98,7 +98,7 @@ def _import(run: Run, root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -
         "none",
     ],
 )
-def test_bad_input_is_one_line_and_writes_nothing(
+def test_bad_input_is_one_line_and_writes_nothing(  # noqa: PLR0917 (pytest's arguments)
     tmp_path: Path,
     run: Run,
     monkeypatch: pytest.MonkeyPatch,
@@ -289,7 +289,7 @@ def test_compose_yaml_comes_first_as_in_compose(tmp_path: Path) -> None:
 
 
 def test_an_environment_named_without_files_and_no_base_file(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="no compose file in .* for `dev`"):
+    with pytest.raises(UsageError, match=r"no compose file in .* for `dev`"):
         discover(tmp_path, [("dev", [])])
 
 

@@ -89,7 +89,8 @@ def test_a_corpus_project_imports_renders_and_compares_equal(
     assert imported.exit_code == 0, imported.output
     verdicts = re.findall(r"^(\S+): (equal|\d+ difference)", imported.output, re.MULTILINE)
     environments = [env for env, _ in verdicts]
-    assert verdicts and all(verdict == "equal" for _, verdict in verdicts), imported.output
+    assert verdicts, imported.output
+    assert all(verdict == "equal" for _, verdict in verdicts), imported.output
     assert (root / "environments/base.yaml").is_file()
 
     rendered = run("--root", root, "render")
@@ -99,7 +100,7 @@ def test_a_corpus_project_imports_renders_and_compares_equal(
         spec = (root / f"environments/{env}.yaml").read_text(encoding="utf-8")
         suffix = re.search(r"^suffix: (\S+)", spec, re.MULTILINE)
         written = root / f"rendered/docker-compose.{suffix[1] if suffix else env}.yml"
-        files = re.search(rf"^# Imported by `envgen import` from: docker compose (.*)$", spec, re.M)
+        files = re.search(r"^# Imported by `envgen import` from: docker compose (.*)$", spec, re.M)
         assert files is not None
         originals = [root / word for word in files[1].split() if word != "-f"]
         environ = clean_environment(os.environ)
