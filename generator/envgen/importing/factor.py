@@ -53,7 +53,7 @@ def _mapping(values: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[st
 def _value(values: list[Any]) -> tuple[Any, list[Any]]:
     """The part of `values` that a majority shares (`_ABSENT`: none), and each one's own
     part (`_ABSENT`: nothing to say over the shared part)."""
-    if all(isinstance(value, dict) for value in values) and all(values):
+    if all(isinstance(value, dict) for value in values):
         base, overlays = _mapping(values)
         return base, [overlay if overlay else _ABSENT for overlay in overlays]
     counts = Counter(_key(value) for value in values)
@@ -61,7 +61,21 @@ def _value(values: list[Any]) -> tuple[Any, list[Any]]:
     if not _majority(count, len(values)):
         return _ABSENT, list(values)
     shared = next(value for value in values if _key(value) == common)
-    return shared, [_ABSENT if _key(value) == common else value for value in values]
+    return shared, [_ABSENT if _key(value) == common else _over(shared, value) for value in values]
+
+
+def _over(shared: Any, own: Any) -> Any:
+    """What an environment writes so that, merged over `shared`, it has `own`: a mapping
+    over a mapping merges, so what it lacks is removed."""
+    if not (isinstance(shared, dict) and isinstance(own, dict)):
+        return own
+    part: dict[str, Any] = {key: REMOVE for key in shared if key not in own}
+    for key, value in own.items():
+        if key not in shared:
+            part[key] = value
+        elif _key(shared[key]) != _key(value):
+            part[key] = _over(shared[key], value)
+    return part
 
 
 def _majority(count: int, total: int) -> bool:

