@@ -23,6 +23,7 @@ from envgen.outputs.render import render_project
 from envgen.policies.check import check_policies
 from envgen.problems import Problem
 from envgen.project.load import BASE, Project, load_project
+from envgen.redaction import scrub_problems
 from envgen.settings import Settings
 
 _ENVIRONMENT_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -128,7 +129,6 @@ def _checked(
 ) -> tuple[dict[PurePosixPath, str], Project]:
     """The spec texts, loaded as `envgen` loads them (from a scratch copy of the project's
     layout), so that what import writes is what render reads."""
-
     texts = spec_files(settings, made, chosen)
     with tempfile.TemporaryDirectory(prefix="envgen-import-") as scratch:
         copy = dataclasses.replace(settings, root=Path(scratch))
@@ -153,12 +153,13 @@ def _mirror(root: Path, scratch: Path, environments: PurePosixPath) -> None:
 
 
 def _findings(project: Project) -> list[Problem]:
-
+    """Every policy finding, the errors too (import reports them, it does not stop), with
+    no secret of the specs quoted."""
     base = str(project.settings.environments / BASE)
     found = check_policies(
         list(project.environments), project.documents, base, read_gitignore(project.settings.root)
     )
-    return sorted(found)
+    return sorted(scrub_problems(found, project.secrets)) if found else []
 
 
 def _compare(
