@@ -46,6 +46,7 @@ _MISSING = "(absent)"
 def differences(original: dict[str, Any], rendered: dict[str, Any]) -> list[Difference]:
     """Every differing key; then the documented ones, each with its reason."""
     documented: list[Difference] = []
+    # One copy of each, which the steps below change in place.
     original, rendered = as_compose_means(original), as_compose_means(rendered)
     rendered = _without_aliases(rendered, original, documented)
     original = _without_unused(original, documented)
@@ -70,7 +71,8 @@ _MAPPINGS = (
 
 def as_compose_means(model: dict[str, Any]) -> dict[str, Any]:
     """`model` with each list-form mapping a mapping and its values strings, as Compose
-    reads them once it interpolates: two spellings of one meaning compare equal."""
+    reads them once it interpolates: two spellings of one meaning compare equal. A copy:
+    `model` is left as it is."""
     model = copy.deepcopy(model)
     for service in _services(model).values():
         for steps in _MAPPINGS:
@@ -78,11 +80,12 @@ def as_compose_means(model: dict[str, Any]) -> dict[str, Any]:
             for step in steps[:-1]:
                 holder = holder.get(step) if isinstance(holder, dict) else None
             if isinstance(holder, dict) and steps[-1] in holder:
-                holder[steps[-1]] = _mapping(holder[steps[-1]])
+                holder[steps[-1]] = mapping_as_compose_means(holder[steps[-1]])
     return model
 
 
-def _mapping(value: Any) -> Any:
+def mapping_as_compose_means(value: Any) -> Any:
+    """A list-form mapping (`- NAME=value`) as a mapping, its values as strings."""
     if isinstance(value, list):
         pairs = [str(item).partition("=") for item in value]
         value = {name: text if equals else None for name, equals, text in pairs}
@@ -115,8 +118,7 @@ def _without_aliases(
     model: dict[str, Any], original: dict[str, Any], documented: list[Difference]
 ) -> dict[str, Any]:
     """The render without the alias envgen gives each service on an external network,
-    where the original has no such alias (a file envgen rendered has it)."""
-    model = copy.deepcopy(model)
+    where the original has no such alias (a file envgen rendered has it); in place."""
     theirs = _services(original)
     project = model.get("name", "")
     external = {k for k, v in (model.get("networks") or {}).items() if (v or {}).get("external")}
@@ -138,8 +140,7 @@ def _without_aliases(
 
 
 def _without_unused(model: dict[str, Any], documented: list[Difference]) -> dict[str, Any]:
-    """The original without the volumes and networks that no service uses."""
-    model = copy.deepcopy(model)
+    """The original without the volumes and networks that no service uses; in place."""
     for section in ("volumes", "networks"):
         entries = model.get(section)
         if not isinstance(entries, dict):
@@ -157,7 +158,6 @@ def _capabilities_as_written(
     original: dict[str, Any], rendered: dict[str, Any], documented: list[Difference]
 ) -> dict[str, Any]:
     """The render with the original's order of capabilities, where the two are one set."""
-    rendered = copy.deepcopy(rendered)
     theirs = _services(original)
     for name, service in _services(rendered).items():
         for key in ("cap_add", "cap_drop"):

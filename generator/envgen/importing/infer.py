@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from envgen.compose.interpolation import referenced
-from envgen.importing.compare import as_compose_means
+from envgen.importing.compare import mapping_as_compose_means
 from envgen.model.secrecy import is_secret_name
 
 # Environment names that say the tier, as teams name them.
@@ -114,7 +114,7 @@ def rendered_description(text: str) -> Field | None:
 def database(model: dict[str, Any]) -> tuple[Field | None, list[str]]:
     """The database the stack runs, when one service's image and variables say all of
     it; else TODO lines with what was found."""
-    for service_name, service in as_compose_means(model).get("services", {}).items():
+    for service_name, service in _services(model).items():
         engine = _engine(service.get("image"))
         if engine is None:
             continue
@@ -151,6 +151,14 @@ def _engine(image: Any) -> str | None:
     return next((engine for word, engine in _ENGINES if word in repository), None)
 
 
+def _services(model: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The services with their `environment` as a mapping of strings, as Compose reads it."""
+    return {
+        name: {**service, "environment": mapping_as_compose_means(service.get("environment"))}
+        for name, service in (model.get("services") or {}).items()
+    }
+
+
 def data_services(model: dict[str, Any], database_service: str | None) -> dict[str, str]:
     """Services that keep data of their own in a named volume, other than the database,
     with the evidence: their storage must be their own in every environment."""
@@ -172,7 +180,7 @@ def secret_variables(model: dict[str, Any]) -> list[str]:
     """TODO lines for the variables whose names say they hold a secret, so a person
     decides which integration or Docker secret each one is."""
     found: dict[str, str] = {}
-    for name, service in as_compose_means(model).get("services", {}).items():
+    for name, service in _services(model).items():
         for key, value in (service.get("environment") or {}).items():
             for variable in referenced(str(value)) if isinstance(value, str) else {}:
                 if is_secret_name(variable) and variable not in found:
