@@ -15,7 +15,7 @@ from click.testing import Result
 from envgen.importing.compare import differences
 from envgen.importing.read import clean_environment, config, find_compose
 
-from tests.conftest import REPO, Run
+from tests.conftest import REPO, Run, lint_markdown
 
 CORPUS = REPO / "tests/import_corpus"
 DOCS = REPO / "docs/tutorials/adopt-existing-compose-files.md"
@@ -73,6 +73,10 @@ def _documented_rows() -> dict[str, str]:
         if match:
             rows[match["case"]] = line
     return rows
+
+
+def test_the_page_is_clean_markdown() -> None:
+    assert lint_markdown(DOCS.read_text(encoding="utf-8")) == []
 
 
 def test_the_table_lists_every_case() -> None:
