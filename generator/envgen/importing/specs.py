@@ -93,6 +93,12 @@ def build_specs(
         shapes.append(shape)
     base_data, overlays = factor(shapes)
     kept = {path: lines for s in sources for path, lines in comments_above(s.files).items()}
+    # A key written in envgen's words keeps the comment of Compose's (shape.py).
+    kept |= {
+        (*path[:-1], "no_new_privileges"): lines
+        for path, lines in kept.items()
+        if path[-1] == "security_opt"
+    }
     descriptions = _descriptions(kept)
     base_data = _described(base_data, descriptions)
     specs = {
