@@ -44,5 +44,5 @@ def summary_text(result: Imported, root: Path, *, written: bool) -> str:
         for reason, paths in by_reason.items():
             lines.append(f"  by design ({printable(reason)}): {printable(', '.join(paths))}")
     if result.equal and written:
-        lines.append("next: envgen render, then compare and commit")
+        lines.append("next: read the TODO comments, then envgen render, and commit both")
     return "".join(f"{line}\n" for line in lines)
