@@ -21,6 +21,7 @@ from envgen.model.fields import (
     Model,
     Origin,
     Port,
+    ProjectName,
     ProjectPath,
     Reason,
     ServiceName,
@@ -289,7 +290,7 @@ class Environment(Model):
         None, description="compose file suffix and alias (prod for production); default: name"
     )
     app: Slug = Field(description="application name")
-    compose_project: Slug | None = Field(
+    compose_project: ProjectName | None = Field(
         None, description="compose project name; default `<app>-<name>`"
     )
     host: Host = Field(description="where it runs")

@@ -90,6 +90,16 @@ Restart = Annotated[
     ),
 ]
 
+# A Compose project name, as Compose takes it (`my_shop`, `2024-site`).
+ProjectName = Annotated[
+    str,
+    _pattern(
+        r"^[a-z0-9][a-z0-9_-]*$",
+        "use lower-case letters, digits, `_` and `-`, starting with a letter or digit",
+        63,
+    ),
+]
+
 Slug = Annotated[
     str,
     _pattern(

@@ -177,14 +177,20 @@ def _folder(path: Path) -> Path:
 
 
 def render_project(
-    project: Project, names: list[str] | None = None, bytecode_cache: Path | None = None
+    project: Project,
+    names: list[str] | None = None,
+    bytecode_cache: Path | None = None,
+    only: tuple[str, ...] = (),
 ) -> dict[PurePosixPath, str]:
-    """Every output of the named environments (all when None), keyed by project path."""
+    """Every output of the named environments (all when None), keyed by project path;
+    with `only`, the outputs of those names alone."""
     settings = project.settings
     jinja = make_jinja(str(settings.path(settings.templates)), bytecode_cache)
     chosen: list[Environment] = project.select(names or [])
     files: dict[PurePosixPath, str] = {}
     for output in enabled_outputs(settings):
+        if only and output.name not in only:
+            continue
         if output.project_text is not None:
             files[output.destination(settings)] = output.project_text(project)
             continue
