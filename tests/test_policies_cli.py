@@ -50,7 +50,8 @@ def test_test_on_production_database_is_refused(shipped: Path, run: Run) -> None
     assert _refused(shipped, run) == (
         "test:\n"
         f"{test}: SEG005 error: database.name: database name `coupette` "
-        f"is also production's ({production})\n"
+        f"is also production's ({production}) (give `database.name` a name of this "
+        "environment's own, e.g. `<app>_<environment>`)\n"
         "1 error\n"
     )
 
@@ -69,7 +70,8 @@ def test_staging_on_production_bot_is_refused(shipped: Path, run: Run) -> None:
         "(give staging an account of its own)\n"
         f"{spec_position(shipped, 'staging.yaml', token)}: SEG008 error: "
         "integrations.telegram.secrets.token: secret variable `PROD_TELEGRAM_BOT_TOKEN` is "
-        f"also production's ({spec_position(shipped, 'production.yaml', token)})\n"
+        f"also production's ({spec_position(shipped, 'production.yaml', token)}) "
+        "(name a variable of this environment's own, e.g. with the environment as a prefix)\n"
         "2 errors\n"
     )
 
@@ -105,7 +107,10 @@ def test_refusal_as_json(shipped: Path, run: Run) -> None:
 
 
 DEBUG_ON = ("access: basic_auth\n", "access: basic_auth\nfeatures:\n  debug:\n    enabled: true\n")
-DEBUG_MESSAGE = "Debug mode is on, and it is for developers only"
+DEBUG_MESSAGE = (
+    "Debug mode is on, and it is for developers only "
+    "(set `enabled: false` under the feature in this environment's spec)"
+)
 
 
 def test_a_warning_prints_and_does_not_block(shipped: Path, run: Run) -> None:

@@ -84,7 +84,7 @@ def _problem(
         documents[finding.environment].position_of(finding.path),
         field_path(finding.path),
         finding.message,
-        finding.hint if hint is None else hint,
+        (finding.hint or rule.hint) if hint is None else hint,
         severity,
         rule.id,
         finding.environment,

@@ -87,13 +87,17 @@ Check = Callable[[Scope], Iterable[Finding]]
 @dataclass(frozen=True)
 class Rule:
     """A policy: an id, what it demands and why, how severe it is in each tier (a tier
-    that is absent is one where the rule does not apply), and the check itself."""
+    that is absent is one where the rule does not apply), the check itself, what to do
+    about a finding (unless the finding says better), and the concepts it reads (names
+    of envgen.policies.meaning's concepts, for the rules-by-spelling page)."""
 
     id: str
     title: str
     rationale: str
     severity: Mapping[Tier, Severity]
     check: Check
+    hint: str = ""
+    reads: tuple[str, ...] = ()
 
     def applies_to(self, tier: Tier) -> bool:
         return tier in self.severity
