@@ -107,16 +107,16 @@ def test_refusal_as_json(shipped: Path, run: Run) -> None:
 
 
 DEBUG_ON = ("access: basic_auth\n", "access: basic_auth\nfeatures:\n  debug:\n    enabled: true\n")
-DEBUG_MESSAGE = (
-    "Debug mode is on, and it is for developers only "
-    "(set `enabled: false` under the feature in this environment's spec)"
-)
+DEBUG_MESSAGE = "Debug mode is on, and it is for developers only"
+DEBUG_HINT = "(set `enabled: false` under the feature in this environment's spec)"
 
 
 def test_a_warning_prints_and_does_not_block(shipped: Path, run: Run) -> None:
     edit_spec(shipped, "staging.yaml", *DEBUG_ON)
     debug = spec_position(shipped, "staging.yaml", "enabled: true")
-    warning = f"staging:\n{debug}: PRD007 warning: features.debug.enabled: {DEBUG_MESSAGE}\n"
+    warning = (
+        f"staging:\n{debug}: PRD007 warning: features.debug.enabled: {DEBUG_MESSAGE} {DEBUG_HINT}\n"
+    )
     validated = run("--root", shipped, "validate")
     assert validated.exit_code == 0
     assert validated.output == (
@@ -266,7 +266,7 @@ def test_findings_become_github_annotations(
     assert result.exit_code == 0
     assert result.stdout.splitlines()[:2] == [
         "::warning file=environments/staging.yaml,line=12,col=14,title=PRD007::"
-        f"features.debug.enabled: {DEBUG_MESSAGE}",
+        f"features.debug.enabled: {DEBUG_MESSAGE} {DEBUG_HINT}",
         "::warning file=environments/test.yaml,line=5,col=3::silence.TST004: `TST004` finds "
         "nothing in test (remove the silence)",
     ]
