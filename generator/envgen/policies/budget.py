@@ -113,7 +113,7 @@ RULES = [
         everywhere("warning"),
         over_budget,
         hint="lower memory limits or tmpfs sizes, or move an environment to another host",
-        reads=("memory limit", "memory reservation", "data mount"),
+        reads=("memory limit", "memory reservation", "RAM disk"),
     ),
     Rule(
         "BUD002",
@@ -123,7 +123,7 @@ RULES = [
         everywhere("warning"),
         unbudgeted,
         hint="give the service a memory limit and each tmpfs a size",
-        reads=("memory limit", "data mount"),
+        reads=("memory limit", "RAM disk"),
     ),
     Rule(
         "BUD003",

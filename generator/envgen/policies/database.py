@@ -76,6 +76,5 @@ RULES = [
             "declare `database.password_url_safe: true` for a URL-safe password, or pass the "
             "password apart"
         ),
-        reads=("environment variable",),
     ),
 ]

@@ -43,6 +43,5 @@ RULES = [
         deployed("error", "error"),
         per_environment(host_privileges),
         hint="remove it: a container that needs the host does not belong in a deployed stack",
-        reads=("bind mount",),
     ),
 ]

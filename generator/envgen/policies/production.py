@@ -289,7 +289,7 @@ RULES = [
         deployed("error", "warning"),
         per_environment(durable_database),
         hint="mount a named volume on the database's data folder",
-        reads=("data mount",),
+        reads=("volume mount", "RAM disk"),
     ),
     Rule(
         "PRD010",

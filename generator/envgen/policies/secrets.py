@@ -224,7 +224,6 @@ RULES = [
         everywhere("error"),
         per_environment(written_down),
         hint="write a ${VAR} reference and keep the value in the variables file",
-        reads=("environment variable", "command"),
     ),
     Rule(
         "SEC002",

@@ -375,7 +375,6 @@ RULES = [
             "give the volume a `name` of this environment's own, or none: Compose prefixes the "
             "project's"
         ),
-        reads=("volume",),
     ),
     _rule(
         "SEG003",
@@ -387,7 +386,6 @@ RULES = [
             "give the network a name of this environment's own; only the proxy's external "
             "network is shared"
         ),
-        reads=("network",),
     ),
     _rule(
         "SEG004",
@@ -412,7 +410,6 @@ RULES = [
         "database: two environments on one store overwrite each other's.",
         data_storage,
         hint="mount a volume or a host folder of this environment's own",
-        reads=("data mount",),
     ),
     _rule(
         "SEG007",

@@ -144,7 +144,7 @@ RULES = [
         {Tier.TEST: "error"},
         per_environment(tmpfs_database),
         hint="mount a tmpfs on the database's data folder (`tmpfs: [{target: ..., size: 256m}]`)",
-        reads=("data mount",),
+        reads=("volume mount", "RAM disk"),
     ),
     Rule(
         "TST002",
@@ -155,7 +155,6 @@ RULES = [
         {Tier.TEST: "error"},
         mocked_everywhere,
         hint="set the integration's `mode` to mocked or off in the test spec",
-        reads=("environment variable",),
     ),
     Rule(
         "TST004",

@@ -116,7 +116,6 @@ RULES = [
         {Tier.TEST: "error"},
         committed_values,
         hint="use a throw-away value such as `test`",
-        reads=("environment variable",),
     ),
     Rule(
         "VAR003",

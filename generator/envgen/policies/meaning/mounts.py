@@ -37,7 +37,16 @@ BIND = Concept(
         ),
     ),
     "A host path is compared as the file it names: defaults expanded, `./` and `a/..` "
-    "folded (`${SRC:-./api}/../api` is `api`).",
+    "folded (`${SRC:-./api}/../api` is `api`). PRD005 calls a bind source code when its "
+    "host path is the project itself (`.`), a build context or a path inside it "
+    "(`./backend/app`), a folder that holds a build context (`./services` for "
+    "`./services/api`), a path outside the project that ends in a build context "
+    "(`/srv/shop/api`, `../main/api/src`), a file with a code extension (`./src/app.py`, "
+    "`./entrypoint.sh`), or a folder mounted on the service's `working_dir` or on a folder "
+    "images keep their application in (`/app`, `/usr/src/app`, `/var/www/html`...). A file "
+    "of another kind (`./config/nginx.conf:/etc/nginx/nginx.conf:ro`) is configuration, and "
+    "a folder mounted elsewhere (`./data`, `./certs`, `./backups/api:/backups`) is data: "
+    "neither is source. HST001 reads the same binds for the Docker socket.",
 )
 
 # Extensions of files that a program runs or loads as code: a bind of one replaces what
