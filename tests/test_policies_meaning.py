@@ -111,7 +111,7 @@ def test_an_external_network_that_is_production_own(tmp_path: Path) -> None:
 def test_an_external_network_of_a_declared_production_network(tmp_path: Path) -> None:
     production = "networks:\n  back: {}\n" + API + "    networks: [default, proxy, back]\n"
     joined = JOIN.format(name="shop-production_back") + API + "    networks: [default, back]\n"
-    patches = [("production.yaml", None, production), ("staging.yaml", None, joined)]
+    patches: list[Patch] = [("production.yaml", None, production), ("staging.yaml", None, joined)]
     found = _rules(tmp_path, patches, "staging")
     assert "SEG003 networks.back.name" in found, found
 
