@@ -47,7 +47,8 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
         [("staging.yaml", None, SEED.replace("    profiles: [seed]\n", ""))],
         [
             "environments/staging.yaml:30:5: PRD003 warning: services.loader.healthcheck: "
-            "`loader` has no health check (add a `healthcheck` with a `test` that checks the service)",
+            "`loader` has no health check (add a `healthcheck` with a `test` that checks the "
+            "service)",
             "environments/staging.yaml:33:11: JOB002 error: services.loader.seed: `loader` is "
             "a seed job in no profile: every `docker compose up` would run it again over the "
             "environment's data (give it a profile, e.g. `profiles: [seed]`) "

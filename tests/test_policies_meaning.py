@@ -21,7 +21,9 @@ def _production_api(text: str, extra: str = "") -> list[Patch]:
 
 def _rules(root: Path, patches: list[Patch], env: str = "production") -> list[str]:
     return sorted(
-        f"{p.rule} {p.field}" for p in findings(root, patched(patches)) if p.environment == env
+        f"{p.rule} {p.field}"
+        for p in findings(root, patched(patches))
+        if env in p.environment.split(", ")
     )
 
 

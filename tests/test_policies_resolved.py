@@ -59,7 +59,8 @@ CASES: list[tuple[str, list[Patch], str]] = [
         ],
         "environments/staging.yaml:30:5: SEG002 error: volumes.dbdata: volume "
         "`shop-production_dbdata` is also production's (environments/base.yaml:25:11)"
-        " (give the volume a `name` of this environment's own, or none: Compose prefixes the project's)",
+        " (give the volume a `name` of this environment's own, or none: Compose prefixes the "
+        "project's)",
     ),
     (
         "a container name that an unset variable makes production's",
@@ -83,7 +84,8 @@ CASES: list[tuple[str, list[Patch], str]] = [
         ],
         "environments/staging.yaml:30:11: SEG003 error: networks.back.name: network "
         "`shop-production_default` is also production's (environments/production.yaml:1:1)"
-        " (give the network a name of this environment's own; only the proxy's external network is shared)",
+        " (give the network a name of this environment's own; only the proxy's external network "
+        "is shared)",
     ),
     (
         "production's database, percent-encoded",
@@ -125,21 +127,21 @@ CASES: list[tuple[str, list[Patch], str]] = [
         _service("production.yaml", "    environment:\n      DEBUG: y\n"),
         "environments/production.yaml:27:14: PRD008 error: services.api.environment.DEBUG: "
         "`api` turns on debug mode through `DEBUG`"
-        ' (turn it off in this environment (`DEBUG: "false"`, `NODE_ENV: production`), or set it only in the lower tiers\' specs)',
+        " (turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers)",
     ),
     (
         "APP_DEBUG: '1'",
         _service("production.yaml", "    environment:\n      APP_DEBUG: '1'\n"),
         "environments/production.yaml:27:18: PRD008 error: services.api.environment.APP_DEBUG: "
         "`api` turns on debug mode through `APP_DEBUG`"
-        ' (turn it off in this environment (`DEBUG: "false"`, `NODE_ENV: production`), or set it only in the lower tiers\' specs)',
+        " (turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers)",
     ),
     (
         "--debug",
         _service("production.yaml", "    command: [serve, --debug]\n"),
         "environments/production.yaml:26:22: PRD008 error: services.api.command.1: `api` runs "
         "with `--debug`"
-        ' (turn it off in this environment (`DEBUG: "false"`, `NODE_ENV: production`), or set it only in the lower tiers\' specs)',
+        " (turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers)",
     ),
     (
         "--reload inside sh -c",
@@ -172,7 +174,7 @@ CASES: list[tuple[str, list[Patch], str]] = [
         "environments/production.yaml:27:25: PRD008 error: "
         "services.vectors.environment.EXPLORER_ENABLED: `vectors` turns on `explorer` "
         "(for developers only) through `EXPLORER_ENABLED`"
-        ' (turn it off in this environment (`DEBUG: "false"`, `NODE_ENV: production`), or set it only in the lower tiers\' specs)',
+        " (turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers)",
     ),
     (
         "a mocked integration's real key by reference",

@@ -184,7 +184,7 @@ def _verdict(problems: list[Problem], rule: str, case: Case) -> bool:
     own = f"services.{case.service}"
     return any(
         p.rule == rule
-        and p.environment == case.judged
+        and case.judged in p.environment.split(", ")
         and p.severity != "silenced"
         and (not p.field.startswith("services.") or p.field == own or p.field.startswith(f"{own}."))
         for p in problems

@@ -276,10 +276,7 @@ RULES = [
         "feature, set in `environment` instead of through the flag, all turn it on.",
         deployed("error", "warning"),
         per_environment(debug),
-        hint=(
-            'turn it off in this environment (`DEBUG: "false"`, `NODE_ENV: production`), or set '
-            "it only in the lower tiers' specs"
-        ),
+        hint="turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers",
         reads=("environment variable", "development switch", "command", "development command"),
     ),
     Rule(
