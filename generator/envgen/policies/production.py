@@ -233,10 +233,7 @@ RULES = [
         "every interface, as Compose binds it.",
         deployed("error", "error"),
         per_environment(loopback_ports),
-        hint=(
-            "publish on 127.0.0.1 (`127.0.0.1:8001:8001`), or drop the port and route through "
-            "the proxy"
-        ),
+        hint="write the address, as in `127.0.0.1:8001:8001`, or drop the port",
         reads=("published port",),
     ),
     Rule(
