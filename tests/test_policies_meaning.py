@@ -61,6 +61,12 @@ SOURCE = [
         "",
     ),
     ("a checkout outside the project", "    volumes: ['/srv/shop/api:/srv/api']\n", ""),
+    ("another checkout's context", "    volumes: ['../main/api/src:/srv/src']\n", ""),
+    (
+        "a folder on the working_dir written with a slash",
+        "    working_dir: /opt/shop/\n    volumes: ['./shop:/opt/shop']\n",
+        "",
+    ),
     ("a local volume binding the context", "    volumes: ['code:/srv/code']\n", BOUND),
 ]
 NOT_SOURCE = [
@@ -207,3 +213,10 @@ def test_compose_keeps_restart_beside_deploy_restart_policy(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert "restart: always" in result.stdout
     assert "condition: none" in result.stdout
+
+
+@pytest.mark.parametrize(("value", "flagged"), [("\"'true'\"", True), ("\"'false'\"", False)])
+def test_a_quoted_switch_value(tmp_path: Path, value: str, flagged: bool) -> None:
+    """A value written with quotes inside (`DEBUG="'true'"`) is read as the program reads it."""
+    found = _rules(tmp_path, _production_api(f"    environment:\n      NODE_DEBUG: {value}\n"))
+    assert ("PRD008 services.api.environment.NODE_DEBUG" in found) is flagged, found
