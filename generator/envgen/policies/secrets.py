@@ -223,7 +223,7 @@ RULES = [
         "`${VAR:+value}` writes its value down too, and a default does in a deployed tier.",
         everywhere("error"),
         per_environment(written_down),
-        hint="write a ${VAR} reference and keep the value in the variables file",
+        hint="never write the value itself in a spec",
     ),
     Rule(
         "SEC002",
