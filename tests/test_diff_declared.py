@@ -71,7 +71,8 @@ def test_the_wrong_kind_is_stale_and_leaves_the_difference(shipped: Path, run: R
         "",
         "stale declarations (they match no difference):",
         f"  {stale}: services.backend.environment.DATABASE_URL "
-        "(against staging): the backend reads its database from the secrets file",
+        "(against staging): the backend reads its database from the secrets file "
+        "(diff shows it as removed here: write `kind: removed`)",
         "",
         "1 difference (0 changed, 0 added, 1 removed): 0 declared, 1 undeclared; "
         "35 left out by the options; 1 stale declaration",

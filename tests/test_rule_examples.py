@@ -84,6 +84,6 @@ def test_the_fix_draws_nothing(tmp_path: Path, rule: Rule) -> None:
 
 @pytest.mark.parametrize("rule", RULES.values(), ids=list(RULES))
 def test_every_rule_is_documented(rule: Rule) -> None:
-    assert rule.reads
+    assert rule.reads_text
     assert rule.fix
     assert rule.example is not None

@@ -136,7 +136,8 @@ def text(comparison: Comparison, hidden: int = 0, colour: bool = False) -> str:
         lines += ["", "stale declarations (they match no difference):"]
         lines += [
             _paint(
-                f"  {s.position}: {s.pattern} (against {s.against}): {s.reason}",
+                f"  {s.position}: {s.pattern} (against {s.against}): {s.reason}"
+                + (f" ({s.shown})" if s.shown else ""),
                 "stale" if colour else None,
             )
             for s in comparison.stale

@@ -70,8 +70,9 @@ def _rule(rule: Rule) -> list[str]:
         paragraph(f"**Why.** {rule.rationale}"),
         "",
     ]
-    if rule.reads:
-        out += [paragraph(f"**Reads.** {rule.reads[0].upper()}{rule.reads[1:]}"), ""]
+    if rule.reads_text:
+        text = rule.reads_text
+        out += [paragraph(f"**Reads.** {text[0].upper()}{text[1:]}"), ""]
     if rule.fix:
         out += [paragraph(f"**Fix.** {rule.fix}"), ""]
     return out + _example(rule)

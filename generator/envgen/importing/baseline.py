@@ -22,14 +22,16 @@ def silences(findings: Iterable[Problem], *, scoped: bool = SCOPED) -> dict[str,
     for finding in sorted(findings):
         if finding.severity != "error" or not finding.rule or not finding.environment:
             continue
-        block = blocks.setdefault(finding.environment, {})
-        if not scoped:
-            block[finding.rule] = REASON
-            continue
-        entry = _scope(finding)
-        entries = block.setdefault(finding.rule, [])
-        if entry not in entries:
-            entries.append(entry)
+        # A finding in base.yaml is one line for every environment it holds in.
+        for environment in finding.environment.split(", "):
+            block = blocks.setdefault(environment, {})
+            if not scoped:
+                block[finding.rule] = REASON
+                continue
+            entry = _scope(finding)
+            entries = block.setdefault(finding.rule, [])
+            if entry not in entries:
+                entries.append(entry)
     return blocks
 
 

@@ -10,7 +10,7 @@ from envgen.gitignore import GitIgnore, read_gitignore
 from envgen.model.environment import Environment
 from envgen.policies import RULES
 from envgen.policies.rule import Finding, Rule, Scope
-from envgen.problems import Problem, Severity
+from envgen.problems import Problem, Severity, grouped
 from envgen.project.load import BASE, Project
 from envgen.reading.source import Document, field_path
 from envgen.redaction import scrub_problems
@@ -56,7 +56,7 @@ def check_policies(
             problems.append(_problem(rule, finding, documents, "silenced", f"silenced: {reason}"))
     used = {(finding.environment, rule.id) for rule, finding in found}
     problems += _silence_problems(ordered, documents, base, used)
-    return problems
+    return grouped(problems)
 
 
 def _one_per_place(found: list[tuple[Rule, Finding]]) -> Iterator[tuple[Rule, Finding]]:
@@ -84,7 +84,7 @@ def _problem(
         documents[finding.environment].position_of(finding.path),
         field_path(finding.path),
         finding.message,
-        finding.hint if hint is None else hint,
+        (finding.hint or rule.hint) if hint is None else hint,
         severity,
         rule.id,
         finding.environment,

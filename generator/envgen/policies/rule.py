@@ -99,15 +99,19 @@ class Example:
 @dataclass(frozen=True)
 class Rule:
     """A policy: an id, what it demands and why, how severe it is in each tier (a tier
-    that is absent is one where the rule does not apply), and the check itself; for the
-    documentation, what it reads, how to fix a finding, and an example."""
+    that is absent is one where the rule does not apply), the check itself, what to do
+    about a finding (unless the finding says better), and the concepts it reads (names
+    of envgen.policies.meaning's concepts, for the rules-by-spelling page); for the
+    reference page, what it reads in words, how to fix a finding, and an example."""
 
     id: str
     title: str
     rationale: str
     severity: Mapping[Tier, Severity]
     check: Check
-    reads: str = ""
+    hint: str = ""
+    reads: tuple[str, ...] = ()
+    reads_text: str = ""
     fix: str = ""
     example: Example | None = None
 

@@ -13,7 +13,7 @@ from envgen.policies.rule import Example
 
 
 class RuleDoc(NamedTuple):
-    reads: str
+    reads_text: str
     fix: str
     example: Example
 
@@ -222,6 +222,16 @@ DOCS: dict[str, RuleDoc] = {
             "production.yaml",
             "services:\n  web:\n    ports:\n      - 8000:8000\n",
             "services:\n  web:\n    ports:\n      - 127.0.0.1:8000:8000\n",
+        ),
+    ),
+    "PRT001": RuleDoc(
+        "the host side of every published port: a `${VAR}` there is judged by its default "
+        "(`${WEB_PORT:-8080}`), and one without a default is reported.",
+        "Give the variable a default, the port the environment uses when nothing sets it.",
+        Example(
+            "production.yaml",
+            'services:\n  web:\n    ports:\n      - "127.0.0.1:${WEB_PORT}:8000"\n',
+            'services:\n  web:\n    ports:\n      - "127.0.0.1:${WEB_PORT:-8000}:8000"\n',
         ),
     ),
     "PRD005": RuleDoc(

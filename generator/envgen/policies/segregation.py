@@ -89,7 +89,43 @@ def networks(scope: Scope) -> Iterator[Finding]:
             # Compose's implicit network, `<project>_default`: one named so elsewhere is it.
             yield f"{env.project_name}_default", ("compose_project",)
 
-    return _clashes(scope, values, "network")
+    yield from _clashes(scope, values, "network")
+    yield from _joined(scope)
+
+
+def _created_networks(env: Environment) -> dict[str, Path]:
+    """The Docker names of the networks an environment's stack creates, with where."""
+    created: dict[str, Path] = {f"{env.project_name}_default": ("compose_project",)}
+    shared = env.proxy.network if env.proxy is not None else None
+    for key, network in env.networks.items():
+        # The proxy's network created by the stack is PRX002's finding.
+        if not network.external and key != shared:
+            created[resolved(env.network_name(key))] = ("networks", key)
+    return created
+
+
+def _joined(scope: Scope) -> Iterator[Finding]:
+    """An external network that is another environment's own (staging joining
+    `shop-production_default`): external says the stack does not create it, not that
+    it is the shared one."""
+    created = {env.name: _created_networks(env) for env in scope.environments}
+    for env in scope.environments:
+        for key, network in env.networks.items():
+            if not network.external:
+                continue
+            name = resolved(env.network_name(key))
+            for other in scope.environments:
+                path = created[other.name].get(name)
+                if other is not env and path is not None:
+                    at = (
+                        ("networks", key, "name") if network.name is not None else ("networks", key)
+                    )
+                    yield Finding(
+                        env.name,
+                        at,
+                        f"external network `{name}` is {other.name}'s own "
+                        f"({scope.where(other, path)})",
+                    )
 
 
 def container_names(scope: Scope) -> Iterator[Finding]:
@@ -309,8 +345,16 @@ def variables_files(scope: Scope) -> Iterator[Finding]:
                         )
 
 
-def _rule(id: str, title: str, rationale: str, check: Callable[[Scope], Iterable[Finding]]) -> Rule:
-    return Rule(id, title, rationale, everywhere("error"), check)
+def _rule(
+    id: str,
+    title: str,
+    rationale: str,
+    check: Callable[[Scope], Iterable[Finding]],
+    *,
+    hint: str,
+    reads: tuple[str, ...] = (),
+) -> Rule:
+    return Rule(id, title, rationale, everywhere("error"), check, hint, reads)
 
 
 RULES = [
@@ -320,12 +364,17 @@ RULES = [
         "Compose names containers, networks and volumes after the project; one name shared "
         "means one stack replacing the other's containers.",
         project_names,
+        hint="set `compose_project` to a name of this environment's own",
     ),
     _rule(
         "SEG002",
         "no named volume shared between environments",
         "A shared volume is shared data: a test run would write into another environment's.",
         volumes,
+        hint=(
+            "give the volume a `name` of this environment's own, or none: Compose prefixes the "
+            "project's"
+        ),
     ),
     _rule(
         "SEG003",
@@ -333,6 +382,10 @@ RULES = [
         "Services on one network reach each other by name; only the proxy's external "
         "network is meant to be common.",
         networks,
+        hint=(
+            "give the network a name of this environment's own; only the proxy's external "
+            "network is shared"
+        ),
     ),
     _rule(
         "SEG004",
@@ -340,6 +393,7 @@ RULES = [
         "Docker allows one container per name; the second stack would stop the first or "
         "fail to start.",
         container_names,
+        hint="remove `container_name`: Compose names the container after the project",
     ),
     _rule(
         "SEG005",
@@ -347,6 +401,7 @@ RULES = [
         "A test run or a seed script aimed at a database name must not find another "
         "environment's data under it.",
         database_names,
+        hint="give `database.name` a name of this environment's own, e.g. `<app>_<environment>`",
     ),
     _rule(
         "SEG006",
@@ -354,6 +409,7 @@ RULES = [
         "A service marked `data` (a vector store, a search index) keeps data like a "
         "database: two environments on one store overwrite each other's.",
         data_storage,
+        hint="mount a volume or a host folder of this environment's own",
     ),
     _rule(
         "SEG007",
@@ -361,24 +417,28 @@ RULES = [
         "Two environments on one account (one bot, one project) answer each other's users "
         "and mix their data.",
         identities,
+        hint="give this environment an account of its own and name it under `identity`",
     ),
     _rule(
         "SEG008",
         "distinct secret variables (integrations, database password, basic auth)",
         "With one variable name for two environments, a value exported for one reaches the other.",
         secret_variables,
+        hint="name a variable of this environment's own, e.g. with the environment as a prefix",
     ),
     _rule(
         "SEG009",
         "distinct domains",
         "Two environments on one domain means the proxy sends one's users to the other.",
         domains,
+        hint="give this environment a domain of its own",
     ),
     _rule(
         "SEG010",
         "no CORS origin pointing at another environment's domain",
         "A browser on one environment's site must not be allowed to call another's API.",
         origins,
+        hint="list this environment's own origins only",
     ),
     _rule(
         "SEG011",
@@ -387,6 +447,8 @@ RULES = [
         "the second one fails to start, or a client reaches the wrong one. A range "
         "(`8000-8005`) holds each port in it; a host port Docker picks (`3000`) holds none.",
         host_ports,
+        hint="pick a host port that no other environment on this host publishes",
+        reads=("published port",),
     ),
     _rule(
         "SEG012",
@@ -395,6 +457,8 @@ RULES = [
         "variables, commands, labels or health checks are a path from that tier into "
         "production.",
         production_values,
+        hint="use this environment's own value: a lower tier never names production's",
+        reads=("environment variable", "command"),
     ),
     _rule(
         "SEG013",
@@ -403,5 +467,7 @@ RULES = [
         "service given another environment's variables file as its `env_file`. Paths are "
         "compared as the files they name (`././.env.production` is `.env.production`).",
         variables_files,
+        hint="point it at this environment's own variables file",
+        reads=("env file",),
     ),
 ]

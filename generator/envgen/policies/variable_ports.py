@@ -34,5 +34,6 @@ RULES = [
         "(collisions between environments, addresses in production) cannot see the port.",
         everywhere("warning"),
         per_environment(unjudged_ports),
+        hint="give the variable a default (`${WEB_PORT:-8080}`), which the port rules judge",
     ),
 ]

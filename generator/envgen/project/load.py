@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
@@ -17,7 +17,7 @@ from envgen.gitignore import GitIgnore, read_gitignore
 from envgen.model.environment import Environment
 from envgen.model.intended import check_against
 from envgen.model.merge import merge
-from envgen.problems import Position, Problem, did_you_mean
+from envgen.problems import Position, Problem, did_you_mean, grouped
 from envgen.project.references import check_references
 from envgen.project.validate import validate
 from envgen.reading.source import Document, Path, field_path, load
@@ -230,7 +230,11 @@ def load_project(settings: Settings) -> Project:
             continue
         env, document, found = _load_environment(settings, base, path, gitignore)
         spec_data.append(document.data)
-        problems += found
+        # A problem in base.yaml names the environments it breaks; one in a spec, its file.
+        base_file = str(settings.environments / BASE)
+        problems += [
+            replace(p, environment=path.stem) if p.position.path == base_file else p for p in found
+        ]
         if env is not None:
             documents[env.name] = document
             environments.append(env)
@@ -238,7 +242,16 @@ def load_project(settings: Settings) -> Project:
     if not problems:  # names are known only when every environment is valid
         problems += check_against(environments, documents)
     if problems:
-        raise SpecError(scrub_problems(problems, _secrets(spec_data)))
+        # What is wrong in base.yaml itself (before any merge) is wrong for every spec.
+        every = ", ".join(path.stem for path in spec_paths)
+        base_file = str(settings.environments / BASE)
+        problems = [
+            replace(p, environment=every)
+            if p.position.path == base_file and not p.environment
+            else p
+            for p in problems
+        ]
+        raise SpecError(scrub_problems(grouped(problems), _secrets(spec_data)))
     base_path = str(settings.environments / BASE)
     environments.sort(key=lambda env: (env.tier.rank, env.name))
     sources: dict[str, tuple[str, ...]] = {
