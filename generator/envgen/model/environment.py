@@ -19,7 +19,6 @@ from envgen.model.fields import (
     Origin,
     Port,
     ProjectPath,
-    Reason,
     ServiceName,
     Slug,
     Tag,
@@ -28,6 +27,7 @@ from envgen.model.fields import (
 )
 from envgen.model.ports import PortMapping
 from envgen.model.service import Service
+from envgen.model.silences import Silence
 from envgen.model.tiers import Tier
 from envgen.problems import did_you_mean
 
@@ -338,9 +338,11 @@ class Environment(Model):
         default_factory=list,
         description="differences from other environments that are intended (see `envgen diff`)",
     )
-    silence: dict[str, Reason] = Field(
+    silence: dict[str, Silence] = Field(
         default_factory=dict,
-        description="policy rules silenced in this environment, each with the reason",
+        description="policy rules silenced in this environment: a rule's reason silences it "
+        "everywhere in the environment; a list of scopes (`service`, `path`, `reason`) only "
+        "there",
     )
     proxy: Proxy | None = Field(
         None,

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from envgen.compose.sizes import format_memory
+from envgen.model.declared_silences import Declared, declared_silences
 from envgen.model.environment import Environment
 from envgen.model.service import Service
 from envgen.outputs.compose import COMPOSE, compose_of, referenced_variables, start_command
 from envgen.outputs.markdown import code, flag, paragraph, text
 from envgen.outputs.output import Output
 from envgen.outputs.parity_operations import operations_rows
-from envgen.project.load import Project
+from envgen.project.load import BASE, Project
 
 # compose.py spells app images `image:${IMAGE_TAG:-<tag>}`; the tag has its own row.
 IMAGE_TAG_VARIABLE = "IMAGE_TAG"
@@ -273,6 +274,38 @@ def intended_differences(project: Project) -> list[list[str]]:
     return rows
 
 
+def _silenced_where(silence: Declared) -> str:
+    if silence.inline is not None:
+        return "the line " + code(f"{silence.position.path}:{silence.position.line}")
+    scope = silence.scope
+    if scope is None:
+        return "the whole environment"
+    parts = [f"service {code(scope.service)}"] if scope.service is not None else []
+    parts += [f"path {code(scope.path)}"] if scope.path is not None else []
+    return ", ".join(parts) or "the whole environment"
+
+
+def silences(project: Project) -> list[list[str]]:
+    """Every silence of the specs, once, with its scope and reason: one table row of
+    escaped cells each (an inline silence in base.yaml holds for every environment that
+    inherits its line)."""
+    rows = []
+    base = str(project.settings.environments / BASE)
+    owners = {
+        path: env.name for env in project.environments for path in project.sources[env.name][1:]
+    }
+    declared = declared_silences(project.environments, project.documents, project.inline_silences)
+    for silence in declared:
+        if silence.environment is not None:
+            env = silence.environment
+        elif silence.position.path == base:
+            env = "every environment (base.yaml)"
+        else:
+            env = owners.get(silence.position.path, silence.position.path)
+        rows.append([text(env), code(silence.rule), _silenced_where(silence), text(silence.reason)])
+    return rows
+
+
 def parity_context(project: Project) -> dict[str, Any]:
     """What templates/ENVIRONMENTS.md.j2 needs."""
     return {
@@ -282,6 +315,7 @@ def parity_context(project: Project) -> dict[str, Any]:
         "rows": parity_rows(project),
         "notes": parity_notes(project),
         "intended_differences": intended_differences(project),
+        "silences": silences(project),
     }
 
 
