@@ -160,18 +160,24 @@ def test_a_route_makes_a_caddyfile_and_without_one_it_is_removed(tmp_path: Path,
     assert (
         (tmp_path / "rendered" / "Caddyfile")
         .read_text(encoding="utf-8")
-        .endswith("# live (local tier)\nshop.example.com {\n\treverse_proxy shop-live-web:80\n}\n")
+        .endswith(
+            "# live (local tier), through network edge:\n"
+            "# on host server: docker network create edge (once), then docker network connect "
+            "edge <the proxy's container>\n"
+            "shop.example.com {\n\treverse_proxy shop-live-web:80\n}\n"
+        )
     )
     edit_spec(tmp_path, "live.yaml", "domain: shop.example.com\n", "")
     result = run("--root", tmp_path, "render")
     assert result.output.splitlines() == [
         "  updated  docs/ENVIRONMENTS.md",
         "unchanged  environments/envgen.schema.json",
-        "unchanged  rendered/docker-compose.live.yml",
+        # Nothing is routed: the web service's alias for the proxy goes too.
+        "  updated  rendered/docker-compose.live.yml",
         "unchanged  rendered/envgen.mk",
         "unchanged  rendered/github/pull-request.yml",
         "  removed  rendered/Caddyfile",
-        "1 file written, 1 removed, 4 unchanged",
+        "2 files written, 1 removed, 3 unchanged",
     ]
 
 

@@ -1,4 +1,5 @@
-"""The compose document: services on a shared network answer to an alias of their own."""
+"""The compose document: the service the proxy routes to answers, on the proxy's network
+only, to an alias of its own; nothing else gets one."""
 
 from __future__ import annotations
 
@@ -36,21 +37,38 @@ services:
 """
 
 
-def _networks(tmp_path: Path) -> dict[str, object]:
+def _networks(tmp_path: Path, live: str = "") -> dict[str, object]:
     write_tree(
-        tmp_path, {"environments/base.yaml": BASE, "environments/live.yaml": "tier: local\n"}
+        tmp_path,
+        {"environments/base.yaml": BASE, "environments/live.yaml": "tier: local\n" + live},
     )
     env = load_project(load_settings(tmp_path)).get("live")
     doc = compose_document(env, PurePosixPath("rendered"))
     return {name: service.get("networks") for name, service in doc["services"].items()}
 
 
-def test_only_services_on_an_external_network_get_an_alias(tmp_path: Path) -> None:
+def test_no_alias_without_a_proxy(tmp_path: Path) -> None:
     assert _networks(tmp_path) == {
+        "api": ["default", "proxy"],
+        "worker": ["back"],
+        "cache": ["proxy"],
+    }
+
+
+def test_only_the_routed_service_gets_an_alias_on_the_proxy_network_only(
+    tmp_path: Path,
+) -> None:
+    route = "domain: shop.example.com\nproxy:\n  network: proxy\n  service: api\n  port: 80\n"
+    assert _networks(tmp_path, route) == {
         "api": {"default": {}, "proxy": {"aliases": ["shop-live-api"]}},
         "worker": ["back"],
-        "cache": {"proxy": {"aliases": ["shop-live-cache"]}},
+        "cache": ["proxy"],
     }
+    # Without a domain nothing is routed, so nothing needs the alias.
+    assert _networks(tmp_path, route.replace("domain: shop.example.com\n", ""))["api"] == [
+        "default",
+        "proxy",
+    ]
 
 
 def test_compose_sees_a_unique_alias_for_each_deployed_backend() -> None:

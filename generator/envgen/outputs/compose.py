@@ -88,22 +88,28 @@ def _volumes(env: Environment, service: Service, output_dir: PurePosixPath) -> l
 
 
 def network_alias(env: Environment, service: str) -> str:
-    """The name `service` answers to on a shared network: unique to its environment."""
+    """The name the routed service answers to on the proxy's network: unique to its
+    environment, since the proxy joins every environment's network and `backend` would
+    answer on each."""
     return f"{env.project_name}-{service}"
 
 
 def _networks(env: Environment, name: str, service: Service) -> list[str] | dict[str, Any]:
-    """The networks a service joins. Compose makes every service name an alias on every
-    network the container joins, so on a network shared with other stacks (an external
-    one, Caddy's) `backend` would answer for staging and production alike; there the
-    service also gets an alias unique to its environment, for the proxy to route to."""
-    shared = [n for n in service.networks if n in env.networks and env.networks[n].external]
-    if not shared and not service.network_options:
+    """The networks a service joins, with the attachment options the spec gives; the
+    service the proxy routes to also answers, on the proxy's network only, to an alias
+    unique to its environment (the one the Caddyfile names). No other alias is added."""
+    proxy = env.proxy
+    routed = (
+        proxy.network
+        if proxy is not None and env.domain is not None and proxy.service == name
+        else None
+    )
+    if routed not in service.networks and not service.network_options:
         return list(service.networks)
     attached: dict[str, Any] = {}
     for network in service.networks:
         options = copy.deepcopy(service.network_options.get(network, {}))
-        if network in shared:
+        if network == routed:
             options["aliases"] = [*options.get("aliases", []), network_alias(env, name)]
         attached[network] = options
     return attached

@@ -15,7 +15,13 @@ from envgen.compose.sizes import format_memory
 from envgen.model.declared_silences import Declared, declared_silences
 from envgen.model.environment import Environment
 from envgen.model.service import Service
-from envgen.outputs.compose import COMPOSE, compose_of, referenced_variables, start_command
+from envgen.outputs.compose import (
+    COMPOSE,
+    compose_of,
+    network_alias,
+    referenced_variables,
+    start_command,
+)
 from envgen.outputs.markdown import code, flag, paragraph, text
 from envgen.outputs.output import Output
 from envgen.outputs.parity_operations import operations_rows
@@ -199,6 +205,19 @@ def _per_service(
     ]
 
 
+def _routed(env: Environment) -> bool:
+    return env.proxy is not None and env.domain is not None
+
+
+def _proxy_route(env: Environment) -> str:
+    """`backend:8001` as the alias the proxy names, on the environment's own network."""
+    if env.proxy is None or env.domain is None:
+        return "none"
+    alias = network_alias(env, env.proxy.service)
+    network = env.network_name(env.proxy.network)
+    return f"{code(f'{alias}:{env.proxy.port}')} on network {code(network)}"
+
+
 def parity_rows(project: Project) -> list[Row]:
     """Every row of the table, one cell per environment in project order."""
     envs = project.environments
@@ -242,6 +261,7 @@ def parity_rows(project: Project) -> list[Row]:
         *(row(text(label), _flag(name)) for name, label in _declared(envs, "features")),
         row("URL", _url),
         row("Access", lambda env: ACCESS[env.access]),
+        *when(any(_routed(env) for env in envs), row("Proxy route", _proxy_route)),
         row("Host ports", _ports),
         *when(
             any(env.cors_origins for env in envs),

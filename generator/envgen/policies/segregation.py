@@ -78,18 +78,25 @@ def volumes(scope: Scope) -> Iterator[Finding]:
 
 
 def networks(scope: Scope) -> Iterator[Finding]:
+    """Any Docker network (by the name Docker gives it) that services of two environments
+    on one host would join; only an edge proxy (`role: edge-proxy`) may join another
+    environment's network, since reaching every environment is its job."""
+
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
-        used = {n for s in env.services.values() for n in s.networks}
-        for key, network in env.networks.items():
-            # An external network is the one declared to be shared (the proxy's).
-            if key in used and not network.external:
+        used = {n for s in env.services.values() if not s.is_edge_proxy for n in s.networks}
+        for key in env.networks:
+            if key in used:
+                network = env.networks[key]
                 at = ("networks", key, "name") if network.name is not None else ("networks", key)
                 yield resolved(env.network_name(key)), at
-        if any(not s.networks or "default" in s.networks for s in env.services.values()):
+        if any(
+            not s.is_edge_proxy and (not s.networks or "default" in s.networks)
+            for s in env.services.values()
+        ):
             # Compose's implicit network, `<project>_default`: one named so elsewhere is it.
             yield f"{env.project_name}_default", ("compose_project",)
 
-    return _clashes(scope, values, "network")
+    return _clashes(scope, values, "network", same_host=True)
 
 
 def container_names(scope: Scope) -> Iterator[Finding]:
@@ -329,9 +336,12 @@ RULES = [
     ),
     _rule(
         "SEG003",
-        "no network shared, except the declared external one",
-        "Services on one network reach each other by name; only the proxy's external "
-        "network is meant to be common.",
+        "no network shared between environments on one host",
+        "Services on one network reach each other by name, alias and address, past the "
+        "proxy and its basic auth. A network is named as Docker names it (its `name`, "
+        "`<key>` when external, `<project>_<key>` otherwise); each environment has its own "
+        "proxy network, which the proxy joins (an edge proxy of the stack, `role: "
+        "edge-proxy`, may join several).",
         networks,
     ),
     _rule(
