@@ -56,6 +56,36 @@ remote="cd $(printf '%q' "$DIRECTORY") && IMAGE_TAG=$(printf '%q' "$STAMP")"
 remote+=" docker compose $(printf '%q ' "${options[@]}")up -d --pull always --wait"
 ssh -i ~/.ssh/deploy_key "$target" "$remote"
 """
+# Before Compose starts a routed environment: its own network to the proxy exists (it is
+# external, so Compose does not create it), and the proxy, when it runs outside the stack,
+# is attached to it (once: a second `connect` would fail).
+PROXY_NETWORK_SCRIPT = """\
+network=$(printf '%q' "$PROXY_NETWORK")
+ssh -i ~/.ssh/deploy_key "$target" \\
+  "docker network inspect $network > /dev/null 2>&1 || docker network create $network"
+"""
+PROXY_ATTACH_SCRIPT = """\
+proxy=$(printf '%q' "$PROXY_CONTAINER")
+attached="docker network inspect --format '{{range .Containers}}[{{.Name}}]{{end}}' $network"
+ssh -i ~/.ssh/deploy_key "$target" \\
+  "$attached | grep -qF '[$proxy]' || docker network connect $network $proxy"
+"""
+
+
+def deploy_script(env: Environment) -> tuple[str, dict[str, str]]:
+    """The deploy step's script and the variables it adds for the proxy's network."""
+    proxy = env.proxy
+    if proxy is None or env.domain is None:
+        return DEPLOY_SCRIPT, {}
+    head, last = DEPLOY_SCRIPT.rstrip("\n").rsplit("\n", 1)
+    variables = {"PROXY_NETWORK": workflow_value(env.network_name(proxy.network))}
+    script = f"{head}\n{PROXY_NETWORK_SCRIPT}"
+    if proxy.container is not None:
+        variables["PROXY_CONTAINER"] = workflow_value(proxy.container)
+        script += PROXY_ATTACH_SCRIPT
+    return f"{script}{last}\n", variables
+
+
 NOTICE_SCRIPT = """\
 set -euo pipefail
 fill() {
@@ -222,6 +252,7 @@ def deploy_document(project: Project, env: Environment) -> dict[str, Any]:
     job: dict[str, Any] = {"runs-on": "ubuntu-latest"}
     if delivery.approval is not None:
         job["environment"] = workflow_value(delivery.approval)
+    script, proxy_variables = deploy_script(env)
     deploy = {
         "name": f"Deploy {workflow_value(env.name)} and wait until it is healthy",
         "env": {
@@ -232,8 +263,9 @@ def deploy_document(project: Project, env: Environment) -> dict[str, Any]:
             "COMPOSE_FILE": workflow_value(COMPOSE.destination(project.settings, env)),
             "COMPOSE_OPTIONS": _lines(compose_options(project.settings, env)),
             "STAMP": "${{ steps.stamp.outputs.tag }}",
+            **proxy_variables,
         },
-        "run": DEPLOY_SCRIPT,
+        "run": script,
     }
     notice = _notice_step(env, delivery)
     job["steps"] = [
