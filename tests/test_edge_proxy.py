@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.compose_cli import compose, required_variables
-from tests.conftest import Run, write_tree
+from tests.conftest import REPO, Run, write_tree
 from tests.policy_project import Patch, findings, patched
 
 CADDY = str(Path(sys.executable).parent / "caddy")
@@ -168,3 +168,12 @@ def test_networks_on_two_hosts_are_two_networks(tmp_path: Path) -> None:
     moved: Patch = ("staging.yaml", "name: vps", "name: vps2")
     _, lines = _lines(tmp_path, [("production.yaml", None, edge), *ONE_HOST[1:], moved])
     assert [line for line in lines if "SEG003" in line] == []
+
+
+def test_the_shipped_caddyfile_says_how_caddy_is_attached() -> None:
+    caddyfile = (REPO / "rendered/Caddyfile").read_text(encoding="utf-8")
+    assert (
+        "# staging (staging tier), through network caddy-staging:\n"
+        "# on host vps: docker network create caddy-staging (once), then docker network "
+        "connect caddy-staging caddy\n"
+    ) in caddyfile

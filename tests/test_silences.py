@@ -11,6 +11,8 @@ import pytest
 from envgen.model.silences import Silence, path_matches
 from envgen.outputs.schema import spec_schema
 from envgen.reading.inline_silences import inline_silences
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
 from tests.conftest import Run, write_tree
@@ -311,3 +313,14 @@ def test_the_spec_schema_takes_the_forms_the_models_take(
         assert not accepted
     else:
         assert accepted is True
+
+
+_STEP = st.text(alphabet="abc_-0", min_size=1, max_size=3)
+
+
+@given(st.lists(_STEP, min_size=1, max_size=4), st.lists(_STEP, min_size=1, max_size=4))
+def test_a_path_covers_exactly_the_fields_whose_steps_start_with_its_own(
+    prefix: list[str], field: list[str]
+) -> None:
+    covered = path_matches(".".join(prefix), ".".join(field))
+    assert covered is (field[: len(prefix)] == prefix)
