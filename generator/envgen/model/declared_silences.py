@@ -44,6 +44,8 @@ def declared_silences(
     rule of each inline comment."""
     declared = []
     for env in environments:
+        if not env.silence:
+            continue  # a project made in memory may hold no document for it
         document = documents[env.name]
         for rule, silence in env.silence.items():
             if isinstance(silence, str):
