@@ -160,7 +160,12 @@ def test_a_route_makes_a_caddyfile_and_without_one_it_is_removed(tmp_path: Path,
     assert (
         (tmp_path / "rendered" / "Caddyfile")
         .read_text(encoding="utf-8")
-        .endswith("# live (local tier)\nshop.example.com {\n\treverse_proxy shop-live-web:80\n}\n")
+        .endswith(
+            "# live (local tier), through network edge:\n"
+            "# on host server: docker network create edge (once), then docker network connect "
+            "edge <the proxy's container>\n"
+            "shop.example.com {\n\treverse_proxy shop-live-web:80\n}\n"
+        )
     )
     edit_spec(tmp_path, "live.yaml", "domain: shop.example.com\n", "")
     result = run("--root", tmp_path, "render")

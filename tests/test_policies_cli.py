@@ -150,9 +150,9 @@ def test_a_silenced_rule_shows_its_reason(shipped: Path, run: Run) -> None:
     assert validated.exit_code == 0
     assert validated.output == (
         "staging:\n"
-        f"{spec_position(shipped, 'staging.yaml', 'enabled: true')}: PRD007 silenced: "
-        "features.debug.enabled: "
-        f"{DEBUG_MESSAGE} (silenced: {reason})\n"
+        f"environments/staging.yaml:5:3: PRD007 silenced: silence.PRD007: {reason} "
+        "(silences features.debug.enabled at "
+        f"{spec_position(shipped, 'staging.yaml', 'enabled: true')})\n"
         "1 silenced\n"
         "4 environment(s) valid: local, test, staging, production\n"
     )

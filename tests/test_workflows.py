@@ -193,6 +193,58 @@ def bash_quoted(text: str) -> str:
     return quoted.stdout
 
 
+CREATE = (
+    "docker network inspect caddy-staging > /dev/null 2>&1 || docker network create caddy-staging"
+)
+CONNECT = (
+    "docker network inspect --format '{{range .Containers}}[{{.Name}}]{{end}}' caddy-staging"
+    " | grep -qF '[caddy]' || docker network connect caddy-staging caddy"
+)
+
+
+@pytest.mark.parametrize(
+    ("networks", "containers", "docker_calls"),
+    [
+        # No network yet: created, then Caddy attached.
+        ("", "", ["network inspect caddy-staging", "network create caddy-staging"]),
+        # The network, without Caddy (another container named like it does not count).
+        ("caddy-staging", "[caddy-old]", ["network inspect caddy-staging"]),
+        # Both there: nothing to do (a second connect would fail).
+        ("caddy-staging", "[caddy]", ["network inspect caddy-staging"]),
+    ],
+)
+def test_the_remote_commands_attach_the_proxy_once(
+    tmp_path: Path, networks: str, containers: str, docker_calls: list[str]
+) -> None:
+    """The two remote commands, run by a real shell against a fake `docker` that knows
+    which networks exist and which containers are on them."""
+    docker = tmp_path / "docker"
+    docker.write_text(
+        "#!/usr/bin/env bash\n"
+        'printf "%s\\n" "$*" >> "$FAKE_LOG"\n'
+        'if [ "$1 $2" = "network inspect" ]; then\n'
+        '  if [ "$3" = --format ]; then printf "%s\\n" "$FAKE_CONTAINERS"; exit 0; fi\n'
+        '  [ "$3" = "$FAKE_NETWORKS" ]; exit\n'
+        "fi\n",
+        encoding="utf-8",
+    )
+    docker.chmod(0o755)
+    log = tmp_path / "docker.log"
+    log.write_text("", encoding="utf-8")
+    environment = {
+        "PATH": f"{tmp_path}:/usr/bin:/bin",
+        "FAKE_LOG": str(log),
+        "FAKE_NETWORKS": networks,
+        "FAKE_CONTAINERS": containers,
+    }
+    for command in (CREATE, CONNECT):
+        subprocess.run(["bash", "-c", command], env=environment, check=True, cwd=tmp_path)
+    calls = log.read_text(encoding="utf-8").splitlines()
+    inspect = "network inspect --format {{range .Containers}}[{{.Name}}]{{end}} caddy-staging"
+    connect = [] if containers == "[caddy]" else ["network connect caddy-staging caddy"]
+    assert calls == [*docker_calls, inspect, *connect]
+
+
 def test_the_deploy_step_copies_the_file_and_waits_for_health(tmp_path: Path) -> None:
     (step,) = [s for s in steps(FOLDER / "deploy-staging.yml") if "SSH_KEY" in s.get("env", {})]
     calls = _run_step(tmp_path, step, VALUES)
@@ -212,6 +264,9 @@ def test_the_deploy_step_copies_the_file_and_waits_for_health(tmp_path: Path) ->
             "rendered/docker-compose.staging.yml",
             "deploy@vps.example:/srv/coupette/rendered/docker-compose.staging.yml",
         ],
+        # staging's own network to Caddy exists, and Caddy is on it, before Compose starts.
+        ["ssh", "-i", f"{tmp_path}/.ssh/deploy_key", "deploy@vps.example", CREATE],
+        ["ssh", "-i", f"{tmp_path}/.ssh/deploy_key", "deploy@vps.example", CONNECT],
         [
             "ssh",
             "-i",

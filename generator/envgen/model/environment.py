@@ -23,7 +23,6 @@ from envgen.model.fields import (
     Port,
     ProjectName,
     ProjectPath,
-    Reason,
     ServiceName,
     Slug,
     Tag,
@@ -32,6 +31,7 @@ from envgen.model.fields import (
 )
 from envgen.model.ports import PortMapping
 from envgen.model.service import Service
+from envgen.model.silences import Silence
 from envgen.model.tiers import Tier
 from envgen.problems import did_you_mean
 
@@ -61,7 +61,8 @@ class Network(Model):
         description="Docker name; by default `<compose_project>_<key>`, or `<key>` when external",
     )
     external: bool = Field(
-        False, description="created outside compose (the one shared with the proxy is)"
+        False,
+        description="created outside compose (the proxy's network is: the deploy creates it)",
     )
     description: str = Field("", description="what it is for")
 
@@ -270,13 +271,22 @@ class BasicAuth(Model):
 
 
 class Proxy(Model):
-    """How the reverse proxy, outside compose, reaches an environment that has a domain."""
+    """How the reverse proxy reaches an environment that has a domain: through a network of
+    the environment's own, which the proxy joins and no other environment's services do."""
 
-    network: ComposeKey = Field(description="the entry of `networks` that the proxy shares")
+    network: ComposeKey = Field(
+        description="the entry of `networks` that the proxy joins: this environment's own"
+    )
     service: ServiceName = Field(description="the service the domain is routed to")
     port: Port = Field(description="the service's port inside the network")
     basic_auth: BasicAuth | None = Field(
         None, description="the credentials the proxy asks for, with `access: basic_auth`"
+    )
+    container: str | None = Field(
+        None,
+        pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$",
+        description="the proxy's container when it runs outside this stack: the deploy "
+        "attaches it to the network (`docker network connect`)",
     )
 
 
@@ -344,9 +354,11 @@ class Environment(Model):
         default_factory=list,
         description="differences from other environments that are intended (see `envgen diff`)",
     )
-    silence: dict[str, Reason] = Field(
+    silence: dict[str, Silence] = Field(
         default_factory=dict,
-        description="policy rules silenced in this environment, each with the reason",
+        description="policy rules silenced in this environment: a rule's reason silences it "
+        "everywhere in the environment; a list of scopes (`service`, `path`, `reason`) only "
+        "there",
     )
     proxy: Proxy | None = Field(
         None,

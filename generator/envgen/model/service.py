@@ -193,6 +193,12 @@ class Service(Model):
         description="keeps data of its own (a vector store, a search index): its storage "
         "must be its own in every environment (rule SEG006)",
     )
+    role: Literal["edge-proxy"] | None = Field(
+        None,
+        description="`edge-proxy`: the reverse proxy inside the stack (Caddy, Traefik, nginx) "
+        "that faces the internet: it alone may publish 80 and 443 beyond loopback (rule "
+        "PRD004), and it alone may join other environments' proxy networks (rule SEG003)",
+    )
     seed: bool = Field(
         False,
         description="a seed job: a one-shot service that loads sample or subset data into the "
@@ -308,6 +314,10 @@ class Service(Model):
     def tmpfs_lines(self) -> list[TmpfsLine]:
         """Compose's tmpfs strings, written under `tmpfs` as they are."""
         return [t for t in self.tmpfs if isinstance(t, TmpfsLine)]
+
+    @property
+    def is_edge_proxy(self) -> bool:
+        return self.role == "edge-proxy"
 
     @property
     def is_app(self) -> bool:

@@ -79,6 +79,36 @@ HOST_CHECK = (
     '(git-ignored, so the deploy does not copy it: put it there)" >&2; status=1; }; done; '
     "exit $status"
 )
+# Before Compose starts a routed environment: its own network to the proxy exists (it is
+# external, so Compose does not create it), and the proxy, when it runs outside the stack,
+# is attached to it (once: a second `connect` would fail).
+PROXY_NETWORK_SCRIPT = """\
+network=$(printf '%q' "$PROXY_NETWORK")
+ssh -i ~/.ssh/deploy_key "$target" \\
+  "docker network inspect $network > /dev/null 2>&1 || docker network create $network"
+"""
+PROXY_ATTACH_SCRIPT = """\
+proxy=$(printf '%q' "$PROXY_CONTAINER")
+attached="docker network inspect --format '{{range .Containers}}[{{.Name}}]{{end}}' $network"
+ssh -i ~/.ssh/deploy_key "$target" \\
+  "$attached | grep -qF '[$proxy]' || docker network connect $network $proxy"
+"""
+
+
+def deploy_script(env: Environment) -> tuple[str, dict[str, str]]:
+    """The deploy step's script and the variables it adds for the proxy's network."""
+    proxy = env.proxy
+    if proxy is None or env.domain is None:
+        return DEPLOY_SCRIPT, {}
+    head, last = DEPLOY_SCRIPT.rstrip("\n").rsplit("\n", 1)
+    variables = {"PROXY_NETWORK": workflow_value(env.network_name(proxy.network))}
+    script = f"{head}\n{PROXY_NETWORK_SCRIPT}"
+    if proxy.container is not None:
+        variables["PROXY_CONTAINER"] = workflow_value(proxy.container)
+        script += PROXY_ATTACH_SCRIPT
+    return f"{script}{last}\n", variables
+
+
 NOTICE_SCRIPT = """\
 set -euo pipefail
 fill() {
@@ -251,6 +281,7 @@ def deploy_document(project: Project, env: Environment) -> dict[str, Any]:
     files = host_files(env, read_gitignore(project.settings.root))
     if delivery.approval is not None:
         job["environment"] = workflow_value(delivery.approval)
+    script, proxy_variables = deploy_script(env)
     deploy = {
         "name": f"Deploy {workflow_value(env.name)} and wait until it is healthy",
         "env": {
@@ -264,8 +295,9 @@ def deploy_document(project: Project, env: Environment) -> dict[str, Any]:
             "HOST_FILES": _lines(list(files.on_host)),
             **({"HOST_CHECK": HOST_CHECK} if files.on_host else {}),
             "STAMP": "${{ steps.stamp.outputs.tag }}",
+            **proxy_variables,
         },
-        "run": DEPLOY_SCRIPT,
+        "run": script,
     }
     notice = _notice_step(project, env, delivery)
     job["steps"] = [

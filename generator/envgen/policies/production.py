@@ -15,6 +15,7 @@ from envgen.policies.rule import Rule, deployed, per_environment
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
+    from envgen.model.ports import PortMapping
     from envgen.model.service import Service
     from envgen.reading.source import Path
 
@@ -53,15 +54,29 @@ def healthcheck(env: Environment) -> Iterator[tuple[Path, str]]:
             yield ("services", name, "healthcheck"), f"`{name}` has no health check"
 
 
+# The ports an edge proxy (`role: edge-proxy`) serves the web on: HTTP, and HTTPS (whose
+# HTTP/3 runs over UDP on the same port).
+EDGE_PORTS = (80, 443)
+
+
+def _edge_port(service: Service, port: PortMapping) -> bool:
+    hosts = port.host_ports
+    return service.is_edge_proxy and hosts is not None and set(hosts) <= set(EDGE_PORTS)
+
+
 def loopback_ports(env: Environment) -> Iterator[tuple[Path, str]]:
     for name, service in env.services.items():
         for index, port in enumerate(service.ports):
-            if not port.is_loopback:
-                yield (
-                    ("services", name, "ports", index),
-                    f"{port.described} is published on {port.address}; publish on "
-                    "127.0.0.1 and let the proxy in front",
-                )
+            if port.is_loopback or _edge_port(service, port):
+                continue
+            if service.is_edge_proxy:
+                advice = "an edge proxy faces the internet on 80 and 443 only"
+            else:
+                advice = "publish on 127.0.0.1 and let the proxy in front"
+            yield (
+                ("services", name, "ports", index),
+                f"{port.described} is published on {port.address}; {advice}",
+            )
 
 
 def source_mounts(env: Environment) -> Iterator[tuple[Path, str]]:
@@ -230,7 +245,9 @@ RULES = [
         "On a public host only the proxy faces the internet; a port on every interface "
         "bypasses it (and Docker bypasses the firewall). A port without an address "
         "(`8001:8001`), on 0.0.0.0 or ::, or with a host port Docker picks (`3000`) is on "
-        "every interface, as Compose binds it.",
+        "every interface, as Compose binds it. A service declared `role: edge-proxy` (the "
+        "reverse proxy inside the stack) may publish 80 and 443 on any address, and only "
+        "those.",
         deployed("error", "error"),
         per_environment(loopback_ports),
         hint="write the address, as in `127.0.0.1:8001:8001`, or drop the port",

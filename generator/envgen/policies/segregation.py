@@ -78,54 +78,25 @@ def volumes(scope: Scope) -> Iterator[Finding]:
 
 
 def networks(scope: Scope) -> Iterator[Finding]:
+    """Any Docker network (by the name Docker gives it) that services of two environments
+    on one host would join; only an edge proxy (`role: edge-proxy`) may join another
+    environment's network, since reaching every environment is its job."""
+
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
-        used = {n for s in env.services.values() for n in s.networks}
-        for key, network in env.networks.items():
-            # An external network is the one declared to be shared (the proxy's).
-            if key in used and not network.external:
+        used = {n for s in env.services.values() if not s.is_edge_proxy for n in s.networks}
+        for key in env.networks:
+            if key in used:
+                network = env.networks[key]
                 at = ("networks", key, "name") if network.name is not None else ("networks", key)
                 yield resolved(env.network_name(key)), at
-        if any(not s.networks or "default" in s.networks for s in env.services.values()):
+        if any(
+            not s.is_edge_proxy and (not s.networks or "default" in s.networks)
+            for s in env.services.values()
+        ):
             # Compose's implicit network, `<project>_default`: one named so elsewhere is it.
             yield f"{env.project_name}_default", ("compose_project",)
 
-    yield from _clashes(scope, values, "network")
-    yield from _joined(scope)
-
-
-def _created_networks(env: Environment) -> dict[str, Path]:
-    """The Docker names of the networks an environment's stack creates, with where."""
-    created: dict[str, Path] = {f"{env.project_name}_default": ("compose_project",)}
-    shared = env.proxy.network if env.proxy is not None else None
-    for key, network in env.networks.items():
-        # The proxy's network created by the stack is PRX002's finding.
-        if not network.external and key != shared:
-            created[resolved(env.network_name(key))] = ("networks", key)
-    return created
-
-
-def _joined(scope: Scope) -> Iterator[Finding]:
-    """An external network that is another environment's own (staging joining
-    `shop-production_default`): external says the stack does not create it, not that
-    it is the shared one."""
-    created = {env.name: _created_networks(env) for env in scope.environments}
-    for env in scope.environments:
-        for key, network in env.networks.items():
-            if not network.external:
-                continue
-            name = resolved(env.network_name(key))
-            for other in scope.environments:
-                path = created[other.name].get(name)
-                if other is not env and path is not None:
-                    at = (
-                        ("networks", key, "name") if network.name is not None else ("networks", key)
-                    )
-                    yield Finding(
-                        env.name,
-                        at,
-                        f"external network `{name}` is {other.name}'s own "
-                        f"({scope.where(other, path)})",
-                    )
+    return _clashes(scope, values, "network", same_host=True)
 
 
 def container_names(scope: Scope) -> Iterator[Finding]:
@@ -378,9 +349,12 @@ RULES = [
     ),
     _rule(
         "SEG003",
-        "no network shared, except the declared external one",
-        "Services on one network reach each other by name; only the proxy's external "
-        "network is meant to be common.",
+        "no network shared between environments on one host",
+        "Services on one network reach each other by name, alias and address, past the "
+        "proxy and its basic auth. A network is named as Docker names it (its `name`, "
+        "`<key>` when external, `<project>_<key>` otherwise); each environment has its own "
+        "proxy network, which the proxy joins (an edge proxy of the stack, `role: "
+        "edge-proxy`, may join several).",
         networks,
         hint=(
             "give the network a name of this environment's own; only the proxy's external "

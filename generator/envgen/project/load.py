@@ -20,6 +20,7 @@ from envgen.model.merge import merge
 from envgen.problems import Position, Problem, did_you_mean, grouped
 from envgen.project.references import check_references
 from envgen.project.validate import validate
+from envgen.reading.inline_silences import InlineSilence, inline_silences
 from envgen.reading.source import Document, Path, field_path, load
 from envgen.reading.spec_file import is_spec_name, read_spec
 from envgen.redaction import public_in, scrub_problems, secrets_in
@@ -41,6 +42,8 @@ class Project:
     # Views derived from the environments, built once per project by whoever needs them
     # first (the compose documents: the compose files, parity table and variables read them).
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The `# envgen: silence RULE reason` comments of base.yaml and the specs, in file order.
+    inline_silences: tuple[InlineSilence, ...] = ()
 
     @cached_property
     def secrets(self) -> frozenset[str]:
@@ -98,11 +101,17 @@ class Project:
         return [env for env in self.environments if env.name in chosen]
 
 
-def _read(settings: Settings, relative: PurePosixPath) -> tuple[Document, list[Problem]]:
+def _read(
+    settings: Settings, relative: PurePosixPath, inline: list[InlineSilence]
+) -> tuple[Document, list[Problem]]:
+    """A spec's document; its inline silences are added to `inline`."""
     text, problems = read_spec(settings.root, relative)
     if text is None:
         return Document(None), problems
-    return load(text, str(relative))
+    document, problems = load(text, str(relative))
+    silences, malformed = inline_silences(text, str(relative))
+    inline += silences
+    return document, problems + malformed
 
 
 def _spec_paths(settings: Settings) -> list[PurePosixPath]:
@@ -119,21 +128,25 @@ def _spec_paths(settings: Settings) -> list[PurePosixPath]:
     )
 
 
-def _read_base(settings: Settings) -> tuple[Document, list[Problem]]:
+def _read_base(settings: Settings, inline: list[InlineSilence]) -> tuple[Document, list[Problem]]:
     base_path = settings.environments / BASE
     path = settings.path(base_path)
     if path.exists() or path.is_symlink():
-        return _read(settings, base_path)
+        return _read(settings, base_path, inline)
     hint = "every project needs base.yaml with the shared definitions"
     # Nothing to merge over: this problem alone is reported.
     return Document(None), [Problem(Position(str(base_path)), "", "missing", hint)]
 
 
 def _load_environment(
-    settings: Settings, base: Document, path: PurePosixPath, gitignore: GitIgnore | None
+    settings: Settings,
+    base: Document,
+    path: PurePosixPath,
+    gitignore: GitIgnore | None,
+    inline: list[InlineSilence],
 ) -> tuple[Environment | None, Document, list[Problem]]:
     """One spec read, merged over base.yaml, validated and its references checked."""
-    overlay, problems = _read(settings, path)
+    overlay, problems = _read(settings, path, inline)
     if problems or not isinstance(base.data, dict) or not isinstance(overlay.data, dict):
         return None, overlay, problems
     merged, problems = merge(base, overlay)
@@ -209,7 +222,8 @@ def load_project(settings: Settings) -> Project:
     them (envgen.policies.check.enforce), so that a person can still look at specs that a
     policy refuses, to understand why."""
     spec_paths = _spec_paths(settings)
-    base, problems = _read_base(settings)
+    inline: list[InlineSilence] = []
+    base, problems = _read_base(settings, inline)
     gitignore = read_gitignore(settings.root)
     if not spec_paths:
         hint = "add one <name>.yaml per environment beside base.yaml"
@@ -228,7 +242,7 @@ def load_project(settings: Settings) -> Project:
             )
             problems.append(Problem(Position(str(path)), "", message, hint))
             continue
-        env, document, found = _load_environment(settings, base, path, gitignore)
+        env, document, found = _load_environment(settings, base, path, gitignore, inline)
         spec_data.append(document.data)
         # A problem in base.yaml names the environments it breaks; one in a spec, its file.
         base_file = str(settings.environments / BASE)
@@ -258,7 +272,14 @@ def load_project(settings: Settings) -> Project:
         env.name: (base_path, str(settings.environments / _file_of(env, spec_paths)))
         for env in environments
     }
-    return Project(settings, tuple(environments), sources, documents, tuple(spec_data))
+    return Project(
+        settings,
+        tuple(environments),
+        sources,
+        documents,
+        tuple(spec_data),
+        inline_silences=tuple(sorted(inline)),
+    )
 
 
 def _secrets(spec_data: Iterable[Any]) -> frozenset[str]:
