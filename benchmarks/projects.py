@@ -52,3 +52,36 @@ def generated(destination: Path, environments: int, services: int) -> Path:
             spec += [f"  svc{index}:", "    ports:", f"      - 127.0.0.1:{port}:80"]
         (specs / f"env{env}.yaml").write_text("\n".join(spec) + "\n", encoding="utf-8")
     return destination
+
+
+def compose_project(destination: Path, services: int) -> Path:
+    """A team's compose project before envgen: one `compose.yaml` of `services` services
+    (images, ports, variables, volumes, health checks, dependencies) and a production
+    overlay, `compose.prod.yaml`, that changes a third of them."""
+    destination.mkdir(parents=True)
+    lines = ["services:"]
+    overlay = ["services:"]
+    for index in range(services):
+        lines += [
+            f"  svc{index}:",
+            f"    image: registry.example.com/team/svc{index}:1.{index}",
+            "    restart: unless-stopped",
+            "    environment:",
+            f"      SERVICE_NAME: svc{index}",
+            "      API_TOKEN: ${API_TOKEN}",
+            "    ports:",
+            f'      - "127.0.0.1:{20000 + index}:8080"',
+            "    volumes:",
+            f"      - data{index}:/var/lib/svc",
+            "    healthcheck:",
+            '      test: ["CMD", "wget", "-q", "--spider", "http://localhost:8080/health"]',
+            "      interval: 30s",
+        ]
+        if index:
+            lines += ["    depends_on:", f"      - svc{index - 1}"]
+        if index % 3 == 0:
+            overlay += [f"  svc{index}:", "    mem_limit: 256m", "    restart: always"]
+    lines += ["volumes:", *(f"  data{index}:" for index in range(services))]
+    (destination / "compose.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (destination / "compose.prod.yaml").write_text("\n".join(overlay) + "\n", encoding="utf-8")
+    return destination

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.projects import generated, shipped
+from benchmarks.projects import compose_project, generated, shipped
 
 BIN = Path(sys.executable).parent
 ENVGEN = str(BIN / "envgen")
@@ -125,6 +125,28 @@ def scale_figures(work: Path, env: dict[str, str], runs: int) -> list[Figure]:
     ]
 
 
+def import_figures(work: Path, env: dict[str, str], runs: int) -> list[Figure]:
+    """`envgen import` of a 60-service file with a production overlay (two environments),
+    in full: Compose reads them, the specs are factored, loaded, checked, rendered in
+    memory and compared by Compose; written nowhere (--dry-run), so each run is alike."""
+    project = compose_project(work / "compose-60", 60)
+    command = [
+        *(ENVGEN, "--root", str(project), "import", "--dry-run"),
+        *("--env", "local", "-f", "compose.yaml"),
+        *("--env", "prod", "-f", "compose.yaml", "-f", "compose.prod.yaml"),
+    ]
+    no_cache = {**env, "ENVGEN_NO_CACHE": "1"}
+    seconds = timed(["sh", "-c", f'cd "{project}" && exec "$@"', "sh", *command], no_cache, runs)
+    config = [COMPOSE, "-f", str(project / "compose.yaml"), "config", "-q", "--no-interpolate"]
+    ratio = paired(
+        ["sh", "-c", f'cd "{project}" && exec "$@"', "sh", *command], [config], no_cache, runs
+    )
+    return [
+        Figure("import, 60 services, 2 environments, compared by Compose", seconds, "s", 2.0),
+        Figure("import, 60 services / one `config -q` of its file", ratio, "", None),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="envgen's speed goals, as measured here.")
     parser.add_argument("--quick", action="store_true", help="fewer runs, for a first look")
@@ -137,6 +159,7 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     try:
         figures = shipped_figures(work, env, runs) + scale_figures(work, env, big_runs)
+        figures += import_figures(work, env, runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(

@@ -162,7 +162,7 @@ PRODUCTION = _deployed(
     access="public",
 )
 
-CLEAN = {
+_SPECS = {
     ".gitignore": ".env\n.env.*\n!.env.example\n!.env.test\n",
     "environments/base.yaml": BASE,
     "environments/local.yaml": LOCAL,
@@ -176,7 +176,10 @@ Patch = tuple[str, str | None, str]
 
 
 def patched(patches: list[Patch]) -> dict[str, str]:
-    files = dict(CLEAN)
+    """The clean project with `patches` applied; then staging and production each declare
+    their own proxy network, last in their spec (so that no line a patch appends moves),
+    beside the networks a patch declares."""
+    files = dict(_SPECS)
     for name, old, new in patches:
         path = f"environments/{name}"
         if old is None:
@@ -184,7 +187,30 @@ def patched(patches: list[Patch]) -> dict[str, str]:
         else:
             assert files[path].count(old) == 1, f"{old!r} is not unique in {name}"
             files[path] = files[path].replace(old, new)
+    for name in ("staging", "production"):
+        path = f"environments/{name}.yaml"
+        files[path] = _with_network(files[path], f"  proxy:\n    name: edge-{name}\n")
     return files
+
+
+def _with_network(text: str, entry: str) -> str:
+    """`entry` added under the spec's `networks` (appended when it has none), unless a
+    patch declares that network already."""
+    lines = text.split("\n")
+    if "networks:" not in lines:
+        return text + "networks:\n" + entry
+    start = lines.index("networks:")
+    stop = next(
+        (i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith(" ")),
+        len(lines),
+    )
+    key = entry.split("\n", maxsplit=1)[0]
+    if any(line.startswith(key) for line in lines[start + 1 : stop]):
+        return text
+    return "\n".join([*lines[:stop], *entry.rstrip("\n").split("\n"), *lines[stop:]])
+
+
+CLEAN = patched([])
 
 
 def findings(root: Path, files: dict[str, str]) -> list[Problem]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from envgen.policies.check import enforce
 from envgen.project.load import load_project
 from envgen.settings import load_settings
 
-from benchmarks.projects import generated
+from benchmarks.projects import compose_project, generated
 from tests.compose_cli import compose
 from tests.conftest import Run
 
@@ -23,3 +24,16 @@ def test_a_generated_project_passes_every_policy(tmp_path: Path, run: Run) -> No
     assert run("--root", root, "render").exit_code == 0
     result = compose(root / "rendered/docker-compose.e3x.yml", "config", "-q")
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_the_import_benchmark_project_imports_equal(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = compose_project(tmp_path / "project", 4)
+    monkeypatch.chdir(root)
+    words = ["--env", "local", "-f", "compose.yaml"]
+    words += ["--env", "prod", "-f", "compose.yaml", "-f", "compose.prod.yaml"]
+    result = run("--root", root, "import", "--dry-run", *words)
+    assert result.exit_code == 0, result.output
+    assert "local: equal, by `docker compose config`\n" in result.stdout
+    assert "prod: equal, by `docker compose config`\n" in result.stdout

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from envgen.outputs.caddy import caddy_token, caddy_variable
+from envgen.outputs.caddy import caddy_comment, caddy_token, caddy_variable
 
 from tests.conftest import REPO, Run, edit_spec, write_tree
 
@@ -160,18 +160,23 @@ def test_a_route_makes_a_caddyfile_and_without_one_it_is_removed(tmp_path: Path,
     assert (
         (tmp_path / "rendered" / "Caddyfile")
         .read_text(encoding="utf-8")
-        .endswith("# live (local tier)\nshop.example.com {\n\treverse_proxy shop-live-web:80\n}\n")
+        .endswith(
+            "# live (local tier), through network edge:\n"
+            "# on host server: docker network create edge (once), then docker network connect "
+            "edge <the proxy's container>\n"
+            "shop.example.com {\n\treverse_proxy shop-live-web:80\n}\n"
+        )
     )
     edit_spec(tmp_path, "live.yaml", "domain: shop.example.com\n", "")
     result = run("--root", tmp_path, "render")
     assert result.output.splitlines() == [
         "  updated  docs/ENVIRONMENTS.md",
         "unchanged  environments/envgen.schema.json",
-        "unchanged  rendered/docker-compose.live.yml",
+        "  updated  rendered/docker-compose.live.yml",  # no route, so no proxy alias
         "unchanged  rendered/envgen.mk",
         "unchanged  rendered/github/pull-request.yml",
         "  removed  rendered/Caddyfile",
-        "1 file written, 1 removed, 4 unchanged",
+        "2 files written, 1 removed, 3 unchanged",
     ]
 
 
@@ -180,3 +185,48 @@ def test_the_caddyfile_path_comes_from_pyproject(tmp_path: Path, run: Run) -> No
     assert run("--root", tmp_path, "render").exit_code == 0
     assert (tmp_path / "deploy" / "Caddyfile").is_file()
     assert not (tmp_path / "rendered" / "Caddyfile").exists()
+
+
+# Caddy replaces `{$NAME}` while it reads the file, comments included: a value with lines
+# of its own would add a site. Spec text in a comment must never form one.
+_INJECTED = {"X": "1\nevil.example {\n\trespond pwned\n}"}
+
+
+def test_spec_text_in_a_comment_forms_no_placeholder(
+    shipped: Path, run: Run, credentials: dict[str, str]
+) -> None:
+    for spec in ("staging.yaml", "production.yaml"):
+        edit_spec(shipped, spec, "    name: caddy\n", '    name: "caddy{$X}"\n')
+    assert run("--root", shipped, "render").exit_code == 0
+    text = (shipped / "rendered" / "Caddyfile").read_text(encoding="utf-8")
+    assert "# Caddy runs outside compose, on the Docker network caddy{ $X}. Every" in text
+    config = caddy(
+        shipped,
+        "adapt", "--config", str(shipped / "rendered" / "Caddyfile"), "--adapter", "caddyfile",
+        variables={**credentials, **_INJECTED},
+    )  # fmt: skip
+    assert sorted(_routes(json.loads(config))) == [
+        "staging-wine.victorpatrin.dev",
+        "wine.victorpatrin.dev",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("a {$X} b", "a { $X} b"),
+        ("{${$X}}", "{ ${ $X}}"),
+        ("a\n{$X}", "a { $X}"),
+        ("{ $X} {X} $X {env.X}", "{ $X} {X} $X {env.X}"),  # near misses: no placeholder
+    ],
+)
+def test_comment_text_breaks_every_placeholder(text: str, written: str) -> None:
+    assert caddy_comment(text) == written
+
+
+def test_a_template_comment_holding_a_placeholder_is_refused(shipped: Path, run: Run) -> None:
+    template = (REPO / "generator/envgen/templates/Caddyfile.j2").read_text(encoding="utf-8")
+    write_tree(shipped, {"templates/Caddyfile.j2": template + "# {$HOME}\n"})
+    result = run("--root", shipped, "render")
+    assert result.exit_code == 2
+    assert "a placeholder `{$HOME}` Caddy would replace: '# {$HOME}'" in result.stderr

@@ -1,4 +1,4 @@
-"""The compose document: services on a shared network answer to an alias of their own."""
+"""The compose document: the proxy's service answers to an alias of its own environment."""
 
 from __future__ import annotations
 
@@ -36,21 +36,37 @@ services:
 """
 
 
-def _networks(tmp_path: Path) -> dict[str, object]:
+def _networks(tmp_path: Path, extra: str = "") -> dict[str, object]:
     write_tree(
-        tmp_path, {"environments/base.yaml": BASE, "environments/live.yaml": "tier: local\n"}
+        tmp_path,
+        {"environments/base.yaml": BASE + extra, "environments/live.yaml": "tier: local\n"},
     )
     env = load_project(load_settings(tmp_path)).get("live")
     doc = compose_document(env, PurePosixPath("rendered"))
     return {name: service.get("networks") for name, service in doc["services"].items()}
 
 
-def test_only_services_on_an_external_network_get_an_alias(tmp_path: Path) -> None:
-    assert _networks(tmp_path) == {
-        "api": {"default": {}, "proxy": {"aliases": ["shop-live-api"]}},
-        "worker": ["back"],
-        "cache": {"proxy": {"aliases": ["shop-live-cache"]}},
+AS_WRITTEN = {"api": ["default", "proxy"], "worker": ["back"], "cache": ["proxy"]}
+ROUTED = "domain: shop.example.com\nproxy:\n  network: proxy\n  service: api\n  port: 80\n"
+
+
+def test_without_a_proxy_no_service_gets_an_alias(tmp_path: Path) -> None:
+    assert _networks(tmp_path) == AS_WRITTEN
+
+
+def test_only_the_proxys_service_gets_an_alias_on_the_proxys_network(tmp_path: Path) -> None:
+    assert _networks(tmp_path, ROUTED) == {
+        **AS_WRITTEN,
+        "api": {"default": None, "proxy": {"aliases": ["shop-live-api"]}},
     }
+
+
+def test_a_proxy_without_a_domain_routes_nothing_and_adds_no_alias(tmp_path: Path) -> None:
+    assert _networks(tmp_path, ROUTED.replace("domain: shop.example.com\n", "")) == AS_WRITTEN
+
+
+def test_the_proxy_alias_is_an_addition_the_spec_can_turn_off(tmp_path: Path) -> None:
+    assert _networks(tmp_path, ROUTED + "additions:\n  proxy_alias: false\n") == AS_WRITTEN
 
 
 def test_compose_sees_a_unique_alias_for_each_deployed_backend() -> None:
@@ -60,11 +76,11 @@ def test_compose_sees_a_unique_alias_for_each_deployed_backend() -> None:
     }
     assert aliases == {
         "docker-compose.staging.yml": {
-            "default": {},
+            "default": None,
             "proxy": {"aliases": ["coupette-staging-backend"]},
         },
         "docker-compose.prod.yml": {
-            "default": {},
+            "default": None,
             "proxy": {"aliases": ["coupette-production-backend"]},
         },
     }

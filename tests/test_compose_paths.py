@@ -231,7 +231,8 @@ def test_a_missing_required_file_is_refused_at_its_line(
 ) -> None:
     (tmp_path / "labels.txt").write_text("a=b\n")
     result = run("--root", project(tmp_path, **files), "validate")
-    assert (result.exit_code, result.stderr.splitlines()) == (2, [expected, "1 error"])
+    # A file base.yaml names is missing for the one environment, which heads the line.
+    assert (result.exit_code, result.stderr.splitlines()) == (2, ["local:", expected, "1 error"])
 
 
 NEAR_MISSES: list[tuple[str, dict[str, str | None]]] = [

@@ -151,10 +151,10 @@ def test_each_kind_of_difference(shipped: Path, run: Run) -> None:
         "stale declarations (they match no difference):\n"
         f"  {stale}: services.migrate.image (against production): "
         "runs the :staging images built on every push to main; production runs :latest, "
-        "promoted by hand\n"
+        "promoted by hand (diff shows `services.migrate`)\n"
         "\n"
         "7 differences (0 changed, 6 added, 1 removed): 0 declared, 7 undeclared; "
-        "33 left out by the options; 1 stale declaration\n"
+        "34 left out by the options; 1 stale declaration\n"
     )
 
 
@@ -329,7 +329,7 @@ def test_stale_declarations_are_reported(shipped: Path, run: Run) -> None:
         "stale declarations (they match no difference):",
         f"  {position}: services.*.user (against staging): nobody remembers",
         "",
-        "no differences; 36 left out by the options; 1 stale declaration",
+        "no differences; 37 left out by the options; 1 stale declaration",
     ]
     stale = json.loads(run("--root", shipped, "diff", "prod", "staging", "--format", "json").output)
     assert stale["stale"] == [

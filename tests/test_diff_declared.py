@@ -44,7 +44,7 @@ def test_a_removal_is_not_a_declared_change(shipped: Path, run: Run) -> None:
     assert result.output.splitlines()[2:5] == ["backend", REMOVED_LINE, ""]
     assert result.output.splitlines()[-1] == (
         "1 difference (0 changed, 0 added, 1 removed): 0 declared, 1 undeclared; "
-        "35 left out by the options"
+        "36 left out by the options"
     )
 
 
@@ -57,7 +57,7 @@ def test_a_declared_removal_passes_in_both_directions(
     _append(shipped, "production.yaml", PRODUCTION_DECLARES.format(kind="removed"))
     result = run("--root", shipped, "diff", a, b, "--undeclared-only", "--exit-code")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "no differences; 36 left out by the options"
+    assert result.output.splitlines()[-1] == "no differences; 37 left out by the options"
 
 
 def test_the_wrong_kind_is_stale_and_leaves_the_difference(shipped: Path, run: Run) -> None:
@@ -71,10 +71,11 @@ def test_the_wrong_kind_is_stale_and_leaves_the_difference(shipped: Path, run: R
         "",
         "stale declarations (they match no difference):",
         f"  {stale}: services.backend.environment.DATABASE_URL "
-        "(against staging): the backend reads its database from the secrets file",
+        "(against staging): the backend reads its database from the secrets file "
+        "(diff shows it as removed here: write `kind: removed`)",
         "",
         "1 difference (0 changed, 0 added, 1 removed): 0 declared, 1 undeclared; "
-        "35 left out by the options; 1 stale declaration",
+        "36 left out by the options; 1 stale declaration",
     ]
 
 

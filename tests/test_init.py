@@ -153,11 +153,11 @@ def test_the_app_name_comes_from_the_folder(tmp_path: Path, folder: str, app: st
     assert app_name_of(tmp_path / folder) == app
 
 
-def test_the_readme_shows_what_init_prints(
+def test_the_tutorial_shows_what_init_prints(
     tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    shown = readme.split("```text\n$ envgen init shop\n", 1)[1].split("```", 1)[0]
+    tutorial = (REPO / "docs/tutorials/first-project.md").read_text(encoding="utf-8")
+    shown = tutorial.split("```text\n$ envgen init shop\n", 1)[1].split("```", 1)[0]
     monkeypatch.chdir(tmp_path)
     assert run("init", "shop").stdout == shown
 

@@ -21,8 +21,14 @@ SEED = (
     '    restart: "no"\n'
     "    memory: 64m\n"
 )
-IN_PRODUCTION = "`loader` is a seed job: one run would load its data over production's"
-AGAIN = 'Docker would run it again after it ends (use `restart: "no"`)'
+IN_PRODUCTION = (
+    "`loader` is a seed job: one run would load its data over production's"
+    " (remove the seed job from production's spec (`<name>: !remove`))"
+)
+AGAIN = (
+    'Docker would run it again after it ends (use `restart: "no"`) '
+    "(run it with `docker compose run` when it is needed)"
+)
 
 CASES: dict[str, tuple[list[Patch], list[str]]] = {
     "in production": (
@@ -41,12 +47,15 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
         [("staging.yaml", None, SEED.replace("    profiles: [seed]\n", ""))],
         [
             "environments/staging.yaml:30:5: PRD003 warning: services.loader.healthcheck: "
-            "`loader` has no health check",
+            "`loader` has no health check (add a `healthcheck` with a `test` that checks the "
+            "service)",
             "environments/staging.yaml:33:11: JOB002 error: services.loader.seed: `loader` is "
             "a seed job in no profile: every `docker compose up` would run it again over the "
-            "environment's data (give it a profile, e.g. `profiles: [seed]`)",
+            "environment's data (give it a profile, e.g. `profiles: [seed]`) "
+            "(run it with `docker compose run` when it is needed)",
             "environments/staging.yaml:34:14: PRD002 warning: services.loader.restart: "
-            "`loader` has `restart: no`; it stays down after a crash",
+            "`loader` has `restart: no`; it stays down after a crash "
+            "(set `restart: unless-stopped`)",
         ],
     ),
     "restarted when it ends": (

@@ -117,6 +117,7 @@ def test_a_problem_in_a_list_form_points_at_its_item(tmp_path: Path, run: Run) -
     )
     result = run("--root", tmp_path, "validate")
     assert result.exit_code == 2
-    assert result.output.splitlines()[0].startswith(
+    assert result.output.splitlines()[0] == "local:"
+    assert result.output.splitlines()[1].startswith(
         "environments/base.yaml:10:9: services.a.labels.com.example.y: "
     )

@@ -157,7 +157,8 @@ def test_an_error_inside_merged_content_points_at_the_anchor(tmp_path: Path, run
     )
     result = run("--root", project(tmp_path, base=base), "validate")
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[0].startswith(
+    assert result.stderr.splitlines()[0] == "local:"
+    assert result.stderr.splitlines()[1].startswith(
         "environments/base.yaml:2:11: services.web.memory: "
     )
 
@@ -170,7 +171,7 @@ def test_a_quoted_merge_key_is_an_unknown_field_as_in_compose(tmp_path: Path, ru
     result = run("--root", project(tmp_path, base=base), "validate")
     assert (result.exit_code, result.stderr.splitlines()) == (
         2,
-        ["environments/base.yaml:8:5: services.web.<<: unknown field `<<`", "1 error"],
+        ["local:", "environments/base.yaml:8:5: services.web.<<: unknown field `<<`", "1 error"],
     )
 
 

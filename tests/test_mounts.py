@@ -265,7 +265,8 @@ def test_a_tmpfs_mount_without_a_size_cannot_be_counted(tmp_path: Path) -> None:
     where = line_of(files, "production.yaml", "volumes:")
     assert found == [
         f"{where}:15: BUD002 warning: services.api.volumes.0: tmpfs `/scratch` has no size, "
-        "so host `vps`'s budget cannot count it"
+        "so host `vps`'s budget cannot count it (give the service a memory limit and each "
+        "tmpfs a size)"
     ]
 
 
@@ -286,7 +287,8 @@ def test_the_docker_socket_is_seen_in_every_form(tmp_path: Path, mount: str, soc
     assert len(found) == socket
     if socket:
         assert found[0].endswith(
-            "services.api.volumes.0: mounts the Docker socket: root on the host"
+            "services.api.volumes.0: mounts the Docker socket: root on the host (remove it: a "
+            "container that needs the host does not belong in a deployed stack)"
         )
 
 

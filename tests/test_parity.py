@@ -333,7 +333,7 @@ def test_no_secret_value_reaches_the_doc(tmp_path: Path) -> None:
         "environments/alpha.yaml": SMALL["environments/alpha.yaml"]
         + """\
 silence:
-  SEC001: planted on purpose, to prove that even a silenced literal never reaches the doc
+  SEC001: on purpose, to prove that even a silenced literal never reaches the doc
 database:
   service: cache
   name: demo

@@ -504,16 +504,16 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
 
 # rule, patches that come close but satisfy it
 SATISFIED: list[tuple[str, list[Patch]]] = [
-    (
+    (  # each its own external network to the proxy, the proxy on both
         "SEG003",
         [
             (
-                name,
+                f"{name}.yaml",
                 None,
-                "networks:\n  proxy:\n    name: caddy\n    external: true\n"
+                f"networks:\n  proxy:\n    name: caddy-{name}\n    external: true\n"
                 f"{PROD_API}    networks: [default, proxy]\n",
             )
-            for name in ("staging.yaml", "production.yaml")
+            for name in ("staging", "production")
         ],
     ),
     ("SEG010", [("local.yaml", None, "cors_origins: [http://localhost:3000]\n")]),
@@ -833,13 +833,42 @@ SATISFIED += [
             for name in ("staging.yaml", "production.yaml")
         ],
     ),
-    # One name, but external: shared on purpose, as the proxy's is.
+    # One name on two hosts: two networks.
     (
         "SEG003",
         [
-            (name, None, f"networks:\n  back: {{name: shared_net, external: true}}\n{BACK_JOINED}")
+            (name, None, f"networks:\n  back: {{name: shared_net}}\n{BACK_JOINED}")
+            for name in ("staging.yaml", "production.yaml")
+        ]
+        + [("staging.yaml", "name: vps", "name: vps2")],
+    ),
+]
+VIOLATIONS += [
+    # External does not make a network safe to share: services of two environments on it
+    # reach each other past the proxy (the proxy's network was so once).
+    (
+        "SEG003",
+        "error",
+        [
+            (
+                name,
+                None,
+                f"networks:\n  back:\n    name: shared_net\n    external: true\n{BACK_JOINED}",
+            )
             for name in ("staging.yaml", "production.yaml")
         ],
+        "staging.yaml",
+        "name: shared_net",
+    ),
+    (
+        "SEG003",
+        "error",
+        [
+            (name, None, "networks:\n  proxy:\n    name: caddy\n    external: true\n")
+            for name in ("staging.yaml", "production.yaml")
+        ],
+        "staging.yaml",
+        "name: caddy",
     ),
 ]
 
@@ -891,6 +920,29 @@ SATISFIED += [
         "PRD011",
         [("production.yaml", None, "services:\n  postgres:\n    image: registry:5000/pg:16\n")],
     ),
+]
+
+
+# A variable in a host port: the rules judge its default; with none, PRT001 says so.
+VIOLATIONS += [
+    (
+        "PRT001",
+        "warning",
+        [("local.yaml", "      - 8001:8001\n", "      - ${API_PORT}:8001\n")],
+        "local.yaml",
+        "${API_PORT}:8001",
+    ),
+    (
+        "TST004",
+        "error",
+        [("test.yaml", "      - 15432:5432\n", "      - ${PG_PORT:-8001}:5432\n")],
+        "test.yaml",
+        "${PG_PORT:-8001}:5432",
+    ),
+]
+SATISFIED += [
+    ("PRT001", [("local.yaml", "      - 8001:8001\n", "      - ${API_PORT:-8001}:8001\n")]),
+    ("TST004", [("test.yaml", "      - 15432:5432\n", "      - ${PG_PORT:-15432}:5432\n")]),
 ]
 
 

@@ -50,7 +50,8 @@ def test_test_on_production_database_is_refused(shipped: Path, run: Run) -> None
     assert _refused(shipped, run) == (
         "test:\n"
         f"{test}: SEG005 error: database.name: database name `coupette` "
-        f"is also production's ({production})\n"
+        f"is also production's ({production}) (give `database.name` a name of this "
+        "environment's own, e.g. `<app>_<environment>`)\n"
         "1 error\n"
     )
 
@@ -69,7 +70,8 @@ def test_staging_on_production_bot_is_refused(shipped: Path, run: Run) -> None:
         "(give staging an account of its own)\n"
         f"{spec_position(shipped, 'staging.yaml', token)}: SEG008 error: "
         "integrations.telegram.secrets.token: secret variable `PROD_TELEGRAM_BOT_TOKEN` is "
-        f"also production's ({spec_position(shipped, 'production.yaml', token)})\n"
+        f"also production's ({spec_position(shipped, 'production.yaml', token)}) "
+        "(name a variable of this environment's own, e.g. with the environment as a prefix)\n"
         "2 errors\n"
     )
 
@@ -106,12 +108,15 @@ def test_refusal_as_json(shipped: Path, run: Run) -> None:
 
 DEBUG_ON = ("access: basic_auth\n", "access: basic_auth\nfeatures:\n  debug:\n    enabled: true\n")
 DEBUG_MESSAGE = "Debug mode is on, and it is for developers only"
+DEBUG_HINT = "(set `enabled: false` under the feature in this environment's spec)"
 
 
 def test_a_warning_prints_and_does_not_block(shipped: Path, run: Run) -> None:
     edit_spec(shipped, "staging.yaml", *DEBUG_ON)
     debug = spec_position(shipped, "staging.yaml", "enabled: true")
-    warning = f"staging:\n{debug}: PRD007 warning: features.debug.enabled: {DEBUG_MESSAGE}\n"
+    warning = (
+        f"staging:\n{debug}: PRD007 warning: features.debug.enabled: {DEBUG_MESSAGE} {DEBUG_HINT}\n"
+    )
     validated = run("--root", shipped, "validate")
     assert validated.exit_code == 0
     assert validated.output == (
@@ -145,9 +150,9 @@ def test_a_silenced_rule_shows_its_reason(shipped: Path, run: Run) -> None:
     assert validated.exit_code == 0
     assert validated.output == (
         "staging:\n"
-        f"{spec_position(shipped, 'staging.yaml', 'enabled: true')}: PRD007 silenced: "
-        "features.debug.enabled: "
-        f"{DEBUG_MESSAGE} (silenced: {reason})\n"
+        f"environments/staging.yaml:5:3: PRD007 silenced: silence.PRD007: {reason} "
+        "(silences features.debug.enabled at "
+        f"{spec_position(shipped, 'staging.yaml', 'enabled: true')})\n"
         "1 silenced\n"
         "4 environment(s) valid: local, test, staging, production\n"
     )
@@ -191,12 +196,13 @@ def test_silence_in_base_is_refused(shipped: Path, run: Run) -> None:
     result = run("--root", shipped, "validate")
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
-    assert lines[:2] == [
-        "local:",
+    # Once, naming every environment it would silence; not once per environment.
+    assert lines == [
+        "local, test, staging, production:",
         "environments/base.yaml:6:3: silence.SEG001: a silence in base.yaml would apply to "
         "every environment (move it to the spec of the environment it is meant for)",
+        "1 error",
     ]
-    assert lines[-1] == "4 errors"
 
 
 def test_a_silence_that_silences_nothing_is_a_warning(shipped: Path, run: Run) -> None:
@@ -243,10 +249,10 @@ def test_rules_json(run: Run) -> None:
     assert [rule["id"] for rule in data["rules"]] == list(RULES)
 
 
-def test_readme_lists_every_rule_as_the_registry_does(run: Run) -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- rules:start -->\n\n(.*?)\n<!-- rules:end -->", readme, re.DOTALL)
-    assert block is not None, "README.md has no rules block"
+def test_the_rules_page_lists_every_rule_as_the_registry_does(run: Run) -> None:
+    page = (REPO / "docs/reference/rules.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- rules:start -->\n\n(.*?)\n<!-- rules:end -->", page, re.DOTALL)
+    assert block is not None, "docs/reference/rules.md has no rules block"
     assert block.group(1) == report.rules_markdown(catalogue())
     assert run("rules", "--format", "markdown").output == block.group(1)
 
@@ -261,7 +267,7 @@ def test_findings_become_github_annotations(
     assert result.exit_code == 0
     assert result.stdout.splitlines()[:2] == [
         "::warning file=environments/staging.yaml,line=12,col=14,title=PRD007::"
-        f"features.debug.enabled: {DEBUG_MESSAGE}",
+        f"features.debug.enabled: {DEBUG_MESSAGE} {DEBUG_HINT}",
         "::warning file=environments/test.yaml,line=5,col=3::silence.TST004: `TST004` finds "
         "nothing in test (remove the silence)",
     ]

@@ -31,20 +31,22 @@ CASES: list[tuple[str, list[Patch], str]] = [
         "staging reads production's variables file as an env_file",
         _service("staging.yaml", _optional_env_file(".env.production")),
         "environments/staging.yaml:31:9: SEG013 error: services.api.env_file.0: env_file "
-        "`.env.production` is production's variables file (environments/production.yaml:7:17)",
+        "`.env.production` is production's variables file (environments/production.yaml:7:17)"
+        " (point it at this environment's own variables file)",
     ),
     (
         "the same, with a path that folds to it",
         _service("staging.yaml", _optional_env_file("././.env.production")),
         "environments/staging.yaml:31:9: SEG013 error: services.api.env_file.0: env_file "
         "`././.env.production` is production's variables file "
-        "(environments/production.yaml:7:17)",
+        "(environments/production.yaml:7:17) (point it at this environment's own variables file)",
     ),
     (
         "a variables file that folds to production's",
         [("staging.yaml", "variables_file: .env.staging", "variables_file: ././.env.production")],
         "environments/staging.yaml:7:17: SEG013 error: variables_file: variables file "
-        "`.env.production` is also production's (environments/production.yaml:7:17)",
+        "`.env.production` is also production's (environments/production.yaml:7:17)"
+        " (point it at this environment's own variables file)",
     ),
     (
         "a volume name whose default is production's",
@@ -56,7 +58,9 @@ CASES: list[tuple[str, list[Patch], str]] = [
             )
         ],
         "environments/staging.yaml:30:5: SEG002 error: volumes.dbdata: volume "
-        "`shop-production_dbdata` is also production's (environments/base.yaml:25:11)",
+        "`shop-production_dbdata` is also production's (environments/base.yaml:25:11)"
+        " (give the volume a `name` of this environment's own, or none: Compose prefixes the "
+        "project's)",
     ),
     (
         "a container name that an unset variable makes production's",
@@ -65,7 +69,8 @@ CASES: list[tuple[str, list[Patch], str]] = [
             ("staging.yaml", None, API + "    container_name: shop-api$X\n"),
         ],
         "environments/staging.yaml:30:21: SEG004 error: services.api.container_name: container "
-        "name `shop-api` is also production's (environments/production.yaml:26:21)",
+        "name `shop-api` is also production's (environments/production.yaml:26:21)"
+        " (remove `container_name`: Compose names the container after the project)",
     ),
     (
         "a network that resolves to production's implicit default network",
@@ -78,67 +83,79 @@ CASES: list[tuple[str, list[Patch], str]] = [
             )
         ],
         "environments/staging.yaml:30:11: SEG003 error: networks.back.name: network "
-        "`shop-production_default` is also production's (environments/production.yaml:1:1)",
+        "`shop-production_default` is also production's (environments/production.yaml:1:1)"
+        " (give the network a name of this environment's own; only the proxy's external network "
+        "is shared)",
     ),
     (
         "production's database, percent-encoded",
         _local_variable("REPORT_DB: postgresql://u@db/%73hop_production"),
         "environments/local.yaml:12:18: SEG012 error: services.api.environment.REPORT_DB: "
-        "`shop_production` belongs to production (environments/production.yaml:20:9)",
+        "`shop_production` belongs to production (environments/production.yaml:20:9)"
+        " (use this environment's own value: a lower tier never names production's)",
     ),
     (
         "production's database as a URL parameter",
         _local_variable("REPORT_DB: postgresql://db/?dbname=shop_production"),
         "environments/local.yaml:12:18: SEG012 error: services.api.environment.REPORT_DB: "
-        "`shop_production` belongs to production (environments/production.yaml:20:9)",
+        "`shop_production` belongs to production (environments/production.yaml:20:9)"
+        " (use this environment's own value: a lower tier never names production's)",
     ),
     (
         "source mounted by an absolute path",
         _service("production.yaml", "    volumes: [/srv/shop/api:/app]\n"),
         "environments/production.yaml:26:15: PRD005 error: services.api.volumes.0: `api` "
-        "bind-mounts source code `/srv/shop/api`; run the image as built",
+        "bind-mounts source code `/srv/shop/api`; run the image as built"
+        " (remove the bind mount and run the code the image was built with)",
     ),
     (
         "source mounted from another checkout",
         _service("production.yaml", "    volumes: [../main/api/src:/app]\n"),
         "environments/production.yaml:26:15: PRD005 error: services.api.volumes.0: `api` "
-        "bind-mounts source code `../main/api/src`; run the image as built",
+        "bind-mounts source code `../main/api/src`; run the image as built"
+        " (remove the bind mount and run the code the image was built with)",
     ),
     (
         "production without an image tag builds from source",
         [("production.yaml", "image_tag: production\n", "")],
         "environments/base.yaml:37:12: PRD010 error: services.api.build: `api` is built from "
-        "the source on the host, since no `image_tag` is set",
+        "the source on the host, since no `image_tag` is set"
+        " (set `image_tag` (or `image_tag_required`) so that production runs a released image)",
     ),
     (
         "DEBUG: y",
         _service("production.yaml", "    environment:\n      DEBUG: y\n"),
         "environments/production.yaml:27:14: PRD008 error: services.api.environment.DEBUG: "
-        "`api` turns on debug mode through `DEBUG`",
+        "`api` turns on debug mode through `DEBUG`"
+        " (turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers)",
     ),
     (
         "APP_DEBUG: '1'",
         _service("production.yaml", "    environment:\n      APP_DEBUG: '1'\n"),
         "environments/production.yaml:27:18: PRD008 error: services.api.environment.APP_DEBUG: "
-        "`api` turns on debug mode through `APP_DEBUG`",
+        "`api` turns on debug mode through `APP_DEBUG`"
+        " (turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers)",
     ),
     (
         "--debug",
         _service("production.yaml", "    command: [serve, --debug]\n"),
         "environments/production.yaml:26:22: PRD008 error: services.api.command.1: `api` runs "
-        "with `--debug`",
+        "with `--debug`"
+        " (turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers)",
     ),
     (
         "--reload inside sh -c",
         _service("production.yaml", "    command: [sh, -c, serve --reload]\n"),
         "environments/production.yaml:26:23: PRD006 error: services.api.command.2: `api` runs "
-        "with `--reload`, which watches files and restarts",
+        "with `--reload`, which watches files and restarts"
+        " (run the image's production server, without a reloader or a development server)",
     ),
     (
         "--reload in a command string",
         _service("production.yaml", "    command: serve --port 80 --reload\n"),
         "environments/production.yaml:26:14: PRD006 error: services.api.command: `api` runs "
-        "with `--reload`, which watches files and restarts",
+        "with `--reload`, which watches files and restarts"
+        " (run the image's production server, without a reloader or a development server)",
     ),
     (
         "a development-only feature turned on through environment",
@@ -156,7 +173,8 @@ CASES: list[tuple[str, list[Patch], str]] = [
         ],
         "environments/production.yaml:27:25: PRD008 error: "
         "services.vectors.environment.EXPLORER_ENABLED: `vectors` turns on `explorer` "
-        "(for developers only) through `EXPLORER_ENABLED`",
+        "(for developers only) through `EXPLORER_ENABLED`"
+        " (turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers)",
     ),
     (
         "a mocked integration's real key by reference",

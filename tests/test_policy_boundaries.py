@@ -34,31 +34,36 @@ CASES: list[tuple[str, list[Patch], str]] = [
         "no restart policy at all",
         _production_api("    restart: !remove\n"),
         "environments/production.yaml:26:5: PRD002 error: services.api.restart: `api` has "
-        "no restart policy; it stays down after a crash",
+        "no restart policy; it stays down after a crash"
+        " (set `restart: unless-stopped`)",
     ),
     (
         "restart: no",
         _production_api('    restart: "no"\n'),
         "environments/production.yaml:26:14: PRD002 error: services.api.restart: `api` has "
-        "`restart: no`; it stays down after a crash",
+        "`restart: no`; it stays down after a crash"
+        " (set `restart: unless-stopped`)",
     ),
     (
         "a health check that turns the image's off",
         _production_api("    healthcheck:\n      test: [NONE]\n"),
         "environments/production.yaml:27:7: PRD003 error: services.api.healthcheck: `api` "
-        "has no health check",
+        "has no health check"
+        " (add a `healthcheck` with a `test` that checks the service)",
     ),
     (
         "a real integration with a description",
         [("test.yaml", None, "integrations:\n  bot:\n    mode: real\n")],
         "environments/test.yaml:20:11: TST002 error: integrations.bot.mode: tests use the "
-        "real chat bot; mock it or turn it off",
+        "real chat bot; mock it or turn it off"
+        " (set the integration's `mode` to mocked or off in the test spec)",
     ),
     (
         "a real integration without one is named by its key",
         [("test.yaml", None, "integrations:\n  llm:\n    mode: real\n")],
         "environments/test.yaml:20:11: TST002 error: integrations.llm.mode: tests use the "
-        "real `llm`; mock it or turn it off",
+        "real `llm`; mock it or turn it off"
+        " (set the integration's `mode` to mocked or off in the test spec)",
     ),
     (
         "a secret-looking default of a committed reference",
@@ -110,6 +115,7 @@ def _over(total: str, parts: str, size: str) -> str:
     return (
         "environments/production.yaml:4:11: BUD001 warning: host.memory: the environments on "
         f"host `vps` may use {total} ({parts}), more than its {size}"
+        " (lower memory limits or tmpfs sizes, or move an environment to another host)"
     )
 
 
@@ -159,4 +165,5 @@ def test_two_sizes_of_one_host_name_both(tmp_path: Path) -> None:
     assert found == [
         "environments/production.yaml:4:11: BUD003 warning: host.memory: host `vps` is 2g "
         "here but 4g in staging (environments/staging.yaml:4:11)"
+        " (write one `host.memory` for the host, in base.yaml or in each spec alike)"
     ]

@@ -96,11 +96,11 @@ def test_every_port_form_means_to_compose_what_the_plain_file_means(
 
 REFUSED = [
     (
-        "'${PORT}:80'",
+        "'8080:${PORT}'",
         13,
         "",
-        "write the port `${PORT}:80` without variables: envgen checks host ports across "
-        "environments, so it must see them",
+        "the container port of `8080:${PORT}` comes from a variable without a default: "
+        "give it one, such as ${PORT:-80}",
     ),
     ("'80:80/foo'", 13, ".protocol", "invalid protocol `foo`: write tcp, udp or sctp"),
     (
@@ -245,7 +245,8 @@ def test_prd004_sees_every_interface(tmp_path: Path, ports: str, message: str) -
     where = line_of(files, "production.yaml", "ports:")
     assert found == [
         f"{where}:13: PRD004 error: services.api.ports.0: {message}; publish on 127.0.0.1 "
-        "and let the proxy in front"
+        "and let the proxy in front (write the address, as in `127.0.0.1:8001:8001`, or drop "
+        "the port)"
     ]
 
 
@@ -288,7 +289,8 @@ def test_seg011_finds_a_port_inside_another_environments_range(
     theirs = line_of(files, "production.yaml", "ports:")
     assert found == [
         f"{where}:13: SEG011 error: services.api.ports.0: {message} is also published by "
-        f"production on host `vps` ({theirs}:13)"
+        f"production on host `vps` ({theirs}:13) (pick a host port that no other environment "
+        "on this host publishes)"
     ]
 
 

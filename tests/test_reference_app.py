@@ -35,7 +35,8 @@ def test_production_pulls_the_release_it_is_given() -> None:
     assert (backend["container_name"], backend["shm_size"]) == ("coupette-backend", "268435456")
     tmpfs = [(v["target"], v["tmpfs"]["size"]) for v in backend["volumes"]]
     assert tmpfs == [("/tmp", "67108864"), ("/tmp/prometheus_multiproc", "16777216")]
-    assert backend["networks"] == {"internal": {"aliases": ["coupette-production-backend"]}}
+    # As the spec writes it: no proxy routes to this environment, so no alias is added.
+    assert backend["networks"] == {"internal": None}
 
 
 def test_production_refuses_to_start_without_an_image_tag() -> None:

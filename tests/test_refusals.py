@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Run
-from tests.test_bad_input import BASE, project
+from tests.test_bad_input import BASE, project, reported
 
 
 def _web(extra: str) -> dict[str, str | None]:
@@ -122,7 +122,10 @@ def test_refusal_is_reported_exactly(
     assert result.exit_code == 2
     assert result.stdout == ""
     count = len(expected)
-    assert result.stderr.splitlines() == [*expected, f"{count} error{'s' * (count != 1)}"]
+    assert result.stderr.splitlines() == [
+        *reported(expected),
+        f"{count} error{'s' * (count != 1)}",
+    ]
     assert not (root / "rendered").exists()
 
 
@@ -133,6 +136,7 @@ def test_a_build_context_that_is_a_file_is_refused(tmp_path: Path, run: Run) -> 
     assert (result.exit_code, result.stderr.splitlines()) == (
         2,
         [
+            "local:",
             "environments/base.yaml:8:12: services.web.build: build context `./web` is not a "
             "folder",
             "1 error",

@@ -175,7 +175,8 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         "no underscore before the secret word",
         _production("    environment:\n      DBPASSWORD: hunter2\n"),
         _sec001(
-            "`DBPASSWORD` is a literal value; write a ${VARIABLE} reference",
+            "`DBPASSWORD` is a literal value; write a ${VARIABLE} reference"
+            " (never write the value itself in a spec)",
             "production.yaml:27:19",
             "environment.DBPASSWORD",
         ),
@@ -184,7 +185,8 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         "a secret word glued to another",
         _production("    environment:\n      DJANGO_SECRETKEY: s3cr3t\n"),
         _sec001(
-            "`DJANGO_SECRETKEY` is a literal value; write a ${VARIABLE} reference",
+            "`DJANGO_SECRETKEY` is a literal value; write a ${VARIABLE} reference"
+            " (never write the value itself in a spec)",
             "production.yaml:27:25",
             "environment.DJANGO_SECRETKEY",
         ),
@@ -193,7 +195,8 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         "a URL password without a user",
         _production("    environment:\n      CACHE_URL: redis://:hunter2@cache:6379\n"),
         _sec001(
-            "variable `CACHE_URL` holds a URL password that is a literal value",
+            "variable `CACHE_URL` holds a URL password that is a literal value"
+            " (never write the value itself in a spec)",
             "production.yaml:27:18",
             "environment.CACHE_URL",
         ),
@@ -202,13 +205,15 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         "an alternate value is a literal, even on a laptop",
         [(*LOCAL_API, "  api:\n    environment:\n      SIGNING_TOKEN: ${T:+literal}\n")],
         "environments/local.yaml:12:22: SEC001 error: services.api.environment.SIGNING_TOKEN: "
-        "`SIGNING_TOKEN` has a literal alternate value; write a ${VARIABLE} reference",
+        "`SIGNING_TOKEN` has a literal alternate value; write a ${VARIABLE} reference"
+        " (never write the value itself in a spec)",
     ),
     (
         "a password as a health check argument",
         _production("    healthcheck:\n      test: [CMD, redis-cli, -a, hunter2, ping]\n"),
         _sec001(
-            "`api` healthcheck passes a password option that is a literal value",
+            "`api` healthcheck passes a password option that is a literal value"
+            " (never write the value itself in a spec)",
             "production.yaml:27:34",
             "healthcheck.test.3",
         ),
@@ -217,7 +222,8 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         "a password inside a shell health check",
         _production("    healthcheck:\n      test: redis-cli -a hunter2 ping\n"),
         _sec001(
-            "`api` healthcheck passes a password option that is a literal value",
+            "`api` healthcheck passes a password option that is a literal value"
+            " (never write the value itself in a spec)",
             "production.yaml:27:13",
             "healthcheck.test.1",
         ),
@@ -226,7 +232,8 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         "a secret option on the command line",
         _production("    command: [redis-server, --requirepass, hunter2]\n"),
         _sec001(
-            "`api` command passes a secret option that is a literal value",
+            "`api` command passes a secret option that is a literal value"
+            " (never write the value itself in a spec)",
             "production.yaml:26:44",
             "command.2",
         ),
@@ -235,7 +242,8 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         "a secret assignment inside sh -c",
         _production("    command: [sh, -c, PGPASSWORD=hunter2 psql -h db]\n"),
         _sec001(
-            "`api` command passes a secret assignment that is a literal value",
+            "`api` command passes a secret assignment that is a literal value"
+            " (never write the value itself in a spec)",
             "production.yaml:26:23",
             "command.2",
         ),
@@ -244,7 +252,8 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         "a secret option in a command string",
         _production("    entrypoint: redis-server --requirepass hunter2\n"),
         _sec001(
-            "`api` entrypoint passes a secret option that is a literal value",
+            "`api` entrypoint passes a secret option that is a literal value"
+            " (never write the value itself in a spec)",
             "production.yaml:26:17",
             "entrypoint",
         ),
@@ -253,7 +262,8 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         "a password default inside a URL, in a deployed tier",
         _production("    environment:\n      CACHE_URL: redis://default:${PW:-fallback}@redis\n"),
         _sec001(
-            "variable `CACHE_URL` holds a URL password that has a literal default",
+            "variable `CACHE_URL` holds a URL password that has a literal default"
+            " (never write the value itself in a spec)",
             "production.yaml:27:18",
             "environment.CACHE_URL",
         ),
@@ -262,7 +272,8 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         "a token in a label",
         _production("    labels:\n      com.example.deploy-token: glpat-abcdefghij\n"),
         _sec001(
-            "`com.example.deploy-token` is a literal value; write a ${VARIABLE} reference",
+            "`com.example.deploy-token` is a literal value; write a ${VARIABLE} reference"
+            " (never write the value itself in a spec)",
             "production.yaml:27:33",
             "labels.com.example.deploy-token",
         ),
@@ -274,7 +285,8 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
             "      SENTRY_DSN: https://0123456789abcdef0123456789abcdef@sentry.example.com/1\n"
         ),
         _sec001(
-            "variable `SENTRY_DSN` holds a URL key that is a literal value",
+            "variable `SENTRY_DSN` holds a URL key that is a literal value"
+            " (never write the value itself in a spec)",
             "production.yaml:27:19",
             "environment.SENTRY_DSN",
         ),
@@ -285,7 +297,8 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
             "    environment:\n      FEED_URL: https://api.example.com/v1?api_key=abc123\n"
         ),
         _sec001(
-            "variable `FEED_URL` holds a secret URL parameter that is a literal value",
+            "variable `FEED_URL` holds a secret URL parameter that is a literal value"
+            " (never write the value itself in a spec)",
             "production.yaml:27:17",
             "environment.FEED_URL",
         ),
@@ -294,7 +307,8 @@ LITERAL_SECRETS: list[tuple[str, list[Patch], str]] = [
         "a bearer token under a plain name",
         _production("    environment:\n      AUTH_HEADER: Bearer abcdefghijklmnop\n"),
         _sec001(
-            "variable `AUTH_HEADER` holds a credential that is a literal value",
+            "variable `AUTH_HEADER` holds a credential that is a literal value"
+            " (never write the value itself in a spec)",
             "production.yaml:27:20",
             "environment.AUTH_HEADER",
         ),

@@ -42,6 +42,7 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
         [
             "environments/local.yaml:14:20: SEC001 error: services.api.build.args.NPM_TOKEN: "
             "`NPM_TOKEN` is a literal value; write a ${VARIABLE} reference"
+            " (never write the value itself in a spec)"
         ],
     ),
     "an extension key named as a secret": (
@@ -49,6 +50,7 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
         [
             "environments/local.yaml:11:18: SEC001 error: services.api.x-api-token: "
             "`x-api-token` is a literal value; write a ${VARIABLE} reference"
+            " (never write the value itself in a spec)"
         ],
     ),
     "a credential in a service's description": (
@@ -56,13 +58,14 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
         [
             "environments/local.yaml:11:18: SEC001 error: services.api.description: free text "
             "holds a secret assignment that is a literal value"
+            " (never write the value itself in a spec)"
         ],
     ),
     "a credential in the notes": (
         _local("notes: the password=hunter2 for now\n"),
         [
             "environments/local.yaml:13:8: SEC001 error: notes: free text holds a secret "
-            "assignment that is a literal value"
+            "assignment that is a literal value (never write the value itself in a spec)"
         ],
     ),
     "a credential in an inline config": (
@@ -70,6 +73,7 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
         [
             "environments/local.yaml:15:14: SEC001 error: configs.app.content: free text holds "
             "a secret assignment that is a literal value"
+            " (never write the value itself in a spec)"
         ],
     ),
     "a Docker secret's value where its variable goes": (
@@ -77,6 +81,7 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
         [
             "environments/local.yaml:15:18: SEC001 error: secrets.api.environment: is not a "
             "variable name: write the name of the variable that holds the secret, never its value"
+            " (never write the value itself in a spec)"
         ],
     ),
     "a token on the test command": (
@@ -84,6 +89,7 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
         [
             "environments/test.yaml:19:39: SEC001 error: delivery.test_command.3: the test "
             "command passes a secret option that is a literal value"
+            " (never write the value itself in a spec)"
         ],
     ),
     "a bot token in a notice's URL": (
@@ -91,6 +97,7 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
         [
             "environments/staging.yaml:31:10: SEC001 error: delivery.notice.url: holds what "
             f"looks like a credential; {PLACEHOLDER}, which GitHub fills from its secrets"
+            " (never write the value itself in a spec)"
         ],
     ),
     "a secret-looking value in a notice's field": (
@@ -98,7 +105,7 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
         [
             "environments/staging.yaml:33:16: SEC001 error: delivery.notice.fields.chat_id: "
             f"holds what looks like a credential; {PLACEHOLDER}, which GitHub fills from its "
-            "secrets"
+            "secrets (never write the value itself in a spec)"
         ],
     ),
     # SEC004's boundary: 16 characters mixing letters and digits look real, 15 do not.
@@ -108,6 +115,7 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
             "environments/local.yaml:8:21: SEC004 error: database.password_default: "
             "`password_default` looks like a real credential, and the committed compose file "
             "holds it (use a throw-away value such as `dev`)"
+            " (use a throw-away value such as `dev`)"
         ],
     ),
     "a secret variable's laptop default with a key prefix": (
@@ -116,6 +124,7 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
             "environments/local.yaml:12:16: SEC004 error: services.api.environment.API_KEY: "
             "`API_KEY`'s default looks like a real credential, and the committed compose file "
             "holds it (use a throw-away value)"
+            " (use a throw-away value such as `(secret)`)"
         ],
     ),
     # In staging a default is a literal whatever it looks like (SEC001), not SEC004.
@@ -130,6 +139,7 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
         [
             "environments/staging.yaml:31:16: SEC001 error: services.api.environment.API_KEY: "
             "`API_KEY` has a literal default; write a ${VARIABLE} reference"
+            " (never write the value itself in a spec)"
         ],
     ),
     # Near misses.

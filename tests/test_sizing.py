@@ -156,7 +156,8 @@ def test_the_budget_rule_holds_at_the_headroom_and_refuses_past_it(shipped: Path
         f"environments/production.yaml:{line}:11: BUD001 warning: host.memory: the "
         f"environments on host `vps` may use {format_memory(total)} (staging "
         f"{format_memory(staging)}, production {format_memory(total - staging)}), more than "
-        f"its {format_memory(HOST)}"
+        f"its {format_memory(HOST)} (lower memory limits or tmpfs sizes, or move an "
+        "environment to another host)"
     )
     assert result.exit_code == 0
     assert expected in result.output.split("\n"), result.output

@@ -150,14 +150,39 @@ def test_names_and_comments() -> None:
     assert dotenv_comment("two\nlines\x00 here ") == "two lines here"
 
 
-def test_a_test_stack_variable_without_a_default_is_refused(shipped: Path, run: Run) -> None:
+@pytest.mark.parametrize("command", ["validate", "render"])
+def test_a_test_stack_variable_without_a_default_is_refused(
+    shipped: Path, run: Run, command: str
+) -> None:
+    """At the field that names it, by validate as by render: what validate accepts, render
+    renders."""
     edit_spec(shipped, "test.yaml", "  password_default: test\n", "")
-    result = run("--root", shipped, "render")
+    result = run("--root", shipped, command)
     assert result.exit_code == 2
+    line = spec_position(shipped, "test.yaml", "password_variable: TEST_POSTGRES_PASSWORD")
     assert result.stderr == (
-        "envgen: .env.test: `TEST_POSTGRES_PASSWORD` has no default in test's compose file, "
-        "so a committed variables file cannot hold a throw-away value for it "
-        "(give it a default in the spec, such as `password_default`)\n"
+        f"test:\n{line}: database.password_variable: `TEST_POSTGRES_PASSWORD` has no default, "
+        "so .env.test, committed, cannot hold a throw-away value for it (give it one, such "
+        "as ${NAME:-value}, or `password_default` for the database)\n1 error\n"
+    )
+
+
+def test_a_test_stack_variable_a_service_reads_is_refused_where_it_reads_it(
+    shipped: Path, run: Run
+) -> None:
+    edit_spec(
+        shipped,
+        "test.yaml",
+        '    restart: "no"\n  chromadb:\n',
+        ('    restart: "no"\n    environment:\n      EXTRA: ${TEST_EXTRA}\n  chromadb:\n'),
+    )
+    result = run("--root", shipped, "validate")
+    assert result.exit_code == 2
+    line = spec_position(shipped, "test.yaml", "EXTRA: ${TEST_EXTRA}")
+    assert result.stderr.splitlines()[1] == (
+        f"{line}: services.postgres.environment.EXTRA: `TEST_EXTRA` has no default, so "
+        ".env.test, committed, cannot hold a throw-away value for it (give it one, such as "
+        "${NAME:-value}, or `password_default` for the database)"
     )
 
 

@@ -4,6 +4,7 @@ strings reach steps only through env:; the scripts run against fake ssh and curl
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -125,7 +126,16 @@ def test_staging_deploys_on_push_and_production_through_the_approval_gate() -> N
 
 def test_images_are_tagged_with_the_environment_tag_and_a_timestamp() -> None:
     built = [s["env"] for s in steps(FOLDER / "deploy-staging.yml") if "IMAGE" in s.get("env", {})]
-    assert [(e["IMAGE"], e["TAG"], e["CONTEXT"]) for e in built] == [
+    contexts = [
+        build["context"]
+        for e in built
+        for build in [
+            service["build"] for service in json.loads(e["BUILD_FILE"])["services"].values()
+        ]
+    ]
+    assert [
+        (e["IMAGE"], e["TAG"], context) for e, context in zip(built, contexts, strict=True)
+    ] == [
         ("ghcr.io/vpatrin/coupette-backend", "staging", "./backend"),
         ("ghcr.io/vpatrin/coupette-bot", "staging", "./bot"),
         ("ghcr.io/vpatrin/coupette-scraper", "staging", "./scraper"),
@@ -175,6 +185,66 @@ VALUES = {
 }
 
 
+def bash_quoted(text: str) -> str:
+    """`text` as bash's `printf %q` writes it, for a command run over ssh."""
+    quoted = subprocess.run(
+        ["bash", "-c", 'printf %q "$0"', text], capture_output=True, text=True, check=True
+    )
+    return quoted.stdout
+
+
+CREATE = (
+    "docker network inspect caddy-staging > /dev/null 2>&1 || docker network create caddy-staging"
+)
+CONNECT = (
+    "docker network inspect --format '{{range .Containers}}[{{.Name}}]{{end}}' caddy-staging"
+    " | grep -qF '[caddy]' || docker network connect caddy-staging caddy"
+)
+
+
+@pytest.mark.parametrize(
+    ("networks", "containers", "docker_calls"),
+    [
+        # No network yet: created, then Caddy attached.
+        ("", "", ["network inspect caddy-staging", "network create caddy-staging"]),
+        # The network, without Caddy (another container named like it does not count).
+        ("caddy-staging", "[caddy-old]", ["network inspect caddy-staging"]),
+        # Both there: nothing to do (a second connect would fail).
+        ("caddy-staging", "[caddy]", ["network inspect caddy-staging"]),
+    ],
+)
+def test_the_remote_commands_attach_the_proxy_once(
+    tmp_path: Path, networks: str, containers: str, docker_calls: list[str]
+) -> None:
+    """The two remote commands, run by a real shell against a fake `docker` that knows
+    which networks exist and which containers are on them."""
+    docker = tmp_path / "docker"
+    docker.write_text(
+        "#!/usr/bin/env bash\n"
+        'printf "%s\\n" "$*" >> "$FAKE_LOG"\n'
+        'if [ "$1 $2" = "network inspect" ]; then\n'
+        '  if [ "$3" = --format ]; then printf "%s\\n" "$FAKE_CONTAINERS"; exit 0; fi\n'
+        '  [ "$3" = "$FAKE_NETWORKS" ]; exit\n'
+        "fi\n",
+        encoding="utf-8",
+    )
+    docker.chmod(0o755)
+    log = tmp_path / "docker.log"
+    log.write_text("", encoding="utf-8")
+    environment = {
+        "PATH": f"{tmp_path}:/usr/bin:/bin",
+        "FAKE_LOG": str(log),
+        "FAKE_NETWORKS": networks,
+        "FAKE_CONTAINERS": containers,
+    }
+    for command in (CREATE, CONNECT):
+        subprocess.run(["bash", "-c", command], env=environment, check=True, cwd=tmp_path)
+    calls = log.read_text(encoding="utf-8").splitlines()
+    inspect = "network inspect --format {{range .Containers}}[{{.Name}}]{{end}} caddy-staging"
+    connect = [] if containers == "[caddy]" else ["network connect caddy-staging caddy"]
+    assert calls == [*docker_calls, inspect, *connect]
+
+
 def test_the_deploy_step_copies_the_file_and_waits_for_health(tmp_path: Path) -> None:
     (step,) = [s for s in steps(FOLDER / "deploy-staging.yml") if "SSH_KEY" in s.get("env", {})]
     calls = _run_step(tmp_path, step, VALUES)
@@ -193,6 +263,16 @@ def test_the_deploy_step_copies_the_file_and_waits_for_health(tmp_path: Path) ->
             f"{tmp_path}/.ssh/deploy_key",
             "rendered/docker-compose.staging.yml",
             "deploy@vps.example:/srv/coupette/rendered/docker-compose.staging.yml",
+        ],
+        # staging's own network to Caddy exists, and Caddy is on it, before Compose starts.
+        ["ssh", "-i", f"{tmp_path}/.ssh/deploy_key", "deploy@vps.example", CREATE],
+        ["ssh", "-i", f"{tmp_path}/.ssh/deploy_key", "deploy@vps.example", CONNECT],
+        [
+            "ssh",
+            "-i",
+            f"{tmp_path}/.ssh/deploy_key",
+            "deploy@vps.example",
+            f"cd /srv/coupette && sh -c {bash_quoted(step['env']['HOST_CHECK'])} sh .env.staging ",
         ],
         [
             "ssh",

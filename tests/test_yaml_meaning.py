@@ -271,6 +271,7 @@ def test_names_and_labels_compose_refuses_are_refused(tmp_path: Path, run: Run) 
     assert result.exit_code == 2
     name_rule = "use a name without `=` or control characters"
     assert result.output.splitlines() == [
+        "local:",
         f"environments/base.yaml:9:7: services.a.environment.A=B: invalid value `A=B`: {name_rule}",
         "environments/base.yaml:10:7: services.a.environment.A\\tB: invalid value `A\\tB`: "
         + name_rule,

@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from envgen.errors import GuardError
-from envgen.files import FileStatus, compare, unified, write_all
+from envgen.files import FileStatus, compare, project_lock, unified, write_all
 from envgen.problems import Problem
 from envgen.settings import Settings
 
@@ -71,17 +71,21 @@ def render(
     write nothing: the statuses say what would be done, each with its diff."""
     rendered = _rendered(settings, names, cache)
     files = rendered.files
-    statuses = compare(settings.root, files, rendered.stale_folders)
     warnings = rendered.warnings
     if dry_run:
+        statuses = compare(settings.root, files, rendered.stale_folders)
         shown = [
             replace(s, diff=unified(s.path, "", files[s.path])) if s.state == "missing" else s
             for s in statuses
         ]
         return RenderResult(shown, warnings)
-    changed = {s.path: files[s.path] for s in statuses if s.state in ("changed", "missing")}
-    stale = [s.path for s in statuses if s.state in ("stale", "leftover")]
-    write_all(settings.root, changed, stale)
+    # Compared and written under one lock: a render running beside this one has either
+    # finished writing (and its files read as unchanged here) or not started.
+    with project_lock(settings.root):
+        statuses = compare(settings.root, files, rendered.stale_folders)
+        changed = {s.path: files[s.path] for s in statuses if s.state in ("changed", "missing")}
+        stale = [s.path for s in statuses if s.state in ("stale", "leftover")]
+        write_all(settings.root, changed, stale)
     return RenderResult(statuses, warnings)
 
 
@@ -105,10 +109,11 @@ def schema(settings: Settings) -> list[FileStatus]:
     from envgen.outputs.schema import schema_text
 
     files = {settings.schema: schema_text()}
-    statuses = compare(settings.root, files, set())
-    write_all(
-        settings.root, {s.path: files[s.path] for s in statuses if s.state != "unchanged"}, []
-    )
+    with project_lock(settings.root):
+        statuses = compare(settings.root, files, set())
+        write_all(
+            settings.root, {s.path: files[s.path] for s in statuses if s.state != "unchanged"}, []
+        )
     return statuses
 
 
@@ -126,10 +131,12 @@ def validate(
     from envgen import cache as results
 
     def answer() -> dict[str, Any]:
+        from envgen.outputs.preflight import preflight
         from envgen.policies.check import enforce
 
         project = _load(settings)
         findings = enforce(project)
+        preflight(project)  # what validate accepts, render renders
         chosen = [env.name for env in project.select(names)]
         found = [results.record(p) for p in findings if p.environment in chosen]
         return {"environments": chosen, "findings": found}

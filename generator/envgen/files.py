@@ -1,11 +1,14 @@
 """The only module that writes: compares generated text with disk, and writes every file
 or none, only inside the project.
 
-Each file is staged as a temporary file beside its target (`.envgen-<name>.<random>.tmp`),
-then moved into place, the file it replaces kept as a backup (`.envgen-<name>.<random>.bak`)
-until every move has succeeded. When one fails, what was replaced is put back and every
-temporary file removed. A run killed halfway leaves files of those names: `check`
-reports them and the next `render` removes them.
+Each file is staged as a temporary file beside its target
+(`.envgen-<name>.<pid>-<random>.tmp`), then moved into place, the file it replaces kept as a
+backup (`.envgen-<name>.<pid>-<random>.bak`) until every move has succeeded. When one
+fails, what was replaced is put back and every temporary file removed. A run killed
+halfway leaves files of those names: `check` reports them and the next `render` removes
+them, but only those of a process that is gone (the pid in the name says whose), never
+the files a render still running is staging. Two renders of one project take turns: each
+holds a lock on the project's folder while it compares and writes.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -29,6 +33,8 @@ State = Literal["unchanged", "changed", "missing", "stale", "leftover"]
 # The names of the files a render stages and keeps while it runs, and only those.
 _PREFIX = ".envgen-"
 TEMPORARY = re.compile(r"\.envgen-.+\.(?:tmp|bak)")
+# The process that made a temporary file, from its name (names without one are older).
+_OWNER = re.compile(r"\.(\d+)-[0-9a-z_]+\.(?:tmp|bak)\Z")
 
 # Files that may carry the marker: envgen writes YAML, markdown, Caddyfiles, variables
 # files, Makefile fragments, shell scripts and JSON.
@@ -145,11 +151,54 @@ def stale_files(
     ]
 
 
+def _owner_is_running(name: str) -> bool:
+    """Whether the process named in a temporary file's name still runs (a render that is
+    staging it now); False for a name without one, or when that process is gone."""
+    owner = _OWNER.search(name)
+    if owner is None:
+        return False
+    pid = int(owner.group(1))
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, as another user's process
+    return True
+
+
 def leftovers(root: Path, folders: set[PurePosixPath]) -> list[PurePosixPath]:
-    """Temporary files and backups that a killed render left beside its targets."""
+    """Temporary files and backups that a killed render left beside its targets (not
+    those of a render still running)."""
     return [
-        relative for relative, path in _entries(root, folders) if TEMPORARY.fullmatch(path.name)
+        relative
+        for relative, path in _entries(root, folders)
+        if TEMPORARY.fullmatch(path.name) and not _owner_is_running(path.name)
     ]
+
+
+@contextmanager
+def project_lock(root: Path) -> Iterator[None]:
+    """Hold the project's folder locked (an advisory lock on the folder itself, so no lock
+    file is left in the project): a second render waits for the first, then finds its
+    files written. Where the platform has no such lock, renders are not serialised."""
+    try:
+        import fcntl  # noqa: PLC0415 (POSIX only)
+    except ImportError:  # pragma: no cover (Windows)
+        yield
+        return
+    try:
+        handle = os.open(root, os.O_RDONLY)
+    except OSError:
+        yield  # an unreadable root fails with a clear message at its first read
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def compare(
@@ -204,7 +253,7 @@ class _Transaction:
 
         self.make_folders(target.parent)
         handle, name = tempfile.mkstemp(
-            dir=target.parent, prefix=f"{_PREFIX}{target.name}.", suffix=".tmp"
+            dir=target.parent, prefix=f"{_PREFIX}{target.name}.{os.getpid()}-", suffix=".tmp"
         )
         self.staged[target] = Path(name)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
@@ -216,7 +265,9 @@ class _Transaction:
 
     def _keep(self, target: Path) -> Path:
         """A backup of `target` beside it: a hard link, or a copy where links fail."""
-        backup = target.with_name(f"{_PREFIX}{target.name}.{uuid.uuid4().hex[:8]}.bak")
+        backup = target.with_name(
+            f"{_PREFIX}{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.bak"
+        )
         try:
             os.link(target, backup, follow_symlinks=False)
         except OSError:

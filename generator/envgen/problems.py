@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Severity = Literal["error", "warning", "silenced"]
@@ -79,3 +79,23 @@ def sorted_unique(problems: list[Problem]) -> list[Problem]:
     """Problems in file order, each once (a value inherited from base.yaml can fail in
     every environment but is one line for the person who edits it)."""
     return sorted(set(problems))
+
+
+_WORST = {"error": 0, "warning": 1, "silenced": 2}
+
+
+def grouped(problems: Iterable[Problem]) -> list[Problem]:
+    """One problem for each place and message, naming every environment it was found in
+    (`staging, production`), in the order they came: a value inherited from base.yaml
+    fails in each environment that inherits it, and is one line for the person who edits
+    it, as severe as its most severe finding."""
+    groups: dict[tuple[object, ...], list[Problem]] = {}
+    for problem in problems:
+        key = (problem.position, problem.field, problem.message, problem.hint, problem.rule)
+        groups.setdefault(key, []).append(problem)
+    found = []
+    for members in groups.values():
+        names = list(dict.fromkeys(p.environment for p in members if p.environment))
+        worst = min(members, key=lambda p: _WORST[p.severity])
+        found.append(replace(worst, environment=", ".join(names)))
+    return found

@@ -579,7 +579,7 @@ def diff(  # noqa: PLR0917 (click passes every option as an argument)
     epilog=_epilog(
         [
             ("envgen rules", "a table"),
-            ("envgen rules --format markdown", "the README's table"),
+            ("envgen rules --format markdown", "the table of the documentation's rules page"),
             ("envgen rules --format json", "with each rule's rationale"),
         ],
         [(0, "ok"), _INVALID, _BUG],
@@ -665,6 +665,74 @@ def status(ctx: click.Context, environment: str) -> None:
         return
     click.echo("".join(f"{printable(line)}\n" for line in lines), nl=False)
     sys.exit(ExitCode.DIFFERENT)
+
+
+@main.command(
+    "import",
+    short_help="Turn a team's compose files into specs, proven equal by Compose.",
+    context_settings={"ignore_unknown_options": True},
+    epilog=_epilog(
+        [
+            (
+                "envgen import",
+                "compose.yaml (or docker-compose.yml) and one overlay per environment",
+            ),
+            (
+                "envgen import --env dev -f docker-compose.yml -f docker-compose.dev.yml"
+                " --env prod -f docker-compose.yml -f docker-compose.prod.yml",
+                "each environment's files, in Compose's order",
+            ),
+            ("envgen import --baseline", "silence today's policy errors, so render works at once"),
+            ("envgen import --dry-run", "print the specs; write nothing"),
+        ],
+        [
+            (0, "imported, and equal to the originals by Compose"),
+            (1, "imported, but Compose sees differences (listed)"),
+            (2, "a file Compose refuses, missing files, or specs already there (nothing written)"),
+            _BUG,
+        ],
+    ),
+)
+@click.argument("words", nargs=-1, type=click.UNPROCESSED, metavar="[--env NAME -f FILE...]...")
+@click.option(
+    "--baseline",
+    is_flag=True,
+    help='Write each policy error as a silence, reason "found at import".',
+)
+@click.option("--dry-run", is_flag=True, help="Print the specs and the comparison; write nothing.")
+@click.option("--force", is_flag=True, help="Write over specs that already exist.")
+@click.pass_context
+@handled
+def import_(
+    ctx: click.Context, words: tuple[str, ...], baseline: bool, dry_run: bool, force: bool
+) -> None:
+    """Read each environment's compose files exactly as Compose reads them (overlays,
+    extends, profiles, anchors, env_file, .env), and write environments/base.yaml (what
+    they share) and one spec per environment (what differs). Values the files say are
+    inferred with their evidence; what they do not say is a TODO. The policies then run:
+    every finding is printed as the first report. Last, envgen renders each environment in
+    memory and Compose compares it with the original files."""
+    from envgen.cli import import_report
+    from envgen.files import write_all
+    from envgen.importing.read import clean_environment, find_compose
+    from envgen.importing.run import import_project, refuse_existing
+    from envgen.importing.sources import discover, parse_words
+
+    settings = _settings(ctx)
+    sources = discover(settings.root, parse_words(words, Path.cwd()))
+    if not dry_run and not force:
+        refuse_existing(settings, [source.name for source in sources])
+    compose = find_compose(os.environ.get("PATH", ""), sys.executable)
+    result = import_project(
+        settings, sources, compose, clean_environment(os.environ), baseline=baseline
+    )
+    if dry_run:
+        click.echo(import_report.specs_text(result.files), nl=False)
+    else:
+        write_all(settings.root, result.files, [])
+    click.echo(import_report.summary_text(result, settings.root, written=not dry_run), nl=False)
+    if not result.equal:
+        sys.exit(ExitCode.DIFFERENT)
 
 
 # Every command also takes `--root` after its name: `envgen check --root ../app`.

@@ -236,7 +236,7 @@ def rules_text(rules: list[dict[str, Any]]) -> str:
 
 
 def rules_markdown(rules: list[dict[str, Any]]) -> str:
-    """The rule catalogue as the README's table."""
+    """The rule catalogue as the table of the documentation's rules page."""
     tiers = list(rules[0]["severity"]) if rules else []
     lines = [
         f"| Rule | {' | '.join(tiers)} | What and why |",

@@ -5,6 +5,7 @@ Secrets are concealed here, so that no output format can print one.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -59,6 +60,7 @@ class Stale:
     pattern: str
     reason: str
     position: Position
+    shown: str = ""  # what diff prints near it, in its words, when it prints something
 
 
 @dataclass(frozen=True)
@@ -246,11 +248,27 @@ def compare(project: Project, name_a: str, name_b: str, view: View = "compose") 
             project.documents[d.env.name].position_of(
                 ("intended_differences", d.index, "paths", d.pattern_index),
             ),
+            _shown(d, every_change, a.name),
         )
         for d in declared
         if not any(d.covers(change) for change in every_change)
     )
     return Comparison(a.name, b.name, view, tuple(changes), stale, services)
+
+
+def _shown(declared: _Declared, changes: list[Change], a: str) -> str:
+    """A stale declaration's fix in the words diff prints: the kind of difference diff
+    shows at that path, seen from the declaring environment as `kind` is; or the path
+    diff prints closest to the one written."""
+    kinds = {c.kind for c in changes if matches(declared.pattern, c.path)}
+    if kinds:
+        own = sorted(_FROM_A[k] if declared.env.name == a else k for k in kinds)
+        return f"diff shows it as {' and '.join(own)} here: write `kind: {own[0]}`"
+    if any(wildcard in declared.pattern for wildcard in "*?"):
+        return ""  # a pattern of many paths has no one path to show
+    paths = sorted({c.where for c in changes})
+    close = difflib.get_close_matches(declared.pattern, paths, n=1, cutoff=0.6)
+    return f"diff shows `{close[0]}`" if close else ""
 
 
 def narrow(

@@ -136,7 +136,8 @@ def text(comparison: Comparison, hidden: int = 0, colour: bool = False) -> str:
         lines += ["", "stale declarations (they match no difference):"]
         lines += [
             _paint(
-                f"  {s.position}: {s.pattern} (against {s.against}): {s.reason}",
+                f"  {s.position}: {s.pattern} (against {s.against}): {s.reason}"
+                + (f" ({s.shown})" if s.shown else ""),
                 "stale" if colour else None,
             )
             for s in comparison.stale
@@ -162,7 +163,8 @@ def records(comparison: Comparison) -> list[dict[str, Any]]:
 
 
 def json(comparison: Comparison, hidden: int = 0) -> str:
-    """One record per difference, and the stale declarations; documented in the README."""
+    """One record per difference, and the stale declarations (documented in
+    docs/how-to/compare-environments.md)."""
     changes = comparison.changes
     declared = sum(1 for c in changes if c.reason is not None)
     document = {

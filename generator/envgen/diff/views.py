@@ -137,7 +137,10 @@ def _compose_service(doc: dict[str, Any]) -> dict[str, Any]:
             # A network with its aliases, so that another alias shows as a changed value.
             joined = value if isinstance(value, dict) else {name: {} for name in value}
             view[key] = _items(
-                [(name, ", ".join(n.get("aliases", [])) or _NO_ALIAS) for name, n in joined.items()]
+                [
+                    (name, ", ".join((n or {}).get("aliases", [])) or _NO_ALIAS)
+                    for name, n in joined.items()
+                ]
             )
         elif key == "env_file":
             view[key] = _items(

@@ -6,9 +6,12 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from envgen.model.additions import Additions
 from envgen.model.delivery import Delivery
 from envgen.model.engines import ENGINES, Engine
 from envgen.model.fields import (
+    DERIVED,
+    ComposeKey,
     DatabaseName,
     DiffPattern,
     Domain,
@@ -18,8 +21,8 @@ from envgen.model.fields import (
     Model,
     Origin,
     Port,
+    ProjectName,
     ProjectPath,
-    Reason,
     ServiceName,
     Slug,
     Tag,
@@ -28,6 +31,7 @@ from envgen.model.fields import (
 )
 from envgen.model.ports import PortMapping
 from envgen.model.service import Service
+from envgen.model.silences import Silence
 from envgen.model.tiers import Tier
 from envgen.problems import did_you_mean
 
@@ -57,7 +61,8 @@ class Network(Model):
         description="Docker name; by default `<compose_project>_<key>`, or `<key>` when external",
     )
     external: bool = Field(
-        False, description="created outside compose (the one shared with the proxy is)"
+        False,
+        description="created outside compose (the proxy's network is: the deploy creates it)",
     )
     description: str = Field("", description="what it is for")
 
@@ -266,27 +271,36 @@ class BasicAuth(Model):
 
 
 class Proxy(Model):
-    """How the reverse proxy, outside compose, reaches an environment that has a domain."""
+    """How the reverse proxy reaches an environment that has a domain: through a network of
+    the environment's own, which the proxy joins and no other environment's services do."""
 
-    network: Slug = Field(description="the entry of `networks` that the proxy shares")
+    network: ComposeKey = Field(
+        description="the entry of `networks` that the proxy joins: this environment's own"
+    )
     service: ServiceName = Field(description="the service the domain is routed to")
     port: Port = Field(description="the service's port inside the network")
     basic_auth: BasicAuth | None = Field(
         None, description="the credentials the proxy asks for, with `access: basic_auth`"
+    )
+    container: str | None = Field(
+        None,
+        pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$",
+        description="the proxy's container when it runs outside this stack: the deploy "
+        "attaches it to the network (`docker network connect`)",
     )
 
 
 class Environment(Model):
     """One environment, merged over base.yaml."""
 
-    name: Slug = Field(description="the spec's file name without .yaml")
+    name: Slug = Field(description="the spec's file name without .yaml", json_schema_extra=DERIVED)
     tier: Tier = Field(description="local, test, staging or production")
     description: str = Field("", description="one line on what the environment is for")
     suffix: Slug | None = Field(
         None, description="compose file suffix and alias (prod for production); default: name"
     )
     app: Slug = Field(description="application name")
-    compose_project: Slug | None = Field(
+    compose_project: ProjectName | None = Field(
         None, description="compose project name; default `<app>-<name>`"
     )
     host: Host = Field(description="where it runs")
@@ -319,8 +333,8 @@ class Environment(Model):
     )
     cors_origins: list[Origin] = Field(default_factory=list, description="allowed CORS origins")
     notes: str = Field("", description="free text for docs/ENVIRONMENTS.md")
-    volumes: dict[Slug, Volume] = Field(default_factory=dict, description="named volumes")
-    networks: dict[Slug, Network] = Field(default_factory=dict, description="extra networks")
+    volumes: dict[ComposeKey, Volume] = Field(default_factory=dict, description="named volumes")
+    networks: dict[ComposeKey, Network] = Field(default_factory=dict, description="extra networks")
     services: dict[ServiceName, Service] = Field(description="the services", min_length=1)
     secrets: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Docker secrets, as Compose's top-level `secrets`"
@@ -332,15 +346,19 @@ class Environment(Model):
         default_factory=dict, description="AI models, as Compose's top-level `models`"
     )
     extensions: dict[str, Any] = Field(
-        default_factory=dict, description="the spec's `x-*` keys, passed to Compose as written"
+        default_factory=dict,
+        description="the spec's `x-*` keys, passed to Compose as written",
+        json_schema_extra=DERIVED,
     )
     intended_differences: list[IntendedDifference] = Field(
         default_factory=list,
         description="differences from other environments that are intended (see `envgen diff`)",
     )
-    silence: dict[str, Reason] = Field(
+    silence: dict[str, Silence] = Field(
         default_factory=dict,
-        description="policy rules silenced in this environment, each with the reason",
+        description="policy rules silenced in this environment: a rule's reason silences it "
+        "everywhere in the environment; a list of scopes (`service`, `path`, `reason`) only "
+        "there",
     )
     proxy: Proxy | None = Field(
         None,
@@ -348,6 +366,11 @@ class Environment(Model):
     )
     delivery: Delivery | None = Field(
         None, description="how CI tests or deploys it (the rendered GitHub workflows)"
+    )
+    additions: Additions = Field(
+        default_factory=Additions,
+        description="what envgen adds to the compose file beyond the spec, each a switch "
+        "(docs/reference/additions.md)",
     )
 
     @field_validator("volumes", "networks", mode="before")

@@ -167,7 +167,7 @@ _FIXED: dict[str, Fact] = {
     ),
 }
 
-# Facts named after what a project declares, for the README and for hints.
+# Facts named after what a project declares, for the reference pages and for hints.
 FAMILIES: dict[str, str] = {
     "features.<flag>": "true or false: the flag `<flag>` of `features`",
     "integrations.<name>.mode": "real, mocked or off",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Annotated, Any
 
 from pydantic import (
@@ -15,7 +16,9 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 
+from envgen.compose.interpolation import InterpolationError, parse
 from envgen.compose.sizes import format_memory, parse_memory
 from envgen.reading.scalars import compose_text
 
@@ -87,6 +90,16 @@ Restart = Annotated[
     ),
 ]
 
+# A Compose project name, as Compose takes it (`my_shop`, `2024-site`).
+ProjectName = Annotated[
+    str,
+    _pattern(
+        r"^[a-z0-9][a-z0-9_-]*$",
+        "use lower-case letters, digits, `_` and `-`, starting with a letter or digit",
+        63,
+    ),
+]
+
 Slug = Annotated[
     str,
     _pattern(
@@ -146,16 +159,51 @@ Origin = Annotated[
     ),
 ]
 
+
+def _no_space_outside_references(value: str) -> str:
+    """Text with variables: whitespace only inside a `${...}` (a `${TAG:?set TAG first}`
+    message may have spaces; what the reference stands for is checked where it is set)."""
+    if "$" not in value:
+        return value
+    try:
+        parts = parse(value)
+    except InterpolationError:
+        return value  # the interpolation check reports it at its column
+    if any(isinstance(part, str) and re.search(r"\s", part) for part in parts):
+        raise ValueError("an image reference has no whitespace outside `${...}`")
+    return value
+
+
 # Registry references, or Compose text with variables (`${REGISTRY}/app:${TAG:-1}`),
-# which Compose interpolates and the interpolation check reads; no whitespace either way.
+# which Compose interpolates and the interpolation check reads; no whitespace outside
+# the references.
 Image = Annotated[
     str,
     _pattern(
         r"^(?:(?:[a-z0-9][a-z0-9.-]*(?::[0-9]+)?/)?"  # a registry, with its port
         r"[a-z0-9][a-z0-9._/-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
-        r"(?:@sha256:[a-f0-9]{64})?|[^\s$]*\$[^\s]*)$",
+        r"(?:@sha256:[a-f0-9]{64})?|[^\s$]*\$.*)$",
         "must be an image reference such as ghcr.io/owner/name, postgres:16, one with "
         "@sha256:<digest> or one with ${VARIABLES}",
+    ),
+    AfterValidator(_no_space_outside_references),
+]
+
+# A key of top-level `volumes`, `networks` (and the others): Compose's schema pattern.
+ComposeKey = Annotated[
+    str,
+    _pattern(r"^[a-zA-Z0-9._-]+$", "use letters, digits, `.`, `_` and `-` (Compose's names)", 255),
+]
+
+# A file of variables, any path Compose takes: a project path (./app.env), an absolute
+# one, or Compose text with variables (`${CONFIG_DIR}/app.env`); all but a project path
+# stay as written.
+EnvFilePath = Annotated[
+    str,
+    _pattern(
+        r"^[^\x00-\x1f\x7f]+$",
+        "must be a path such as ./app.env or /etc/app.env, or one with ${VARIABLES}, "
+        "without control characters",
     ),
 ]
 
@@ -274,6 +322,23 @@ def _reason(value: str) -> str:
 
 # The written reason for silencing a policy rule in one environment.
 Reason = Annotated[str, AfterValidator(_reason)]
+
+
+# The mark of a field that envgen fills in from one of Compose's forms (`networks` as a
+# mapping fills `network_options`) or sets itself (`name`, from the file): a spec never
+# writes it, so the field reference and the JSON Schema leave it out and validation
+# refuses it where a spec writes it.
+DERIVED: dict[str, Any] = {"x-envgen-derived": True}
+
+
+def is_derived(info: FieldInfo) -> bool:
+    extra = info.json_schema_extra
+    return isinstance(extra, dict) and extra.get("x-envgen-derived") is True
+
+
+def spec_fields(model: type[BaseModel]) -> list[str]:
+    """The fields a spec may write, in the model's order: all but the derived ones."""
+    return [name for name, info in model.model_fields.items() if not is_derived(info)]
 
 
 class Model(BaseModel):

@@ -12,8 +12,9 @@ import ipaddress
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
 
+from envgen.compose.interpolation import InterpolationError, interpolate, parse
 from envgen.model.fields import ComposeForm
 
 LAST_PORT = 65535
@@ -97,6 +98,32 @@ def parse_short(value: str) -> dict[str, str]:
     return found
 
 
+def judged_text(value: str) -> tuple[str, tuple[str, ...]]:
+    """A short form with variables as the rules judge it: each reference replaced by its
+    default (`${WEB_PORT:-8080}` is 8080), or by nothing where it has none; and the
+    variables that had none, which decide what envgen cannot see."""
+    try:
+        parts = parse(value)
+    except InterpolationError as error:
+        raise ValueError(f"`{value}`: {error}") from None
+    pieces: list[str] = []
+    unjudged: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            pieces.append(part)
+        elif part.operator in (":-", "-"):
+            pieces.append(interpolate(part.word or (), {}))
+        else:
+            unjudged.append(part.name)
+    resolved = "".join(pieces)
+    if resolved.endswith(":") or resolved.rpartition(":")[2].partition("/")[0] == "":
+        raise ValueError(
+            f"the container port of `{value}` comes from a variable without a default: "
+            "give it one, such as ${PORT:-80}"
+        )
+    return resolved, tuple(unjudged)
+
+
 class PortMapping(ComposeForm):
     """A container port, or a range of them, published on the host."""
 
@@ -126,14 +153,36 @@ class PortMapping(ComposeForm):
             return {"target": value}
         if isinstance(value, str):
             if "$" in value:
-                raise ValueError(
-                    f"write the port `{value}` without variables: envgen checks host ports "
-                    "across environments, so it must see them"
-                )
+                return parse_short(judged_text(value)[0])
             return parse_short(value)
         if isinstance(value, dict):
             return _shorthand_keys(value)
         return value
+
+    # The short form as written when it holds variables: rendered so, for Compose to fill.
+    _written: str | None = PrivateAttr(None)
+    # The variables without a default that decide part of it: what envgen cannot judge.
+    _unjudged: tuple[str, ...] = PrivateAttr(())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_written(cls, value: Any, handler: Any) -> PortMapping:
+        port: PortMapping = handler(value)
+        if isinstance(value, str) and "$" in value:  # the raw value: this runs outermost
+            port._written = value
+            port._unjudged = judged_text(value)[1]
+        return port
+
+    @property
+    def written(self) -> str | None:
+        """The short form as the spec wrote it, when variables decide part of it."""
+        return self._written
+
+    @property
+    def unjudged(self) -> tuple[str, ...]:
+        """The variables without a default that decide part of the port: the rules judge
+        the port as if they were empty, which may not be what Compose is given."""
+        return self._unjudged
 
     @model_validator(mode="after")
     def _ranges_match(self) -> PortMapping:
@@ -212,9 +261,11 @@ class PortMapping(ComposeForm):
         return ipaddress.ip_address(str(self.host_ip)) == ipaddress.ip_address(str(other.host_ip))
 
     def compose(self) -> str | dict[str, Any]:
-        """The Compose text of this port: the short form, or the long one where only it
-        can say everything (a name, a mode, an application protocol, a protocol in
-        capitals, which the short form would lower)."""
+        """The Compose text of this port: as written when variables decide it; else the
+        short form, or the long one where only it can say everything (a name, a mode, an
+        application protocol, a protocol in capitals, which the short form would lower)."""
+        if self._written is not None:
+            return self._written
         if self.app_protocol or self.mode or self.name or self.protocol != self.protocol.lower():
             return self.model_dump(exclude_none=True) | {"target": int(self.target)}
         sides = [str(self.target) + ("" if self.protocol == "tcp" else f"/{self.protocol}")]

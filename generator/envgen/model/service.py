@@ -8,9 +8,11 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from envgen.compose.command_line import split_command_line
 from envgen.model.fields import (
+    DERIVED,
     AbsolutePath,
     Capability,
     Duration,
+    EnvFilePath,
     EnvironmentKey,
     Image,
     LabelValue,
@@ -93,7 +95,10 @@ class Logging(Model):
 class EnvFile(Model):
     """A file of variables passed to the container."""
 
-    path: ProjectPath = Field(description="path relative to the project root")
+    path: EnvFilePath = Field(
+        description="a path relative to the project root; an absolute one, or one with "
+        "${VARIABLES}, stays as written"
+    )
     required: bool = Field(True, description="fail when the file does not exist")
     format: str | None = Field(None, description="the file's format, e.g. raw (Compose's)")
 
@@ -177,6 +182,7 @@ class Service(Model):
     from_shell: list[EnvironmentKey] = Field(
         default_factory=list,
         description="variables written without a value: Compose takes them from its shell",
+        json_schema_extra=DERIVED,
     )
     facts: dict[VariableName, str] = Field(
         default_factory=dict,
@@ -186,6 +192,12 @@ class Service(Model):
         False,
         description="keeps data of its own (a vector store, a search index): its storage "
         "must be its own in every environment (rule SEG006)",
+    )
+    role: Literal["edge-proxy"] | None = Field(
+        None,
+        description="`edge-proxy`: the reverse proxy inside the stack (Caddy, Traefik, nginx) "
+        "that faces the internet: it alone may publish 80 and 443 beyond loopback (rule "
+        "PRD004), and it alone may join other environments' proxy networks (rule SEG003)",
     )
     seed: bool = Field(
         False,
@@ -218,6 +230,7 @@ class Service(Model):
     network_options: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="per network, Compose's attachment keys (aliases, ipv4_address, ...)",
+        json_schema_extra=DERIVED,
     )
     labels: dict[str, LabelValue] = Field(
         default_factory=dict,
@@ -255,7 +268,8 @@ class Service(Model):
         networks = value.get("networks")
         if isinstance(networks, dict):
             value["networks"] = list(networks)
-            options = {k: v for k, v in networks.items() if v}
+            # `name: {}` kept apart from `name:` (null): Compose's model keeps them apart.
+            options = {k: v for k, v in networks.items() if v is not None}
             if options:
                 value["network_options"] = options
         return value
@@ -300,6 +314,10 @@ class Service(Model):
     def tmpfs_lines(self) -> list[TmpfsLine]:
         """Compose's tmpfs strings, written under `tmpfs` as they are."""
         return [t for t in self.tmpfs if isinstance(t, TmpfsLine)]
+
+    @property
+    def is_edge_proxy(self) -> bool:
+        return self.role == "edge-proxy"
 
     @property
     def is_app(self) -> bool:

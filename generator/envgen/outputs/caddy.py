@@ -8,7 +8,7 @@ from typing import Any
 
 from envgen.model.environment import Environment
 from envgen.outputs.compose import network_alias
-from envgen.outputs.output import Output
+from envgen.outputs.output import Output, comment_line
 from envgen.project.load import Project
 
 # A token Caddy reads as itself when written bare: no space, quote, brace or comment sign.
@@ -17,6 +17,9 @@ _BARE = re.compile(r"^[A-Za-z0-9._:/@=+-]+$")
 # backslash escapes; no quoting makes them plain text, so they are refused.
 _UNSAFE = re.compile(r"[{}\\\x00-\x1f\x7f]")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Caddy replaces `{$NAME}` with its environment's value while it reads the text, before it
+# strips comments: in a comment too, a placeholder could bring a line of its own.
+_PLACEHOLDER = re.compile(r"\{\$([^}]*)\}?")
 
 
 def caddy_token(value: object) -> str:
@@ -27,6 +30,23 @@ def caddy_token(value: object) -> str:
     if _BARE.fullmatch(text):
         return text
     return '"' + text.replace('"', '\\"') + '"'
+
+
+def caddy_comment(text: object) -> str:
+    """Free text as the body of one Caddyfile comment line: on one line, and with every
+    `{$` broken apart (`{ $`), so that Caddy finds no placeholder in it."""
+    return comment_line(text).replace("{$", "{ $")
+
+
+def verify_caddyfile(text: str, context: dict[str, Any]) -> str | None:
+    """The only placeholders are the variables envgen wrote, each on a line of its own
+    that is no comment."""
+    allowed = set(context["variables"])
+    for line in text.split("\n"):
+        for match in _PLACEHOLDER.finditer(line):
+            if line.lstrip().startswith("#") or match.group(1) not in allowed:
+                return f"a placeholder `{match.group(0)}` Caddy would replace: {line.strip()!r}"
+    return None
 
 
 def caddy_variable(name: str) -> str:
@@ -43,34 +63,65 @@ class Site:
     environment: str
     tier: str
     domain: str
-    network: str  # the Docker name of the network Caddy shares with the environment
-    upstream: str  # alias:port, unique to the environment on that network
+    network: str  # the Docker name of the environment's own network to the proxy
+    upstream: str  # alias:port, unique to the environment among the proxy's networks
     basic_auth: tuple[str, str] | None  # the user and hash variables
+    attach: str  # how the proxy joins the network, in words for a comment
 
 
-def site(env: Environment) -> Site | None:
+def edge_proxies(project: Project) -> dict[tuple[str, str], str]:
+    """The networks that an edge proxy of the stack joins (`role: edge-proxy`), by (host,
+    Docker name), each with the service and environment that joins it."""
+    joined: dict[tuple[str, str], str] = {}
+    for env in project.environments:
+        for name, service in env.services.items():
+            if service.is_edge_proxy:
+                for key in service.networks:
+                    if key in env.networks:
+                        where = (env.host.name, env.network_name(key))
+                        joined.setdefault(where, f"service `{name}` of {env.name}")
+    return joined
+
+
+def _attach(env: Environment, network: str, edges: dict[tuple[str, str], str]) -> str:
+    """How the proxy comes to be on the environment's network, for the file's comments."""
+    assert env.proxy is not None
+    edge = edges.get((env.host.name, network))
+    if edge is not None:
+        return f"{edge} joins it (its compose file attaches it)"
+    container = env.proxy.container or "<the proxy's container>"
+    return (
+        f"on host {env.host.name}: docker network create {network} (once), then "
+        f"docker network connect {network} {container}"
+    )
+
+
+def site(env: Environment, edges: dict[tuple[str, str], str] | None = None) -> Site | None:
     """The route of an environment, or None when it has no domain or no `proxy`."""
     proxy = env.proxy
     if env.domain is None or proxy is None:
         return None
     credentials = proxy.basic_auth
+    network = env.network_name(proxy.network)
     return Site(
         environment=env.name,
         tier=env.tier.value,
         domain=env.domain,
-        network=env.network_name(proxy.network),
+        network=network,
         upstream=f"{network_alias(env, proxy.service)}:{proxy.port}",
         basic_auth=(
             (credentials.user_variable, credentials.hash_variable)
             if credentials is not None and env.access == "basic_auth"
             else None
         ),
+        attach=_attach(env, network, edges or {}),
     )
 
 
 def caddy_sites(project: Project) -> list[Site]:
     """Every route, in project order."""
-    return [s for s in map(site, project.environments) if s is not None]
+    edges = edge_proxies(project)
+    return [s for s in (site(env, edges) for env in project.environments) if s is not None]
 
 
 def caddy_context(project: Project) -> dict[str, Any] | None:
@@ -100,4 +151,7 @@ CADDY = Output(
     folder=lambda settings: settings.caddyfile.parent,
     filename=lambda settings, _: settings.caddyfile.name,
     project_context=caddy_context,
+    comment_text=caddy_comment,
+    verify=verify_caddyfile,
+    filters={"caddy_comment": caddy_comment},
 )

@@ -12,10 +12,10 @@ import posixpath
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from envgen.compose.interpolation import referenced
-from envgen.compose.paths import entry_paths, moved, service_paths
+from envgen.compose.interpolation import escape, parse, referenced
+from envgen.compose.paths import entry_paths, is_local, moved, service_paths
 from envgen.compose.sizes import format_memory
-from envgen.model.environment import Environment
+from envgen.model.environment import Environment, Network, Volume
 from envgen.model.facts import FACTS
 from envgen.model.service import Service
 from envgen.outputs.compose_meaning import Literal, meaning, written
@@ -26,40 +26,64 @@ if TYPE_CHECKING:
     from envgen.project.load import Project
 
 
-def output_relative(path: str, output_dir: PurePosixPath) -> Literal:
-    """A project path as seen from the folder of the rendered file, where Compose resolves
-    it; always starting with . or / so that Compose never takes it for a volume name.
-    An absolute path stays as written: it never depends on where envgen runs."""
-    if path.startswith("/"):
-        return Literal(posixpath.normpath(path))
-    relative = posixpath.relpath(posixpath.normpath(path), posixpath.normpath(str(output_dir)))
+def output_relative(path: str, output_dir: PurePosixPath) -> Literal | str:
+    """A project path, written in Compose text as every spec string is, as seen from the
+    folder of the rendered file, where Compose resolves it; always starting with . or /
+    so that Compose never takes it for a volume name. An absolute path stays as written:
+    it never depends on where envgen runs. A path of literal text is rebased by what it
+    means (`./a$$b` is the folder `a$b`), so its `$` is escaped once, when written."""
+    parts = parse(path)
+    if any(not isinstance(part, str) for part in parts):
+        # A `${VAR}` in it stays Compose's to interpolate, from the rendered file's folder.
+        if path.startswith("/"):
+            return path
+        up = posixpath.relpath(".", posixpath.normpath(str(output_dir)))
+        return f"{up}/{path.removeprefix('./')}"
+    value = "".join(part for part in parts if isinstance(part, str))
+    if value.startswith("/"):
+        return Literal(posixpath.normpath(value))
+    relative = posixpath.relpath(posixpath.normpath(value), posixpath.normpath(str(output_dir)))
     return Literal(relative if relative.startswith((".", "/")) else f"./{relative}")
 
 
 def passthrough_path(path: str, output_dir: PurePosixPath) -> str:
-    """A project path inside a key envgen passes through, from the rendered file's folder.
-    It stays Compose text: a `${VAR}` in it is still interpolated."""
-    if "$" not in path:
-        return output_relative(path, output_dir).text
-    up = posixpath.relpath(".", posixpath.normpath(str(output_dir)))
-    return f"{up}/{path.removeprefix('./')}"
+    """A project path inside a key envgen passes through, from the rendered file's folder,
+    as Compose text: a `${VAR}` in it is still interpolated."""
+    rebased = output_relative(path, output_dir)
+    return escape(rebased.text) if isinstance(rebased, Literal) else rebased
+
+
+def _env_file_path(path: str, output_dir: PurePosixPath) -> str | Literal:
+    """A project path from the rendered file's folder; an absolute path, one from `~` or
+    from a variable stays as written (Compose text: its `${...}` is Compose's to fill)."""
+    return output_relative(path, output_dir) if is_local(path) else path
 
 
 def _image(env: Environment, service: Service) -> dict[str, Any]:
     if not service.is_app:  # no image only with `extends`, which gives it
         return {"image": service.image} if service.image is not None else {}
     if env.builds_from_source:
-        assert service.build is not None
-        build = service.build.model_dump(exclude_none=True, exclude_defaults=True)
-        build["context"] = service.build.context  # made relative by the caller
-        if service.build.args:
-            build["args"] = dict(sorted(service.build.args.items()))
         # Compose tags the built image with `image`; without one, `<project>-<service>`.
         named = {"image": service.image} if service.image is not None else {}
-        return {**named, "build": {"context": build.pop("context"), **build}}
+        return {**named, "build": _build(service)}
     if env.image_tag_required is not None:
-        return {"image": f"{service.image}:${{IMAGE_TAG:?{env.image_tag_required}}}"}
-    return {"image": f"{service.image}:${{IMAGE_TAG:-{env.image_tag}}}"}
+        released = {"image": f"{service.image}:${{IMAGE_TAG:?{env.image_tag_required}}}"}
+    else:
+        released = {"image": f"{service.image}:${{IMAGE_TAG:-{env.image_tag}}}"}
+    if env.additions.build_left_out:
+        return released
+    # Kept beside the released image: `docker compose build` remakes it under that name.
+    return {**released, "build": _build(service)}
+
+
+def _build(service: Service) -> dict[str, Any]:
+    """The service's `build` as written; its context made relative by the caller."""
+    assert service.build is not None
+    build = service.build.model_dump(exclude_none=True, exclude_defaults=True)
+    build.pop("context", None)
+    if service.build.args:
+        build["args"] = dict(sorted(service.build.args.items()))
+    return {"context": service.build.context, **build}
 
 
 def _environment(env: Environment, service: Service) -> dict[str, str | None]:
@@ -88,22 +112,35 @@ def _volumes(env: Environment, service: Service, output_dir: PurePosixPath) -> l
 
 
 def network_alias(env: Environment, service: str) -> str:
-    """The name `service` answers to on a shared network: unique to its environment."""
-    return f"{env.project_name}-{service}"
+    """The name the proxy routes to: the environment's own alias of `service` on the
+    proxy's network, or the service's name where the spec turns that addition off."""
+    return f"{env.project_name}-{service}" if env.additions.proxy_alias else service
+
+
+def _proxy_alias(env: Environment, name: str) -> str | None:
+    """The network on which `name` gets an alias for the proxy, or None. Compose makes
+    every service name an alias on every network the container joins, so on a network
+    shared with other stacks (Caddy's) `backend` would answer for staging and production
+    alike: the proxy's service, and it alone, also answers to a name of its environment's
+    own, on the proxy's network, where the environment has a route (a domain)."""
+    proxy = env.proxy
+    routed = env.domain is not None and proxy is not None and env.additions.proxy_alias
+    if not routed or proxy is None or proxy.service != name:
+        return None
+    return proxy.network
 
 
 def _networks(env: Environment, name: str, service: Service) -> list[str] | dict[str, Any]:
-    """The networks a service joins. Compose makes every service name an alias on every
-    network the container joins, so on a network shared with other stacks (an external
-    one, Caddy's) `backend` would answer for staging and production alike; there the
-    service also gets an alias unique to its environment, for the proxy to route to."""
-    shared = [n for n in service.networks if n in env.networks and env.networks[n].external]
-    if not shared and not service.network_options:
+    """The networks a service joins, as written, with the proxy's alias where it needs one."""
+    aliased = _proxy_alias(env, name)
+    if aliased not in service.networks and not service.network_options:
         return list(service.networks)
     attached: dict[str, Any] = {}
     for network in service.networks:
-        options = copy.deepcopy(service.network_options.get(network, {}))
-        if network in shared:
+        # No options is `null`, as Compose reads the list form; `{}` only where written.
+        options = copy.deepcopy(service.network_options.get(network))
+        if network == aliased:
+            options = options or {}
             options["aliases"] = [*options.get("aliases", []), network_alias(env, name)]
         attached[network] = options
     return attached
@@ -127,7 +164,7 @@ def _service(
         "environment": _environment(env, service),
         "env_file": [
             {
-                "path": output_relative(item.path, output_dir),
+                "path": _env_file_path(item.path, output_dir),
                 "required": item.required,
                 **({"format": item.format} if item.format is not None else {}),
             }
@@ -138,8 +175,9 @@ def _service(
         "tmpfs": [line.compose() for line in service.tmpfs_lines()],
         "read_only": service.read_only or None,
         "security_opt": ["no-new-privileges:true"] if service.no_new_privileges else [],
-        "cap_drop": sorted(set(service.cap_drop)),
-        "cap_add": sorted(set(service.cap_add)),
+        # In the spec's order, each once, as Compose keeps them.
+        "cap_drop": list(dict.fromkeys(service.cap_drop)),
+        "cap_add": list(dict.fromkeys(service.cap_add)),
         "user": service.user,
         "working_dir": service.working_dir,
         "container_name": service.container_name,
@@ -225,7 +263,7 @@ def compose_document(env: Environment, output_dir: PurePosixPath) -> dict[str, A
 
 def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
     doc: dict[str, Any] = {
-        "name": env.project_name,
+        **({"name": env.project_name} if env.additions.project_name else {}),
         "services": {
             name: _service(env, name, service, output_dir) for name, service in env.services.items()
         },
@@ -234,8 +272,10 @@ def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
     volumes: dict[str, dict[str, Any]] = {}
     for key, volume in env.volumes.items():
         if key not in used_volumes:
-            continue  # inherited from base.yaml by an environment that does not use it
-        volumes[key] = {"name": env.volume_name(key)}
+            # Inherited from base.yaml by an environment that does not use it: Compose
+            # leaves it out of its model too.
+            continue
+        volumes[key] = _docker_name(env, volume, env.volume_name(key))
         if volume.external:
             volumes[key]["external"] = True
         volumes[key].update(_sorted(volume.model_extra))
@@ -245,7 +285,7 @@ def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
     used_networks = {name for service in env.services.values() for name in service.networks}
     networks = {
         key: {
-            "name": env.network_name(key),
+            **_docker_name(env, network, env.network_name(key)),
             **({"external": True} if network.external else {}),
             **_sorted(network.model_extra),
         }
@@ -265,6 +305,14 @@ def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
             }
     doc.update(_sorted(env.extensions))
     return doc
+
+
+def _docker_name(env: Environment, entry: Volume | Network, name: str) -> dict[str, Any]:
+    """`name:` of a volume or network: the spec's own, or the one envgen pins from the
+    project's name (none when the spec turns that addition off: Compose names it)."""
+    if entry.name is not None or env.additions.project_name:
+        return {"name": name}
+    return {}
 
 
 def _moved_paths(section: str, entry: dict[str, Any], output_dir: PurePosixPath) -> dict[str, Any]:
@@ -309,7 +357,8 @@ def compose_of(project: Project, env: Environment) -> tuple[dict[str, Any], dict
 def start_command(settings: Settings, env: Environment) -> str:
     """How a person starts an environment from its rendered compose file."""
     variables = f"--env-file {env.variables_file} " if env.variables_file else ""
-    return f"docker compose {variables}-f {COMPOSE.destination(settings, env)} up -d"
+    project = "" if env.additions.project_name else f" -p {env.project_name}"
+    return f"docker compose {variables}-f {COMPOSE.destination(settings, env)}{project} up -d"
 
 
 _WRITTEN = ("name", "services", "volumes", "networks")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -48,9 +49,22 @@ def is_generated(text: str) -> bool:
     )
 
 
+# What no file of text may hold raw (YAML's non-printable set): C0 controls but the white
+# space that a comment line folds away, DEL, C1 controls but NEL, and the two noncharacters.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def comment_line(text: object) -> str:
+    """Free text as the body of one comment line, in any language: white space (line
+    breaks included) folded to single spaces, and every character no text file may hold
+    raw written as its escape (`\\x1b`), so that the comment shows it and holds it not."""
+    folded = " ".join(str(text).split())
+    return _UNPRINTABLE.sub(lambda match: f"\\x{ord(match.group()):02x}", folded)
+
+
 def header(style: CommentStyle, sources: str, command: str) -> str:
     """The two lines that open every generated file: what it is made from, how to remake it."""
-    sources = " ".join(sources.split())  # one line, whatever the names hold
+    sources = comment_line(sources)  # one line, whatever the names hold
     if style == "html":
         return (
             f"{_OPENINGS['html']}{sources}.\n"
@@ -87,6 +101,9 @@ class Output:
     parse_back: bool = False
     # Any other language's read-back, run on every rendered file before it is kept.
     verify: Verify | None = None
+    # Its language's rule for free text in a comment (the header's sources among it), where
+    # one line of plain text is not enough.
+    comment_text: Callable[[str], str] | None = None
     # The Jinja filters its template uses to spell values in its language, by name.
     filters: Mapping[str, Callable[..., str]] = field(default_factory=dict)
     # Made without a template: the whole text, header included.

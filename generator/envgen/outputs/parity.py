@@ -12,13 +12,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from envgen.compose.sizes import format_memory
+from envgen.model.declared_silences import Declared, declared_silences
 from envgen.model.environment import Environment
 from envgen.model.service import Service
-from envgen.outputs.compose import COMPOSE, compose_of, referenced_variables, start_command
+from envgen.outputs.compose import (
+    COMPOSE,
+    compose_of,
+    network_alias,
+    referenced_variables,
+    start_command,
+)
 from envgen.outputs.markdown import code, flag, paragraph, text
 from envgen.outputs.output import Output
 from envgen.outputs.parity_operations import operations_rows
-from envgen.project.load import Project
+from envgen.project.load import BASE, Project
 
 # compose.py spells app images `image:${IMAGE_TAG:-<tag>}`; the tag has its own row.
 IMAGE_TAG_VARIABLE = "IMAGE_TAG"
@@ -198,6 +205,19 @@ def _per_service(
     ]
 
 
+def _routed(env: Environment) -> bool:
+    return env.proxy is not None and env.domain is not None
+
+
+def _proxy_route(env: Environment) -> str:
+    """`backend:8001` as the alias the proxy names, on the environment's own network."""
+    if env.proxy is None or env.domain is None:
+        return "none"
+    alias = network_alias(env, env.proxy.service)
+    network = env.network_name(env.proxy.network)
+    return f"{code(f'{alias}:{env.proxy.port}')} on network {code(network)}"
+
+
 def parity_rows(project: Project) -> list[Row]:
     """Every row of the table, one cell per environment in project order."""
     envs = project.environments
@@ -241,6 +261,7 @@ def parity_rows(project: Project) -> list[Row]:
         *(row(text(label), _flag(name)) for name, label in _declared(envs, "features")),
         row("URL", _url),
         row("Access", lambda env: ACCESS[env.access]),
+        *when(any(_routed(env) for env in envs), row("Proxy route", _proxy_route)),
         row("Host ports", _ports),
         *when(
             any(env.cors_origins for env in envs),
@@ -273,6 +294,38 @@ def intended_differences(project: Project) -> list[list[str]]:
     return rows
 
 
+def _silenced_where(silence: Declared) -> str:
+    if silence.inline is not None:
+        return "the line " + code(f"{silence.position.path}:{silence.position.line}")
+    scope = silence.scope
+    if scope is None:
+        return "the whole environment"
+    parts = [f"service {code(scope.service)}"] if scope.service is not None else []
+    parts += [f"path {code(scope.path)}"] if scope.path is not None else []
+    return ", ".join(parts) or "the whole environment"
+
+
+def silences(project: Project) -> list[list[str]]:
+    """Every silence of the specs, once, with its scope and reason: one table row of
+    escaped cells each (an inline silence in base.yaml holds for every environment that
+    inherits its line)."""
+    rows = []
+    base = str(project.settings.environments / BASE)
+    owners = {
+        path: env.name for env in project.environments for path in project.sources[env.name][1:]
+    }
+    declared = declared_silences(project.environments, project.documents, project.inline_silences)
+    for silence in declared:
+        if silence.environment is not None:
+            env = silence.environment
+        elif silence.position.path == base:
+            env = "every environment (base.yaml)"
+        else:
+            env = owners.get(silence.position.path, silence.position.path)
+        rows.append([text(env), code(silence.rule), _silenced_where(silence), text(silence.reason)])
+    return rows
+
+
 def parity_context(project: Project) -> dict[str, Any]:
     """What templates/ENVIRONMENTS.md.j2 needs."""
     return {
@@ -282,6 +335,7 @@ def parity_context(project: Project) -> dict[str, Any]:
         "rows": parity_rows(project),
         "notes": parity_notes(project),
         "intended_differences": intended_differences(project),
+        "silences": silences(project),
     }
 
 

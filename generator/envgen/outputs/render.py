@@ -7,7 +7,6 @@ from the defaults shipped inside envgen otherwise: a project overrides them file
 from __future__ import annotations
 
 import contextlib
-import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -19,7 +18,7 @@ from envgen.errors import ProjectError
 from envgen.model.environment import Environment
 from envgen.outputs.caddy import caddy_token, caddy_variable
 from envgen.outputs.compose_meaning import meaning_of
-from envgen.outputs.output import Output, header
+from envgen.outputs.output import Output, comment_line, header
 from envgen.outputs.registry import OUTPUTS, enabled_outputs
 from envgen.outputs.yaml_text import yaml_block, yaml_key, yaml_scalar
 from envgen.project.load import Project
@@ -27,11 +26,6 @@ from envgen.redaction import redact_text
 
 # Where the default templates live inside the installed package.
 DEFAULT_TEMPLATES = "envgen/templates"
-
-
-def _comment(text: str) -> str:
-    """Free text as the body of one comment line."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def make_jinja(project_templates: str, bytecode_cache: Path | None = None) -> jinja2.Environment:
@@ -60,7 +54,7 @@ def make_jinja(project_templates: str, bytecode_cache: Path | None = None) -> ji
     env.filters["yaml"] = yaml_scalar
     env.filters["key"] = yaml_key
     env.filters["block"] = yaml_block
-    env.filters["comment"] = _comment
+    env.filters["comment"] = comment_line
     env.filters["caddy"] = caddy_token
     env.filters["caddy_variable"] = caddy_variable
     for output in OUTPUTS:
@@ -93,7 +87,10 @@ def _render(
             raise  # envgen's own template failing is envgen's bug
         # The project's own template failing is the project's error, like a syntax error.
         raise ProjectError(f"{_where(template, error, name)}: {redact_text(str(error))}") from None
-    return header(output.comment, " + ".join(context["sources"]), command) + body
+    sources = " + ".join(context["sources"])
+    if output.comment_text is not None:
+        sources = output.comment_text(sources)
+    return header(output.comment, sources, command) + body
 
 
 def _where(template: jinja2.Template, error: BaseException, name: str) -> str:
@@ -180,14 +177,20 @@ def _folder(path: Path) -> Path:
 
 
 def render_project(
-    project: Project, names: list[str] | None = None, bytecode_cache: Path | None = None
+    project: Project,
+    names: list[str] | None = None,
+    bytecode_cache: Path | None = None,
+    only: tuple[str, ...] = (),
 ) -> dict[PurePosixPath, str]:
-    """Every output of the named environments (all when None), keyed by project path."""
+    """Every output of the named environments (all when None), keyed by project path;
+    with `only`, the outputs of those names alone."""
     settings = project.settings
     jinja = make_jinja(str(settings.path(settings.templates)), bytecode_cache)
     chosen: list[Environment] = project.select(names or [])
     files: dict[PurePosixPath, str] = {}
     for output in enabled_outputs(settings):
+        if only and output.name not in only:
+            continue
         if output.project_text is not None:
             files[output.destination(settings)] = output.project_text(project)
             continue

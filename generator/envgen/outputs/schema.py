@@ -24,9 +24,6 @@ from envgen.settings import DEFAULTS, Settings
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-# Fields envgen sets itself; a spec that writes them is refused (project/validate.py).
-_SET_BY_ENVGEN = ("name",)
-
 # What the tags of a spec mean, for editors: yaml-language-server needs each one listed in
 # its `yaml.customTags` setting, or it reports them as unknown.
 CUSTOM_TAGS = ("!remove scalar", "!reset scalar", "!reset sequence", "!reset mapping")
@@ -205,11 +202,32 @@ def _with_compose_keys(definitions: dict[str, Any]) -> dict[str, Any]:
     return {**definitions, **{f"compose.{k}": _compose_reference(v) for k, v in compose.items()}}
 
 
+def _without_derived(node: Any) -> Any:
+    """The schema without the fields envgen derives (model/fields.py DERIVED): a spec
+    never writes them."""
+    if isinstance(node, list):
+        return [_without_derived(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    properties = node.get("properties")
+    if isinstance(properties, dict):
+        node = {
+            **node,
+            "properties": {
+                name: value
+                for name, value in properties.items()
+                if not (isinstance(value, dict) and value.get("x-envgen-derived") is True)
+            },
+        }
+        if isinstance(node.get("required"), list):
+            node["required"] = [n for n in node["required"] if n in node["properties"]]
+    return {key: _without_derived(value) for key, value in node.items()}
+
+
 def spec_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one spec file, base.yaml included."""
     generated = Environment.model_json_schema(mode="validation", schema_generator=_SpecSchema)
-    for name in _SET_BY_ENVGEN:
-        generated["properties"].pop(name)
+    generated = _without_derived(generated)
     generated["patternProperties"] = _EXTENSIONS
     generated["$defs"] = _with_compose_keys(_with_other_forms(generated.get("$defs", {})))
     body = _overlay(generated)

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from envgen.errors import ProjectError
 from envgen.model.environment import Environment
 from envgen.model.tiers import Tier
 from envgen.outputs.makefile import compose_options
@@ -86,10 +85,13 @@ def migration_context(project: Project) -> dict[str, Any] | None:
     for env in project.environments:
         migrating = [(n, s.migration_down) for n, s in env.services.items() if s.migration_down]
         if len(migrating) > 1:
-            names = ", ".join(name for name, _ in migrating)
-            raise ProjectError(
-                f"{env.name}: services {names} each set `migration_down`; "
-                "rollback-migration.sh undoes the migrations of one service"
+            first, second = migrating[0][0], migrating[1][0]
+            raise project.spec_error(
+                env.name,
+                ("services", second, "migration_down"),
+                f"`{first}` sets `migration_down` too; rollback-migration.sh undoes the "
+                "migrations of one service",
+                "keep it on the service that migrates the database",
             )
         for name, down in migrating:
             envs.append(env)

@@ -16,7 +16,6 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from envgen.compose.interpolation import REFERENCE, is_required, variable_of
-from envgen.errors import ProjectError
 from envgen.model.environment import Environment
 from envgen.model.secrecy import is_secret_name
 from envgen.model.variables_file import is_generated_variables_file
@@ -151,7 +150,9 @@ def _compose_groups(project: Project) -> list[Group]:
     return groups
 
 
-def _proxy_group(project: Project) -> list[Group]:
+def _proxy_group(project: Project, listed: set[str]) -> list[Group]:
+    """The proxy's own variables; one a compose file reads too is listed there, once (a
+    variables file holds a name once)."""
     variables = []
     for site in caddy_sites(project):
         if site.basic_auth is not None:
@@ -164,6 +165,7 @@ def _proxy_group(project: Project) -> list[Group]:
                     "required",
                 )
             )
+    variables = [variable for variable in variables if variable.name not in listed]
     if not variables:
         return []
     where = f"{project.settings.caddyfile}, from the proxy's own environment, not Compose's"
@@ -173,7 +175,9 @@ def _proxy_group(project: Project) -> list[Group]:
 def example_context(project: Project) -> dict[str, Any] | None:
     """What templates/env.example.j2 needs: every variable once, grouped by its readers;
     None when no environment reads any variable."""
-    groups = [*_compose_groups(project), *_proxy_group(project)]
+    compose_groups = _compose_groups(project)
+    listed = {variable.name for group in compose_groups for variable in group.variables}
+    groups = [*compose_groups, *_proxy_group(project, listed)]
     if not groups:
         return None
     sources = dict.fromkeys(
@@ -191,13 +195,25 @@ def test_values(project: Project, env: Environment) -> dict[str, str]:
     values = {}
     for name, reference in references(compose_of(project, env)[0]).items():
         if reference.default is None:
-            raise ProjectError(
-                f"{env.variables_file}: `{name}` has no default in {env.name}'s compose file, "
-                "so a committed variables file cannot hold a throw-away value for it "
-                "(give it a default in the spec, such as `password_default`)"
+            where = project.spec_references(env.name, name) or _naming_field(env, name)
+            raise project.spec_error(
+                env.name,
+                where,
+                f"`{name}` has no default, so {env.variables_file}, committed, cannot hold "
+                "a throw-away value for it",
+                "give it one, such as ${NAME:-value}, or `password_default` for the database",
             )
         values[name] = reference.default
     return values
+
+
+def _naming_field(env: Environment, name: str) -> tuple[str | int, ...]:
+    """The spec field that names a variable the environment's facts read, else the
+    variables file's own field."""
+    for variable, path in env.secret_variables():
+        if variable == name:
+            return path
+    return ("variables_file",)
 
 
 def variables_context(project: Project, env: Environment) -> dict[str, Any] | None:

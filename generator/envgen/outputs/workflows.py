@@ -1,7 +1,8 @@
 """GitHub Actions workflows: checks on pull requests, and one deploy workflow per deployed
-environment with a `delivery`: images built (or promoted) and pushed under the
-environment's tag and a timestamp, the compose file copied to the host over SSH, Compose
-started with `--wait` until every health check passes, then a notice.
+environment with a `delivery`: images built by Compose from the spec's own `build` (or
+promoted) and pushed under the environment's tag and a timestamp, the compose file and
+every project file it reads copied to the host over SSH (those git-ignored checked there
+instead), Compose started with `--wait` until every health check passes, then a notice.
 
 Every spec string reaches a step through `env:` (workflow_text.py); the scripts below are
 constant, so no spec value can change a command.
@@ -12,11 +13,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from envgen.errors import ProjectError
+from envgen.gitignore import read_gitignore
 from envgen.model.delivery import Delivery
 from envgen.model.environment import Environment
 from envgen.model.tiers import Tier
 from envgen.outputs.compose import COMPOSE
+from envgen.outputs.deploy_payload import build_file, host_files
 from envgen.outputs.makefile import compose_options
 from envgen.outputs.output import Output
 from envgen.outputs.workflow_text import read_workflow, secret, workflow_value, workflow_yaml
@@ -27,9 +29,13 @@ from envgen.version import __version__
 CHECKOUT = {"uses": "actions/checkout@v4"}
 PYTHON = {"uses": "actions/setup-python@v5", "with": {"python-version": "3.12"}}
 STAMP_SCRIPT = 'echo "tag=$(date -u +%Y%m%d-%H%M%S)" >> "$GITHUB_OUTPUT"\n'
+# Compose builds the image from the spec's own `build` (BUILD_FILE), so that every build
+# key means what it means on a laptop; it tags it with the environment's tag and the stamp.
 BUILD_SCRIPT = """\
 set -euo pipefail
-docker build --tag "$IMAGE:$TAG" --tag "$IMAGE:$STAMP" "$CONTEXT"
+build_file=$(mktemp)
+printf '%s\\n' "$BUILD_FILE" > "$build_file"
+docker compose -f "$build_file" --project-directory . build
 docker push "$IMAGE:$TAG"
 docker push "$IMAGE:$STAMP"
 """
@@ -51,11 +57,58 @@ target="$SSH_USER@$SSH_HOST"
 folder=$(dirname "$COMPOSE_FILE")
 ssh -i ~/.ssh/deploy_key "$target" "mkdir -p $(printf '%q' "$DIRECTORY/$folder")"
 scp -i ~/.ssh/deploy_key "$COMPOSE_FILE" "$target:$DIRECTORY/$COMPOSE_FILE"
+if [ -n "$SHIPPED_FILES" ]; then
+  mapfile -t shipped <<< "$SHIPPED_FILES"
+  tar -cf - -- "${shipped[@]}" |
+    ssh -i ~/.ssh/deploy_key "$target" "tar -xf - -C $(printf '%q' "$DIRECTORY")"
+fi
+if [ -n "$HOST_FILES" ]; then  # HOST_CHECK is set with it
+  mapfile -t needed <<< "$HOST_FILES"
+  remote="cd $(printf '%q' "$DIRECTORY") && sh -c $(printf '%q' "$HOST_CHECK") sh"
+  ssh -i ~/.ssh/deploy_key "$target" "$remote $(printf '%q ' "${needed[@]}")"
+fi
 mapfile -t options <<< "$COMPOSE_OPTIONS"
 remote="cd $(printf '%q' "$DIRECTORY") && IMAGE_TAG=$(printf '%q' "$STAMP")"
 remote+=" docker compose $(printf '%q ' "${options[@]}")up -d --pull always --wait"
 ssh -i ~/.ssh/deploy_key "$target" "$remote"
 """
+# Run on the host by `sh -c CHECK sh FILE...`: every git-ignored file the compose file reads
+# must be there before anything starts.
+HOST_CHECK = (
+    'status=0; for file in "$@"; do [ -e "$file" ] || { echo "missing on the host: $file '
+    '(git-ignored, so the deploy does not copy it: put it there)" >&2; status=1; }; done; '
+    "exit $status"
+)
+# Before Compose starts a routed environment: its own network to the proxy exists (it is
+# external, so Compose does not create it), and the proxy, when it runs outside the stack,
+# is attached to it (once: a second `connect` would fail).
+PROXY_NETWORK_SCRIPT = """\
+network=$(printf '%q' "$PROXY_NETWORK")
+ssh -i ~/.ssh/deploy_key "$target" \\
+  "docker network inspect $network > /dev/null 2>&1 || docker network create $network"
+"""
+PROXY_ATTACH_SCRIPT = """\
+proxy=$(printf '%q' "$PROXY_CONTAINER")
+attached="docker network inspect --format '{{range .Containers}}[{{.Name}}]{{end}}' $network"
+ssh -i ~/.ssh/deploy_key "$target" \\
+  "$attached | grep -qF '[$proxy]' || docker network connect $network $proxy"
+"""
+
+
+def deploy_script(env: Environment) -> tuple[str, dict[str, str]]:
+    """The deploy step's script and the variables it adds for the proxy's network."""
+    proxy = env.proxy
+    if proxy is None or env.domain is None:
+        return DEPLOY_SCRIPT, {}
+    head, last = DEPLOY_SCRIPT.rstrip("\n").rsplit("\n", 1)
+    variables = {"PROXY_NETWORK": workflow_value(env.network_name(proxy.network))}
+    script = f"{head}\n{PROXY_NETWORK_SCRIPT}"
+    if proxy.container is not None:
+        variables["PROXY_CONTAINER"] = workflow_value(proxy.container)
+        script += PROXY_ATTACH_SCRIPT
+    return f"{script}{last}\n", variables
+
+
 NOTICE_SCRIPT = """\
 set -euo pipefail
 fill() {
@@ -113,24 +166,27 @@ def _registry(image: str) -> str | None:
     return first if "/" in image and ("." in first or ":" in first) else None
 
 
-def _need(env: Environment, delivery: Delivery, *fields: str) -> list[str]:
+def _need(project: Project, env: Environment, delivery: Delivery, *fields: str) -> list[str]:
     missing = [f for f in fields if getattr(delivery, f) is None]
     if missing:
-        raise ProjectError(
-            f"{env.name}: `delivery` needs {', '.join(missing)} to render its deploy workflow"
+        raise project.spec_error(
+            env.name,
+            ("delivery",),
+            f"needs {', '.join(f'`{f}`' for f in missing)} to render its deploy workflow",
         )
     return [str(getattr(delivery, f)) for f in fields]
 
 
-def _notice_step(env: Environment, delivery: Delivery) -> dict[str, Any] | None:
+def _notice_step(project: Project, env: Environment, delivery: Delivery) -> dict[str, Any] | None:
     notice = delivery.notice
     if notice is None:
         return None
     integration = env.integrations.get(notice.integration)
     if integration is None or integration.mode != "real":
-        raise ProjectError(
-            f"{env.name}: delivery.notice.integration: `{notice.integration}` is not a real "
-            "integration of this environment"
+        raise project.spec_error(
+            env.name,
+            ("delivery", "notice", "integration"),
+            f"`{notice.integration}` is not a real integration of this environment",
         )
     secrets = {**integration.secrets, **notice.secrets}
     values = {_env_name(key): secret(variable) for key, variable in sorted(secrets.items())}
@@ -139,8 +195,10 @@ def _notice_step(env: Environment, delivery: Delivery) -> dict[str, Any] | None:
     used = set(_PLACEHOLDER.findall(notice.url + "".join(notice.fields.values())))
     unknown = sorted(used - {*secrets, "message"})
     if unknown:
-        raise ProjectError(
-            f"{env.name}: delivery.notice: no secret for placeholder {', '.join(unknown)}"
+        raise project.spec_error(
+            env.name,
+            ("delivery", "notice"),
+            f"no secret for placeholder {', '.join(unknown)}",
         )
     fields = [f"{name}={value}" for name, value in notice.fields.items()]
     return {
@@ -157,10 +215,10 @@ def _notice_step(env: Environment, delivery: Delivery) -> dict[str, Any] | None:
 
 
 def _image_steps(project: Project, env: Environment, delivery: Delivery) -> list[dict[str, Any]]:
-    apps: dict[str, str] = {}
-    for service in env.services.values():
+    apps: dict[str, str] = {}  # each image, built by the first service that names it
+    for name, service in env.services.items():
         if service.build is not None and service.image is not None:
-            apps.setdefault(service.image, service.build.context)
+            apps.setdefault(service.image, build_file(name, service))
     steps: list[dict[str, Any]] = []
     registries = sorted({r for r in map(_registry, apps) if r is not None})
     for registry in registries:
@@ -176,7 +234,7 @@ def _image_steps(project: Project, env: Environment, delivery: Delivery) -> list
             }
         )
     source = project.get(delivery.promote_from) if delivery.promote_from else None
-    for image, context in apps.items():
+    for image, build in apps.items():
         common = {
             "IMAGE": workflow_value(image),
             "TAG": workflow_value(env.image_tag or ""),
@@ -186,7 +244,7 @@ def _image_steps(project: Project, env: Environment, delivery: Delivery) -> list
             step_env = {**common, "FROM_TAG": workflow_value(source.image_tag or "")}
             name, script = f"Promote {image}", PROMOTE_SCRIPT
         else:
-            step_env = {**common, "CONTEXT": workflow_value(context)}
+            step_env = {**common, "BUILD_FILE": workflow_value(build)}
             name, script = f"Build {image}", BUILD_SCRIPT
         steps.append({"name": workflow_value(name), "env": step_env, "run": script})
     return steps
@@ -213,15 +271,17 @@ def deploy_document(project: Project, env: Environment) -> dict[str, Any]:
     assert env.delivery is not None
     delivery = with_tier_defaults(project, env, env.delivery)
     host, user, key, directory = _need(
-        env, delivery, "host_secret", "user_secret", "key_secret", "directory"
+        project, env, delivery, "host_secret", "user_secret", "key_secret", "directory"
     )
     if delivery.trigger == "push":
         trigger: dict[str, Any] = {"push": {"branches": [workflow_value(delivery.branch)]}}
     else:
         trigger = {"workflow_dispatch": {}}
     job: dict[str, Any] = {"runs-on": "ubuntu-latest"}
+    files = host_files(env, read_gitignore(project.settings.root))
     if delivery.approval is not None:
         job["environment"] = workflow_value(delivery.approval)
+    script, proxy_variables = deploy_script(env)
     deploy = {
         "name": f"Deploy {workflow_value(env.name)} and wait until it is healthy",
         "env": {
@@ -231,11 +291,15 @@ def deploy_document(project: Project, env: Environment) -> dict[str, Any]:
             "DIRECTORY": workflow_value(directory),
             "COMPOSE_FILE": workflow_value(COMPOSE.destination(project.settings, env)),
             "COMPOSE_OPTIONS": _lines(compose_options(project.settings, env)),
+            "SHIPPED_FILES": _lines(list(files.shipped)),
+            "HOST_FILES": _lines(list(files.on_host)),
+            **({"HOST_CHECK": HOST_CHECK} if files.on_host else {}),
             "STAMP": "${{ steps.stamp.outputs.tag }}",
+            **proxy_variables,
         },
-        "run": DEPLOY_SCRIPT,
+        "run": script,
     }
-    notice = _notice_step(env, delivery)
+    notice = _notice_step(project, env, delivery)
     job["steps"] = [
         CHECKOUT,
         {"name": "Timestamp tag", "id": "stamp", "run": STAMP_SCRIPT},

@@ -1,6 +1,8 @@
-"""The registry of policy rules, in the order the README and `envgen rules` list them."""
+"""The registry of policy rules, in the order the documentation and `envgen rules` list them."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from envgen.model.tiers import Tier
 from envgen.policies import (
@@ -13,12 +15,14 @@ from envgen.policies import (
     secrets,
     segregation,
     tiers,
+    variable_ports,
     variables_files,
 )
 from envgen.policies.rule import Rule
+from envgen.policies.rule_docs import DOCS
 
 RULES: dict[str, Rule] = {
-    rule.id: rule
+    rule.id: replace(rule, **DOCS[rule.id]._asdict()) if rule.id in DOCS else rule
     for rule in (
         *segregation.RULES,
         *production.RULES,
@@ -30,6 +34,7 @@ RULES: dict[str, Rule] = {
         *host_access.RULES,
         *variables_files.RULES,
         *jobs.RULES,
+        *variable_ports.RULES,
     )
 }
 

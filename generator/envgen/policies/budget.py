@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from envgen.compose.sizes import format_memory, parse_memory
+from envgen.compose.sizes import format_memory
+from envgen.policies.meaning.resources import memory_limit, memory_reservation
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
 
 if TYPE_CHECKING:
@@ -23,19 +24,11 @@ def _hosts(scope: Scope) -> dict[str, list[Environment]]:
     }
 
 
-def _deploy_memory(service: Service, kind: str) -> int | None:
-    """`deploy.resources.<kind>.memory` in bytes, when the spec sets it."""
-    deploy = service.passthrough.get("deploy") or {}
-    value = ((deploy.get("resources") or {}).get(kind) or {}).get("memory")
-    try:
-        return parse_memory(value) if value is not None else None
-    except ValueError:
-        return None  # a reference such as ${MEMORY}: not countable here
-
-
-def memory_limit(service: Service) -> int | None:
-    """The service's memory limit, from `memory` or Compose's `deploy.resources.limits`."""
-    return service.memory if service.memory is not None else _deploy_memory(service, "limits")
+def _bytes(service: Service) -> int:
+    """The larger of the service's memory limit and reservation, in whichever spelling;
+    0 for one that is not set or that a variable decides."""
+    limit, reservation = memory_limit(service), memory_reservation(service)
+    return max(limit.bytes or 0 if limit else 0, reservation.bytes or 0 if reservation else 0)
 
 
 def replicas(service: Service) -> int:
@@ -47,11 +40,7 @@ def usage(env: Environment) -> int:
     """Bytes the environment's services may hold: per container the larger of its memory
     limit and reservation, times its replicas, plus tmpfs sizes."""
     return sum(
-        replicas(service)
-        * (
-            max(memory_limit(service) or 0, _deploy_memory(service, "reservations") or 0)
-            + sum(disk.size or 0 for disk in service.ram_disks())
-        )
+        replicas(service) * (_bytes(service) + sum(disk.size or 0 for disk in service.ram_disks()))
         for service in env.services.values()
     )
 
@@ -76,11 +65,19 @@ def unbudgeted(scope: Scope) -> Iterator[Finding]:
     for host, envs in _hosts(scope).items():
         for env in envs:
             for name, service in env.services.items():
-                if memory_limit(service) is None:
+                limit = memory_limit(service)
+                if limit is None:
                     yield Finding(
                         env.name,
                         ("services", name),
                         f"`{name}` has no memory limit, so host `{host}`'s budget cannot count it",
+                    )
+                elif limit.bytes is None:
+                    yield Finding(
+                        env.name,
+                        ("services", name, *limit.path),
+                        f"`{name}`'s memory limit `{limit.text}` is decided by a variable, so "
+                        f"host `{host}`'s budget cannot count it",
                     )
                 for disk in service.ram_disks():
                     if disk.size is None:
@@ -115,6 +112,8 @@ RULES = [
         "the kernel's OOM killer picks a victim, maybe in production.",
         everywhere("warning"),
         over_budget,
+        hint="lower memory limits or tmpfs sizes, or move an environment to another host",
+        reads=("memory limit", "memory reservation", "RAM disk"),
     ),
     Rule(
         "BUD002",
@@ -123,6 +122,8 @@ RULES = [
         "against the host's memory.",
         everywhere("warning"),
         unbudgeted,
+        hint="give the service a memory limit and each tmpfs a size",
+        reads=("memory limit", "RAM disk"),
     ),
     Rule(
         "BUD003",
@@ -130,5 +131,6 @@ RULES = [
         "One machine has one size; two figures mean one of them is wrong.",
         everywhere("warning"),
         one_size,
+        hint="write one `host.memory` for the host, in base.yaml or in each spec alike",
     ),
 ]

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from envgen.errors import SpecError
 from envgen.gitignore import GitIgnore, read_gitignore
+from envgen.model.declared_silences import declared_silences
 from envgen.model.environment import Environment
 from envgen.policies import RULES
 from envgen.policies.rule import Finding, Rule, Scope
-from envgen.problems import Problem, Severity
+from envgen.policies.silences import Covered, silence_lines, silence_problems
+from envgen.problems import Problem, Severity, grouped
 from envgen.project.load import BASE, Project
+from envgen.reading.inline_silences import InlineSilence
 from envgen.reading.source import Document, field_path
 from envgen.redaction import scrub_problems
 
@@ -21,7 +23,13 @@ def enforce(project: Project) -> list[Problem]:
     sorted; raises SpecError with every finding when any of them is an error."""
     base = str(project.settings.environments / BASE)
     gitignore = read_gitignore(project.settings.root)
-    findings = check_policies(list(project.environments), project.documents, base, gitignore)
+    findings = check_policies(
+        list(project.environments),
+        project.documents,
+        base,
+        gitignore,
+        project.inline_silences,
+    )
     if findings:  # the project's secrets are found only for a message to scrub
         findings = scrub_problems(findings, project.secrets)
     if any(finding.severity == "error" for finding in findings):
@@ -34,10 +42,12 @@ def check_policies(
     documents: Mapping[str, Document],
     base: str,
     gitignore: GitIgnore | None = None,
+    inline: Iterable[InlineSilence] = (),
 ) -> list[Problem]:
-    """Every finding of every rule, as problems: errors, warnings, and silenced findings
-    with their reason; plus problems with the `silence` entries themselves. The
-    environments come in project order (by tier), which decides the lower of a pair."""
+    """Every finding of every rule that no silence covers, as problems (errors and
+    warnings); one `silenced` line per silence that covers some, with its reason; plus
+    problems with the silences themselves. The environments come in project order (by
+    tier), which decides the lower of a pair."""
     ordered = tuple(environments)
     by_name = {env.name: env for env in ordered}
     found = [
@@ -46,17 +56,26 @@ def check_policies(
         for finding in rule.check(Scope(ordered, documents, gitignore))
         if rule.applies_to(by_name[finding.environment].tier)
     ]
+    silences = declared_silences(ordered, documents, inline)
+    covered = {index: Covered(silence) for index, silence in enumerate(silences)}
     problems = []
     for rule, finding in _one_per_place(found):
         env = by_name[finding.environment]
-        reason = env.silence.get(rule.id)
-        if reason is None:
+        path = field_path(finding.path)
+        where = documents[finding.environment].position_of(finding.path)
+        covering = [
+            index
+            for index, silence in enumerate(silences)
+            if silence.covers(env.name, rule.id, path, where)
+        ]
+        if not covering:
             problems.append(_problem(rule, finding, documents, rule.severity[env.tier]))
-        else:
-            problems.append(_problem(rule, finding, documents, "silenced", f"silenced: {reason}"))
-    used = {(finding.environment, rule.id) for rule, finding in found}
-    problems += _silence_problems(ordered, documents, base, used)
-    return problems
+            continue
+        for index in covering:  # each silence that covers it lists it
+            covered[index].findings.append((path, where, env.name))
+    problems += silence_lines(covered.values(), base)
+    problems += silence_problems(silences, covered, ordered, RULES, base)
+    return grouped(problems)
 
 
 def _one_per_place(found: list[tuple[Rule, Finding]]) -> Iterator[tuple[Rule, Finding]]:
@@ -84,48 +103,8 @@ def _problem(
         documents[finding.environment].position_of(finding.path),
         field_path(finding.path),
         finding.message,
-        finding.hint if hint is None else hint,
+        (finding.hint or rule.hint) if hint is None else hint,
         severity,
         rule.id,
         finding.environment,
     )
-
-
-def _silence_problems(
-    environments: tuple[Environment, ...],
-    documents: Mapping[str, Document],
-    base: str,
-    used: set[tuple[str, str]],
-) -> Iterator[Problem]:
-    """Unknown rules, silences in base.yaml (they would silence every environment), and
-    silences that no longer silence anything."""
-    for env in environments:
-        document = documents[env.name]
-        for rule_id in env.silence:
-            path = ("silence", rule_id)
-            position = document.key_position_of(path)
-            field = field_path(path)
-            if rule_id not in RULES:
-                upper = {known.upper(): known for known in RULES}
-                close = difflib.get_close_matches(rule_id.upper(), list(upper), n=1)
-                hint = f"did you mean `{upper[close[0]]}`?" if close else "see `envgen rules`"
-                yield Problem(
-                    position, field, f"unknown rule `{rule_id}`", hint, environment=env.name
-                )
-            elif position.path == base:
-                yield Problem(
-                    position,
-                    field,
-                    "a silence in base.yaml would apply to every environment",
-                    "move it to the spec of the environment it is meant for",
-                    environment=env.name,
-                )
-            elif (env.name, rule_id) not in used:
-                yield Problem(
-                    position,
-                    field,
-                    f"`{rule_id}` finds nothing in {env.name}",
-                    "remove the silence",
-                    "warning",
-                    environment=env.name,
-                )

@@ -72,5 +72,9 @@ RULES = [
         "encoding it, so a password holding @, :, / or % makes another URL, or none.",
         everywhere("warning"),
         url_passwords,
+        hint=(
+            "declare `database.password_url_safe: true` for a URL-safe password, or pass the "
+            "password apart"
+        ),
     ),
 ]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from envgen.policies.meaning.mounts import binds
 from envgen.policies.rule import Rule, deployed, per_environment
 
 if TYPE_CHECKING:
@@ -29,10 +29,9 @@ def host_privileges(env: Environment) -> Iterator[tuple[Path, str]]:
         if "SYS_ADMIN" in service.cap_add:
             index = service.cap_add.index("SYS_ADMIN")
             yield (*at, "cap_add", index), "adds SYS_ADMIN, close to root on the host"
-        for index, mount in enumerate(service.volumes):
-            source = mount.bind_source
-            if source is not None and posixpath.normpath(source) in DOCKER_SOCKETS:
-                yield (*at, "volumes", index), "mounts the Docker socket: root on the host"
+        for bind in binds(env, service):
+            if bind.host in DOCKER_SOCKETS:
+                yield (*at, *bind.path), "mounts the Docker socket: root on the host"
 
 
 RULES = [
@@ -43,5 +42,6 @@ RULES = [
         "make a container's compromise the host's, and every environment's on it.",
         deployed("error", "error"),
         per_environment(host_privileges),
+        hint="remove it: a container that needs the host does not belong in a deployed stack",
     ),
 ]

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from envgen.model.tiers import Tier
+from envgen.policies.meaning.resources import restart_policy
 from envgen.policies.rule import Rule, everywhere, per_environment
 
 if TYPE_CHECKING:
@@ -35,10 +36,11 @@ def seed_not_on_demand(env: Environment) -> Iterator[tuple[Path, str]]:
                 "run it again over the environment's data (give it a profile, e.g. "
                 "`profiles: [seed]`)",
             )
-        if service.restart not in (None, "no"):
+        policy = restart_policy(service)
+        if policy is not None and policy.restarts:
             yield (
-                ("services", name, "restart"),
-                f"`{name}` is a seed job with `restart: {service.restart}`: Docker would run it "
+                ("services", name, *policy.path),
+                f"`{name}` is a seed job with `{policy.written}`: Docker would run it "
                 'again after it ends (use `restart: "no"`)',
             )
 
@@ -52,6 +54,7 @@ RULES = [
         "over real data.",
         {Tier.PRODUCTION: "error"},
         per_environment(seed_in_production),
+        hint="remove the seed job from production's spec (`<name>: !remove`)",
     ),
     Rule(
         "JOB002",
@@ -61,5 +64,7 @@ RULES = [
         "data again over what the environment holds.",
         everywhere("error"),
         per_environment(seed_not_on_demand),
+        hint="run it with `docker compose run` when it is needed",
+        reads=("restart policy",),
     ),
 ]

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from envgen.compose.command_line import command_texts
 from envgen.compose.images import has_tag
-from envgen.model.secrecy import words
 from envgen.model.tiers import Tier
-from envgen.policies.resolved import resolved, resolved_path, shell_words
+from envgen.policies.meaning import modes
+from envgen.policies.meaning.mounts import binds, build_contexts, is_source
+from envgen.policies.meaning.resources import health_check, memory_limit, restart_policy
+from envgen.policies.resolved import resolved
 from envgen.policies.rule import Rule, deployed, per_environment
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
+    from envgen.model.ports import PortMapping
     from envgen.model.service import Service
     from envgen.reading.source import Path
-
-# Values that turn a setting on, as the common config readers take them (YAML 1.1's y,
-# Python's distutils strtobool, Django's and Flask's "1"), case aside.
-_TRUE = {"1", "true", "yes", "y", "on", "t", "enable", "enabled"}
 
 
 def long_running(service: Service) -> bool:
@@ -34,88 +31,70 @@ def _long_running(env: Environment) -> Iterator[tuple[str, Service]]:
 
 def memory(env: Environment) -> Iterator[tuple[Path, str]]:
     for name, service in _long_running(env):
-        if service.memory is None:
-            yield ("services", name), f"`{name}` runs without a memory limit (`memory`)"
+        if memory_limit(service) is None:
+            yield (
+                ("services", name),
+                f"`{name}` runs without a memory limit (`memory`, `mem_limit` or "
+                "`deploy.resources.limits.memory`)",
+            )
 
 
 def restart(env: Environment) -> Iterator[tuple[Path, str]]:
     for name, service in _long_running(env):
-        if service.restart in (None, "no"):
-            policy = "no restart policy" if service.restart is None else "`restart: no`"
-            yield (
-                ("services", name, "restart"),
-                f"`{name}` has {policy}; it stays down after a crash",
-            )
+        policy = restart_policy(service)
+        if policy is None or not policy.restarts:
+            what = "no restart policy" if policy is None else f"`{policy.written}`"
+            path = ("restart",) if policy is None else policy.path
+            yield ("services", name, *path), f"`{name}` has {what}; it stays down after a crash"
 
 
 def healthcheck(env: Environment) -> Iterator[tuple[Path, str]]:
     for name, service in _long_running(env):
-        check = service.healthcheck
-        if check is None or check.disable or not check.test or check.test[0] == "NONE":
+        if not health_check(service):
             yield ("services", name, "healthcheck"), f"`{name}` has no health check"
+
+
+# The ports an edge proxy (`role: edge-proxy`) serves the web on: HTTP, and HTTPS (whose
+# HTTP/3 runs over UDP on the same port).
+EDGE_PORTS = (80, 443)
+
+
+def _edge_port(service: Service, port: PortMapping) -> bool:
+    hosts = port.host_ports
+    return service.is_edge_proxy and hosts is not None and set(hosts) <= set(EDGE_PORTS)
 
 
 def loopback_ports(env: Environment) -> Iterator[tuple[Path, str]]:
     for name, service in env.services.items():
         for index, port in enumerate(service.ports):
-            if not port.is_loopback:
-                yield (
-                    ("services", name, "ports", index),
-                    f"{port.described} is published on {port.address}; publish on "
-                    "127.0.0.1 and let the proxy in front",
-                )
-
-
-def _contexts(env: Environment) -> set[str]:
-    return {posixpath.normpath(s.build.context) for s in env.services.values() if s.build}
-
-
-def _is_source(source: str, contexts: set[str]) -> bool:
-    """A path inside a build context; or, outside the project (absolute, or `../`), a
-    checkout of one (`/srv/app/backend`, `../main/backend/src` for context `backend`)."""
-    if source in contexts or any(source.startswith(f"{c}/") for c in contexts):
-        return True
-    if not source.startswith(("/", "../")) and source != "..":
-        return False
-    steps = [step for step in source.split("/") if step not in ("", "..")]
-    for context in contexts - {"."}:
-        wanted = context.split("/")
-        if any(steps[i : i + len(wanted)] == wanted for i in range(len(steps))):
-            return True
-    return False
+            if port.is_loopback or _edge_port(service, port):
+                continue
+            if service.is_edge_proxy:
+                advice = "an edge proxy faces the internet on 80 and 443 only"
+            else:
+                advice = "publish on 127.0.0.1 and let the proxy in front"
+            yield (
+                ("services", name, "ports", index),
+                f"{port.described} is published on {port.address}; {advice}",
+            )
 
 
 def source_mounts(env: Environment) -> Iterator[tuple[Path, str]]:
-    contexts = _contexts(env) | {"."}
+    contexts = build_contexts(env)
     for name, service in env.services.items():
-        for index, mount in enumerate(service.volumes):
-            if mount.bind_source is None:
-                continue
-            if _is_source(resolved_path(mount.bind_source), contexts):
+        for bind in binds(env, service):
+            if is_source(bind, contexts, service.working_dir):
                 yield (
-                    ("services", name, "volumes", index),
-                    f"`{name}` bind-mounts source code `{mount.source}`; run the image as built",
+                    ("services", name, *bind.path),
+                    f"`{name}` bind-mounts source code `{bind.written}`; run the image as built",
                 )
-
-
-def _flags(service: Service, flag: str) -> Iterator[tuple[Path, str]]:
-    """(path of the argument, the flag) wherever a command runs with `--flag`, also
-    inside a shell string (`sh -c "uvicorn app --reload"`)."""
-    for field in ("command", "entrypoint"):
-        for steps, text in command_texts(getattr(service, field)):
-            for word in shell_words([text]):
-                if word == flag or word.startswith((f"{flag}=", f"{flag}-")):
-                    yield (field, *steps), word
-                    break
 
 
 def reload(env: Environment) -> Iterator[tuple[Path, str]]:
     for name, service in env.services.items():
-        for path, word in _flags(service, "--reload"):
-            yield (
-                ("services", name, *path),
-                f"`{name}` runs with `{word}`, which watches files and restarts",
-            )
+        for found in modes.in_commands(service):
+            if found.mode == "reload":
+                yield ("services", name, *found.path), f"`{name}` runs {found.message}"
 
 
 def development_features(env: Environment) -> Iterator[tuple[Path, str]]:
@@ -131,7 +110,7 @@ def development_features(env: Environment) -> Iterator[tuple[Path, str]]:
 
 def is_on(value: str) -> bool:
     """A setting's value that turns it on, as Compose resolves it (`${X:-1}` is `1`)."""
-    return resolved(value).strip().strip("'\"").lower() in _TRUE
+    return resolved(value).strip().strip("'\"").lower() in modes.TRUE
 
 
 def _development_variables(env: Environment) -> dict[str, str]:
@@ -150,22 +129,25 @@ def _development_variables(env: Environment) -> dict[str, str]:
 def debug(env: Environment) -> Iterator[tuple[Path, str]]:
     carried = _development_variables(env)
     for name, service in env.services.items():
+        switched = dict(modes.in_variables(service))
         for variable, value in service.environment.items():
             feature = carried.get(variable)
-            if not is_on(value):
-                continue
-            if "DEBUG" in words(variable):
-                what = "debug mode"
-            elif feature is not None:
+            through = variable
+            if variable in switched:
+                what = switched[variable].what
+                if what != "debug mode":  # the value says which mode
+                    through = f"{variable}={resolved(value)}"
+            elif feature is not None and is_on(value):
                 what = f"`{feature}` (for developers only)"
             else:
                 continue
             yield (
                 ("services", name, "environment", variable),
-                f"`{name}` turns on {what} through `{variable}`",
+                f"`{name}` turns on {what} through `{through}`",
             )
-        for path, word in _flags(service, "--debug"):
-            yield ("services", name, *path), f"`{name}` runs with `{word}`"
+        for found in modes.in_commands(service):
+            if found.mode == "debug":
+                yield ("services", name, *found.path), f"`{name}` runs {found.message}"
 
 
 def built_images(env: Environment) -> Iterator[tuple[Path, str]]:
@@ -236,6 +218,8 @@ RULES = [
         "Without a limit one leaking service takes the host's memory from every other stack on it.",
         deployed("error", "warning"),
         per_environment(memory),
+        hint="set `memory: 512m` (or `mem_limit`, or `deploy.resources.limits.memory`)",
+        reads=("memory limit",),
     ),
     Rule(
         "PRD002",
@@ -243,6 +227,8 @@ RULES = [
         "A crash or a host reboot must not leave the service down until someone notices.",
         deployed("error", "warning"),
         per_environment(restart),
+        hint="set `restart: unless-stopped`",
+        reads=("restart policy", "no restart policy"),
     ),
     Rule(
         "PRD003",
@@ -250,6 +236,8 @@ RULES = [
         "Dependants wait for `service_healthy`, and a hung process looks alive without one.",
         deployed("error", "warning"),
         per_environment(healthcheck),
+        hint="add a `healthcheck` with a `test` that checks the service",
+        reads=("health check", "health check turned off"),
     ),
     Rule(
         "PRD004",
@@ -257,9 +245,13 @@ RULES = [
         "On a public host only the proxy faces the internet; a port on every interface "
         "bypasses it (and Docker bypasses the firewall). A port without an address "
         "(`8001:8001`), on 0.0.0.0 or ::, or with a host port Docker picks (`3000`) is on "
-        "every interface, as Compose binds it.",
+        "every interface, as Compose binds it. A service declared `role: edge-proxy` (the "
+        "reverse proxy inside the stack) may publish 80 and 443 on any address, and only "
+        "those.",
         deployed("error", "error"),
         per_environment(loopback_ports),
+        hint="write the address, as in `127.0.0.1:8001:8001`, or drop the port",
+        reads=("published port",),
     ),
     Rule(
         "PRD005",
@@ -268,6 +260,8 @@ RULES = [
         "on the host.",
         deployed("error", "error"),
         per_environment(source_mounts),
+        hint="remove the bind mount and run the code the image was built with",
+        reads=("bind mount",),
     ),
     Rule(
         "PRD006",
@@ -275,6 +269,8 @@ RULES = [
         "A file watcher restarts the service on any change and costs memory and CPU.",
         deployed("error", "error"),
         per_environment(reload),
+        hint="run the image's production server, without a reloader or a development server",
+        reads=("command", "development command"),
     ),
     Rule(
         "PRD007",
@@ -283,6 +279,7 @@ RULES = [
         "shows internals or costs resources that a deployed environment must not spend.",
         deployed("error", "warning"),
         per_environment(development_features),
+        hint="set `enabled: false` under the feature in this environment's spec",
     ),
     Rule(
         "PRD008",
@@ -293,6 +290,8 @@ RULES = [
         "feature, set in `environment` instead of through the flag, all turn it on.",
         deployed("error", "warning"),
         per_environment(debug),
+        hint="turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers",
+        reads=("environment variable", "development switch", "command", "development command"),
     ),
     Rule(
         "PRD009",
@@ -300,6 +299,8 @@ RULES = [
         "tmpfs and the container's own layer vanish with the container, and the data with them.",
         deployed("error", "warning"),
         per_environment(durable_database),
+        hint="mount a named volume on the database's data folder",
+        reads=("volume mount", "RAM disk"),
     ),
     Rule(
         "PRD010",
@@ -309,6 +310,7 @@ RULES = [
         "rollback can return to.",
         {Tier.PRODUCTION: "error"},
         per_environment(built_images),
+        hint="set `image_tag` (or `image_tag_required`) so that production runs a released image",
     ),
     Rule(
         "PRD011",
@@ -317,5 +319,6 @@ RULES = [
         "and none that a rollback can return to. Fine on a laptop.",
         {Tier.TEST: "warning", Tier.STAGING: "warning", Tier.PRODUCTION: "error"},
         per_environment(pinned_images),
+        hint="pin the image to a tag, e.g. `postgres:16`",
     ),
 ]

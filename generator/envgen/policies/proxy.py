@@ -73,6 +73,7 @@ RULES = [
         "password; the credentials live in the proxy's environment, never in the repository.",
         everywhere("error"),
         per_environment(basic_auth_variables),
+        hint="declare `domain`, `proxy` and `proxy.basic_auth`, or change `access`",
     ),
     Rule(
         "PRX002",
@@ -81,6 +82,7 @@ RULES = [
         "network they share; elsewhere the route leads nowhere.",
         everywhere("error"),
         per_environment(proxied_service_on_network),
+        hint="add the proxy's network to the service's `networks`, declared `external: true`",
     ),
     Rule(
         "PRX003",
@@ -90,5 +92,6 @@ RULES = [
         # A warning: a team may route with something else than the rendered Caddyfile.
         deployed(production="warning", staging="warning"),
         per_environment(routed),
+        hint="declare `proxy` with the service and the port the domain leads to",
     ),
 ]

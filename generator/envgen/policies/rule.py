@@ -85,15 +85,35 @@ Check = Callable[[Scope], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
+class Example:
+    """A violation of a rule and its fix, each a piece of one spec file (`spec`) of the
+    project that `envgen init` makes, after the pieces `given` (spec file, piece) that set
+    the scene; tests/test_rule_examples.py runs both."""
+
+    spec: str
+    violation: str
+    fix: str
+    given: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Rule:
     """A policy: an id, what it demands and why, how severe it is in each tier (a tier
-    that is absent is one where the rule does not apply), and the check itself."""
+    that is absent is one where the rule does not apply), the check itself, what to do
+    about a finding (unless the finding says better), and the concepts it reads (names
+    of envgen.policies.meaning's concepts, for the rules-by-spelling page); for the
+    reference page, what it reads in words, how to fix a finding, and an example."""
 
     id: str
     title: str
     rationale: str
     severity: Mapping[Tier, Severity]
     check: Check
+    hint: str = ""
+    reads: tuple[str, ...] = ()
+    reads_text: str = ""
+    fix: str = ""
+    example: Example | None = None
 
     def applies_to(self, tier: Tier) -> bool:
         return tier in self.severity

@@ -223,6 +223,7 @@ RULES = [
         "`${VAR:+value}` writes its value down too, and a default does in a deployed tier.",
         everywhere("error"),
         per_environment(written_down),
+        hint="never write the value itself in a spec",
     ),
     Rule(
         "SEC002",
@@ -230,6 +231,7 @@ RULES = [
         "A default password is a known password: fine on a laptop, a hole on a server.",
         deployed("error", "error"),
         per_environment(no_default_password),
+        hint="remove `database.password_default`; the variables file gives the password",
     ),
     Rule(
         "SEC003",
@@ -238,6 +240,7 @@ RULES = [
         "the deploying shell has exported.",
         deployed("error", "error"),
         per_environment(variables_file),
+        hint="set `variables_file`, e.g. `.env.<environment>`, and git-ignore it",
     ),
     Rule(
         "SEC004",
@@ -248,5 +251,6 @@ RULES = [
         "and digits) would be published. The test tier's own check is VAR002.",
         {Tier.LOCAL: "error"},
         per_environment(throwaway_defaults),
+        hint="use a throw-away value such as `dev`",
     ),
 ]

@@ -78,18 +78,25 @@ def volumes(scope: Scope) -> Iterator[Finding]:
 
 
 def networks(scope: Scope) -> Iterator[Finding]:
+    """Any Docker network (by the name Docker gives it) that services of two environments
+    on one host would join; only an edge proxy (`role: edge-proxy`) may join another
+    environment's network, since reaching every environment is its job."""
+
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
-        used = {n for s in env.services.values() for n in s.networks}
-        for key, network in env.networks.items():
-            # An external network is the one declared to be shared (the proxy's).
-            if key in used and not network.external:
+        used = {n for s in env.services.values() if not s.is_edge_proxy for n in s.networks}
+        for key in env.networks:
+            if key in used:
+                network = env.networks[key]
                 at = ("networks", key, "name") if network.name is not None else ("networks", key)
                 yield resolved(env.network_name(key)), at
-        if any(not s.networks or "default" in s.networks for s in env.services.values()):
+        if any(
+            not s.is_edge_proxy and (not s.networks or "default" in s.networks)
+            for s in env.services.values()
+        ):
             # Compose's implicit network, `<project>_default`: one named so elsewhere is it.
             yield f"{env.project_name}_default", ("compose_project",)
 
-    return _clashes(scope, values, "network")
+    return _clashes(scope, values, "network", same_host=True)
 
 
 def container_names(scope: Scope) -> Iterator[Finding]:
@@ -309,8 +316,16 @@ def variables_files(scope: Scope) -> Iterator[Finding]:
                         )
 
 
-def _rule(id: str, title: str, rationale: str, check: Callable[[Scope], Iterable[Finding]]) -> Rule:
-    return Rule(id, title, rationale, everywhere("error"), check)
+def _rule(
+    id: str,
+    title: str,
+    rationale: str,
+    check: Callable[[Scope], Iterable[Finding]],
+    *,
+    hint: str,
+    reads: tuple[str, ...] = (),
+) -> Rule:
+    return Rule(id, title, rationale, everywhere("error"), check, hint, reads)
 
 
 RULES = [
@@ -320,19 +335,31 @@ RULES = [
         "Compose names containers, networks and volumes after the project; one name shared "
         "means one stack replacing the other's containers.",
         project_names,
+        hint="set `compose_project` to a name of this environment's own",
     ),
     _rule(
         "SEG002",
         "no named volume shared between environments",
         "A shared volume is shared data: a test run would write into another environment's.",
         volumes,
+        hint=(
+            "give the volume a `name` of this environment's own, or none: Compose prefixes the "
+            "project's"
+        ),
     ),
     _rule(
         "SEG003",
-        "no network shared, except the declared external one",
-        "Services on one network reach each other by name; only the proxy's external "
-        "network is meant to be common.",
+        "no network shared between environments on one host",
+        "Services on one network reach each other by name, alias and address, past the "
+        "proxy and its basic auth. A network is named as Docker names it (its `name`, "
+        "`<key>` when external, `<project>_<key>` otherwise); each environment has its own "
+        "proxy network, which the proxy joins (an edge proxy of the stack, `role: "
+        "edge-proxy`, may join several).",
         networks,
+        hint=(
+            "give the network a name of this environment's own; only the proxy's external "
+            "network is shared"
+        ),
     ),
     _rule(
         "SEG004",
@@ -340,6 +367,7 @@ RULES = [
         "Docker allows one container per name; the second stack would stop the first or "
         "fail to start.",
         container_names,
+        hint="remove `container_name`: Compose names the container after the project",
     ),
     _rule(
         "SEG005",
@@ -347,6 +375,7 @@ RULES = [
         "A test run or a seed script aimed at a database name must not find another "
         "environment's data under it.",
         database_names,
+        hint="give `database.name` a name of this environment's own, e.g. `<app>_<environment>`",
     ),
     _rule(
         "SEG006",
@@ -354,6 +383,7 @@ RULES = [
         "A service marked `data` (a vector store, a search index) keeps data like a "
         "database: two environments on one store overwrite each other's.",
         data_storage,
+        hint="mount a volume or a host folder of this environment's own",
     ),
     _rule(
         "SEG007",
@@ -361,24 +391,28 @@ RULES = [
         "Two environments on one account (one bot, one project) answer each other's users "
         "and mix their data.",
         identities,
+        hint="give this environment an account of its own and name it under `identity`",
     ),
     _rule(
         "SEG008",
         "distinct secret variables (integrations, database password, basic auth)",
         "With one variable name for two environments, a value exported for one reaches the other.",
         secret_variables,
+        hint="name a variable of this environment's own, e.g. with the environment as a prefix",
     ),
     _rule(
         "SEG009",
         "distinct domains",
         "Two environments on one domain means the proxy sends one's users to the other.",
         domains,
+        hint="give this environment a domain of its own",
     ),
     _rule(
         "SEG010",
         "no CORS origin pointing at another environment's domain",
         "A browser on one environment's site must not be allowed to call another's API.",
         origins,
+        hint="list this environment's own origins only",
     ),
     _rule(
         "SEG011",
@@ -387,6 +421,8 @@ RULES = [
         "the second one fails to start, or a client reaches the wrong one. A range "
         "(`8000-8005`) holds each port in it; a host port Docker picks (`3000`) holds none.",
         host_ports,
+        hint="pick a host port that no other environment on this host publishes",
+        reads=("published port",),
     ),
     _rule(
         "SEG012",
@@ -395,6 +431,8 @@ RULES = [
         "variables, commands, labels or health checks are a path from that tier into "
         "production.",
         production_values,
+        hint="use this environment's own value: a lower tier never names production's",
+        reads=("environment variable", "command"),
     ),
     _rule(
         "SEG013",
@@ -403,5 +441,7 @@ RULES = [
         "service given another environment's variables file as its `env_file`. Paths are "
         "compared as the files they name (`././.env.production` is `.env.production`).",
         variables_files,
+        hint="point it at this environment's own variables file",
+        reads=("env file",),
     ),
 ]

@@ -143,6 +143,8 @@ RULES = [
         "the laptop's disk.",
         {Tier.TEST: "error"},
         per_environment(tmpfs_database),
+        hint="mount a tmpfs on the database's data folder (`tmpfs: [{target: ..., size: 256m}]`)",
+        reads=("volume mount", "RAM disk"),
     ),
     Rule(
         "TST002",
@@ -152,6 +154,7 @@ RULES = [
         "service receives a mocked integration's real secret through `environment`.",
         {Tier.TEST: "error"},
         mocked_everywhere,
+        hint="set the integration's `mode` to mocked or off in the test spec",
     ),
     Rule(
         "TST004",
@@ -160,6 +163,8 @@ RULES = [
         "test connects to the developer's database. Ranges count each port in them.",
         {Tier.TEST: "error"},
         ports_apart,
+        hint="pick a host port that local does not publish",
+        reads=("published port",),
     ),
     Rule(
         "STG001",
@@ -168,6 +173,7 @@ RULES = [
         "engines must not reach it.",
         {Tier.STAGING: "error"},
         per_environment(basic_auth),
+        hint="set `access: basic_auth`, with `proxy.basic_auth`",
     ),
     Rule(
         "STG002",
@@ -176,5 +182,6 @@ RULES = [
         "production's users and data with unreleased code.",
         {Tier.STAGING: "error"},
         own_identities,
+        hint="give staging an account of its own",
     ),
 ]

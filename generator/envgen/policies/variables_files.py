@@ -106,6 +106,7 @@ RULES = [
         "would publish them if .gitignore does not leave them out.",
         {Tier.LOCAL: "warning", Tier.STAGING: "error", Tier.PRODUCTION: "error"},
         kept_out_of_git,
+        hint="add the file to .gitignore",
     ),
     Rule(
         "VAR002",
@@ -114,6 +115,7 @@ RULES = [
         "credential would be published with it.",
         {Tier.TEST: "error"},
         committed_values,
+        hint="use a throw-away value such as `test`",
     ),
     Rule(
         "VAR003",
@@ -122,5 +124,6 @@ RULES = [
         "a fresh clone cannot start the test stack and `envgen check` fails there.",
         {Tier.TEST: "error"},
         generated_file_committed,
+        hint="un-ignore the file in .gitignore (`!<path>`)",
     ),
 ]

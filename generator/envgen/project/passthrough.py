@@ -8,13 +8,14 @@ from typing import Any
 
 from envgen.compose import numbers as compose_numbers
 from envgen.compose import schema as compose_schema
-from envgen.model.environment import Network, Volume
+from envgen.model.environment import Environment, Network, Volume
+from envgen.model.fields import spec_fields
 from envgen.model.service import Service
 from envgen.problems import Problem, did_you_mean
 from envgen.reading.source import Document, Path, field_path
 
 # envgen's own words, which Compose does not know; everything else Compose checks.
-_SERVICE_FIELDS = frozenset(Service.model_fields) - {"from_shell", "network_options"}
+_SERVICE_FIELDS = frozenset(spec_fields(Service))
 # Modelled keys whose Compose long form envgen keeps as written: the schema checks it too.
 _ALSO_CHECKED = ("build", "networks")
 
@@ -89,6 +90,10 @@ def check_passthrough(document: Document) -> list[Problem]:
     if not isinstance(data, dict):
         return []
     problems: list[Problem] = []
+    derived = set(Environment.model_fields) - set(spec_fields(Environment)) - {"name"}
+    for key in sorted(derived & set(data)):  # `name` has a message of its own (validate)
+        position = document.key_position_of((key,))
+        problems.append(Problem(position, key, f"unknown field `{key}`", ""))
     services = data.get("services")
     if isinstance(services, dict):
         for name, service in services.items():

@@ -1,0 +1,1 @@
+"""`envgen import`: a team's compose files, read by Compose, factored into specs."""
