@@ -44,7 +44,7 @@ def check_policies(
         (rule, finding)
         for rule in RULES.values()
         for finding in rule.check(Scope(ordered, documents, gitignore))
-        if rule.applies_to(by_name[finding.environment].tier)
+        if rule.judges(by_name[finding.environment])
     ]
     problems = []
     for rule, finding in _one_per_place(found):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from envgen.policies.rule import Rule, deployed, everywhere, per_environment
+from envgen.policies.rule import COMPOSE_ONLY, Rule, deployed, everywhere, per_environment
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
@@ -73,6 +73,7 @@ RULES = [
         "password; the credentials live in the proxy's environment, never in the repository.",
         everywhere("error"),
         per_environment(basic_auth_variables),
+        targets=COMPOSE_ONLY,  # on a cluster the Ingress asks, through its own Secret
     ),
     Rule(
         "PRX002",
@@ -81,6 +82,7 @@ RULES = [
         "network they share; elsewhere the route leads nowhere.",
         everywhere("error"),
         per_environment(proxied_service_on_network),
+        targets=COMPOSE_ONLY,  # on a cluster a NetworkPolicy lets the Ingress in
     ),
     Rule(
         "PRX003",
