@@ -211,8 +211,10 @@ def test_the_outputs_table_lists_the_registry_and_its_files() -> None:
         paths = [output.destination(settings, env) for env in envs]
         files = ", ".join(f"`{path}`" for path in paths if path in rendered)
         template = f"`{output.template}`"
-        if output.project_text is not None:
+        if output.project_text is not None or output.environment_files is not None:
             template = "none: written from the models"
+        if output.environment_files is not None:  # a folder of files per environment
+            files = f"`{output.folder(settings)}/<environment>/`"
         expected.append([f"`{output.name}`", template, files])
     table = _outputs_table()
     assert [row[:3] for row in table] == expected
