@@ -12,6 +12,7 @@ from envgen.model.facts import FACTS
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
+    from envgen.model.mounts import Mount
     from envgen.model.service import Healthcheck, Service
     from envgen.reading.source import Path
 
@@ -137,7 +138,7 @@ def plan(env: Environment) -> Plan:
     for name, service in env.services.items():
         if is_job(service):
             kinds[name] = "Job"
-        elif service.data or name == database or any(m.volume_name for m in service.volumes):
+        elif service.data or name == database or any(_claimed(env, m) for m in service.volumes):
             kinds[name] = "StatefulSet"
         else:
             kinds[name] = "Deployment"
@@ -174,6 +175,12 @@ def plan(env: Environment) -> Plan:
         edges=tuple(unique[key] for key in sorted(unique)),
         outside=frozenset(_outside(env)),
     )
+
+
+def _claimed(env: Environment, mount: Mount) -> bool:
+    """A named volume the stack creates: a claim of its own (an external one exists)."""
+    volume = env.volumes.get(mount.volume_name or "")
+    return volume is not None and not volume.external
 
 
 def _outside(env: Environment) -> set[str]:
