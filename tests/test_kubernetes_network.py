@@ -145,7 +145,8 @@ def test_dns_and_outside_apis_are_the_only_ways_out() -> None:
     # No rule selects another environment's namespace, nor its own by label.
     assert namespaces == {"kube-system", "ingress-nginx"}
     outside = [p["ipBlock"] for p in peers if "ipBlock" in p]
-    assert outside and all(
+    assert outside
+    assert all(
         block == {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]}
         for block in outside
     )
