@@ -44,8 +44,8 @@ def test_kub001_a_host_path(run: Run, tmp_path: Path) -> None:
     where = spec_position(root, "local.yaml", "volumes: [/var/log", "/var/log")
     assert _validate(run, root) == (
         2,
-        f"local:\n{where}: KUB001 error: services.web.volumes.0: bind mount of the node's `/var/log`: "
-        "a hostPath volume hands the pod the node's files, and every namespace's on it\n"
+        f"local:\n{where}: KUB001 error: services.web.volumes.0: bind mount of the node's "
+        "`/var/log`: a hostPath volume hands the pod the node's files, and every namespace's on it\n"
         "1 error\n",
     )
 
@@ -62,8 +62,8 @@ def test_kub002_a_privileged_container(run: Run, tmp_path: Path) -> None:
     where = spec_position(root, "local.yaml", "privileged: true")
     assert _validate(run, root) == (
         2,
-        f"local:\n{where}: KUB002 error: services.web.privileged: a privileged container is root on "
-        "the node, beside every namespace\n1 error\n",
+        f"local:\n{where}: KUB002 error: services.web.privileged: a privileged container is "
+        "root on the node, beside every namespace\n1 error\n",
     )
     near = _project(tmp_path / "near", extra="services:\n  web:\n    privileged: false\n")
     assert _validate(run, near) == (0, "1 environment(s) valid: local\n")
