@@ -45,8 +45,8 @@ def test_kub001_a_host_path(run: Run, tmp_path: Path) -> None:
     assert _validate(run, root) == (
         2,
         f"local:\n{where}: KUB001 error: services.web.volumes.0: bind mount of the node's "
-        "`/var/log`: a hostPath volume hands the pod the node's files, and every namespace's on it\n"
-        "1 error\n",
+        "`/var/log`: a hostPath volume hands the pod the node's files, and every namespace's "
+        "on it\n1 error\n",
     )
 
 
