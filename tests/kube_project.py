@@ -151,9 +151,9 @@ domain: staging.shop.example
 access: basic_auth
 image_tag: staging
 kubernetes:
-  secret: shop-vault
-  basic_auth_secret: shop-staging-auth
-  tls_secret: staging-tls
+  variables_from: shop-vault
+  basic_auth_from: shop-staging-auth
+  certificate_from: staging-tls
   storage:
     dbdata: 5Gi
 integrations:

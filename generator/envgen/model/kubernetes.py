@@ -24,17 +24,19 @@ class Kubernetes(Model):
     namespace: Label | None = Field(
         None, description="the environment's namespace; default: the compose project's name"
     )
-    secret: Label | None = Field(
+    # The names of Secrets, not what they hold: the fields avoid the word "secret", which
+    # would have diff and show conceal them.
+    variables_from: Label | None = Field(
         None,
         description="the Secret that holds the environment's secret variables, each under "
         "its variable's name; default `<app>-secrets`",
     )
-    basic_auth_secret: Label | None = Field(
+    basic_auth_from: Label | None = Field(
         None,
         description="the Secret (an htpasswd file under the key `auth`) the Ingress asks "
         "for with `access: basic_auth`; default `<app>-basic-auth`",
     )
-    tls_secret: Label | None = Field(
+    certificate_from: Label | None = Field(
         None, description="the Secret holding the domain's certificate; none: no TLS section"
     )
     ingress_class: Label = Field(

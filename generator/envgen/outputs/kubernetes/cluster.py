@@ -54,7 +54,7 @@ def budget(env: Environment) -> list[dict[str, Any]]:
 
 
 def basic_auth_secret(env: Environment) -> str:
-    return env.kubernetes.basic_auth_secret or f"{env.app}-basic-auth"
+    return env.kubernetes.basic_auth_from or f"{env.app}-basic-auth"
 
 
 def ingress(env: Environment) -> list[dict[str, Any]]:
@@ -78,8 +78,8 @@ def ingress(env: Environment) -> list[dict[str, Any]]:
             }
         ],
     }
-    if env.kubernetes.tls_secret is not None:
-        spec["tls"] = [{"hosts": [env.domain], "secretName": env.kubernetes.tls_secret}]
+    if env.kubernetes.certificate_from is not None:
+        spec["tls"] = [{"hosts": [env.domain], "secretName": env.kubernetes.certificate_from}]
     return [
         {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": meta, "spec": spec}
     ]

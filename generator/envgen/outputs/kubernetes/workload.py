@@ -42,7 +42,7 @@ def metadata(env: Environment, name: str, service: str | None = None) -> dict[st
 
 
 def secret_name(env: Environment) -> str:
-    return env.kubernetes.secret or f"{env.app}-secrets"
+    return env.kubernetes.variables_from or f"{env.app}-secrets"
 
 
 def _image(env: Environment, service: Service) -> str:
