@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import yaml
+from envgen.outputs.render import render_project
 from envgen.project.load import load_project
 from envgen.settings import load_settings
 
@@ -94,8 +95,6 @@ def test_an_environment_may_render_both_targets(tmp_path: Path) -> None:
     spec.write_text("target: [kubernetes, compose]\n" + spec.read_text(encoding="utf-8"))
     project = load_project(load_settings(root))
     assert project.get("staging").targets == ("compose", "kubernetes")
-    from envgen.outputs.render import render_project
-
     paths = {str(path) for path in render_project(project)}
     assert "rendered/docker-compose.staging.yml" in paths
     assert "rendered/kubernetes/staging/api.yaml" in paths
