@@ -3,6 +3,7 @@ render it, and the real consumer (kubernetes-validate) that judges the manifests
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import yaml
 from envgen.outputs.render import render_project
 from envgen.project.load import load_project
 from envgen.settings import load_settings
+from kubernetes_validate import utils
 
 from tests.conftest import write_tree
 
@@ -260,3 +262,23 @@ def kubernetes_validate(folder: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+# The schemas, parsed once per run rather than once per object (they are read-only).
+_SCHEMAS = functools.lru_cache(maxsize=None)(utils.schema_contents)
+
+
+def validation_errors(objects: list[dict[str, Any]]) -> list[str]:
+    """What kubernetes-validate --strict says of each object, called in-process (the
+    function its command calls for each resource): an error, or a missing schema, which
+    the command only warns of and which counts as a failure here."""
+    utils.schema_contents = _SCHEMAS
+    found = []
+    for document in objects:
+        try:
+            utils.validate(document, KUBERNETES_VERSION, strict=True)
+        except utils.ValidationError as error:
+            found.append(f"{document['kind']}/{document['metadata']['name']}: {error}")
+        except (utils.SchemaNotFoundError, utils.InvalidSchemaError) as error:
+            found.append(f"{document['kind']}: {error.message}")
+    return found
