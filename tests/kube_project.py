@@ -88,9 +88,11 @@ services:
       API: http://api:8001/v1
     healthcheck:
       test: [CMD-SHELL, "pgrep worker || exit 1"]
+    pull_policy: always
     deploy:
       replicas: 3
     shm_size: 32m
+    volumes: [/var/cache/worker]
     memory: 128m
     cpus: 0.25
     restart: unless-stopped

@@ -209,7 +209,16 @@ def test_tmpfs_is_an_empty_dir_in_memory_of_its_size(objects: Objects) -> None:
         "volumeMounts"
     ]
     worker = _pod(objects, "staging/Deployment/worker")["volumes"]
-    assert worker == [{"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "32Mi"}}]
+    assert worker[1:] == [{"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "32Mi"}}]
+
+
+def test_an_anonymous_volume_is_an_empty_dir(objects: Objects) -> None:
+    assert _pod(objects, "staging/Deployment/worker")["volumes"][0] == {
+        "name": "scratch-0",
+        "emptyDir": {},
+    }
+    mounts = _container(objects, "staging/Deployment/worker")["volumeMounts"]
+    assert mounts[0] == {"name": "scratch-0", "mountPath": "/var/cache/worker"}
 
 
 def test_a_bind_mount_of_a_project_file_is_a_config_map(objects: Objects) -> None:
@@ -271,6 +280,22 @@ def test_command_and_entrypoint_with_dollars_escaped(objects: Objects) -> None:
     env = {e["name"]: e for e in api["env"]}
     assert env["API_SIGNING_KEY"]["valueFrom"]["secretKeyRef"]["key"] == "API_SIGNING_KEY"
     assert api["workingDir"] == "/srv"
+
+
+def test_pull_policy_is_the_image_pull_policy(objects: Objects) -> None:
+    assert _container(objects, "staging/Deployment/worker")["imagePullPolicy"] == "Always"
+    # none written: Kubernetes' default for a tag other than latest, Compose's `missing`
+    assert "imagePullPolicy" not in _container(objects, "staging/Deployment/api")
+
+
+def test_every_pod_runs_under_the_runtime_s_default_seccomp_profile(objects: Objects) -> None:
+    """Docker's default profile applies to every Compose container; a pod asks for it."""
+    pods = [key for key in objects if key.split("/")[1] in ("Deployment", "StatefulSet", "Job")]
+    assert len(pods) == 13
+    for key in pods:
+        assert _pod(objects, key)["securityContext"] == {
+            "seccompProfile": {"type": "RuntimeDefault"}
+        }
 
 
 def test_pod_details(objects: Objects) -> None:

@@ -67,6 +67,16 @@ CASES = [
     ),
     pytest.param(
         (
+            "  worker:\n    pull_policy: build\n",
+            "    pull_policy: build",
+            None,
+            "services.worker.pull_policy: `pull_policy: build` has no Kubernetes mapping (use "
+            "always, missing, if_not_present, never)",
+        ),
+        id="pull-policy-build",
+    ),
+    pytest.param(
+        (
             "  worker:\n    deploy:\n      placement:\n        constraints: [node.role==manager]\n",
             "        constraints: [node",
             "constraints",

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 Found = tuple["Path", str, str]
 
 # Compose keys envgen maps although its models do not (they pass through).
-MAPPED_PASSTHROUGH = ("expose", "privileged", "shm_size", "deploy")
+MAPPED_PASSTHROUGH = ("expose", "privileged", "shm_size", "deploy", "pull_policy")
+# Compose's pull policies that a cluster has (`build`, `daily`... it has not).
+_PULL_POLICIES = ("always", "missing", "if_not_present", "never")
 # Under `deploy`, what has a meaning on a cluster.
 _DEPLOY = {"replicas", "resources"}
 _RESOURCES = {"limits"}
@@ -133,6 +135,14 @@ def _passthrough(at: Path, key: str, value: Any) -> list[Found]:
         ]
     if key not in MAPPED_PASSTHROUGH:
         return [((*at, key), f"`{key}` has no Kubernetes mapping in envgen", _REMOVE)]
+    if key == "pull_policy" and value not in _PULL_POLICIES:
+        return [
+            (
+                (*at, key),
+                f"`pull_policy: {value}` has no Kubernetes mapping",
+                f"use {', '.join(_PULL_POLICIES)}",
+            )
+        ]
     if key != "deploy" or not isinstance(value, dict):
         return []
     found: list[Found] = []

@@ -27,6 +27,13 @@ if TYPE_CHECKING:
 NAME = "app.kubernetes.io/name"
 PART_OF = "app.kubernetes.io/part-of"
 ENVIRONMENT = "envgen.io/environment"
+# Compose's pull_policy as Kubernetes' (`build` is refused: a cluster builds nothing).
+PULL_POLICIES = {
+    "always": "Always",
+    "missing": "IfNotPresent",
+    "if_not_present": "IfNotPresent",
+    "never": "Never",
+}
 # An init container is envgen's own: small fixed limits, counted by the quota.
 _WAIT_LIMITS = {"cpu": "50m", "memory": "16Mi"}
 
@@ -202,6 +209,9 @@ def container(
     """The service's container, its volumes, and its ConfigMap's data."""
     secrets = secret_names(env)
     found: dict[str, Any] = {"name": name, "image": _image(env, service)}
+    pull = service.passthrough.get("pull_policy")
+    if pull is not None:
+        found["imagePullPolicy"] = PULL_POLICIES[pull]
     if service.entrypoint is not None:
         found["command"] = [w.text for w in command_words(service.entrypoint, secrets)]
     if service.command is not None:
@@ -276,7 +286,12 @@ def _pod(
     if jobs:
         # A pod cannot wait for a Job to complete without the API: the order is the deploy's.
         annotations["envgen.io/after-jobs"] = ",".join(jobs)
-    spec: dict[str, Any] = {"automountServiceAccountToken": False}
+    # Docker runs every container under its default seccomp profile; a pod runs under
+    # none unless it asks for its runtime's default, which is Docker's.
+    spec: dict[str, Any] = {
+        "automountServiceAccountToken": False,
+        "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
+    }
     waits = [
         _wait(env, dependency, layout)
         for dependency in service.depends_on
