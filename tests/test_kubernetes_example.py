@@ -116,3 +116,28 @@ def test_diff_compares_environments_whatever_their_targets(run: Run, tmp_path: P
     assert "namespace=shop-production, ingress_class=nginx" in added[0]
     # What runs is compared as ever: the services of both.
     assert any(line.startswith("  ~ image ") and "example/api" in line for line in lines)
+
+
+def test_the_files_of_a_removed_service_and_environment_are_stale(run: Run, tmp_path: Path) -> None:
+    root = Path(shutil.copytree(EXAMPLE, tmp_path / "example"))
+    spec = root / "environments" / "staging.yaml"
+    # The seed job is staging's last service: its block runs to the end of the file.
+    spec.write_text(spec.read_text(encoding="utf-8").split("  seed:\n")[0], encoding="utf-8")
+    (root / "environments" / "production.yaml").unlink()
+    result = run("--root", root, "check")
+    assert result.exit_code == 1
+    stale = sorted(line for line in result.output.splitlines() if "no environment makes it" in line)
+    production = sorted((EXAMPLE / "rendered/kubernetes/production").iterdir())
+    assert stale == sorted(
+        [
+            "rendered/kubernetes/staging/seed.yaml: is generated but no environment makes it any more",
+            *(
+                f"rendered/kubernetes/production/{path.name}: is generated but no environment makes it any more"
+                for path in production
+            ),
+        ]
+    ), result.output
+    assert run("--root", root, "render").exit_code == 0
+    assert not (root / "rendered/kubernetes/staging/seed.yaml").exists()
+    assert not list((root / "rendered/kubernetes/production").iterdir())
+    assert (root / "rendered/kubernetes/staging/backend.yaml").exists()

@@ -29,7 +29,18 @@ def _load(settings: Settings) -> Project:
 def _stale_folders(settings: Settings) -> set[PurePosixPath]:
     from envgen.outputs.registry import OUTPUTS
 
-    return {output.folder(settings) for output in OUTPUTS if output.removes_stale}
+    folders = {output.folder(settings) for output in OUTPUTS if output.removes_stale}
+    for output in OUTPUTS:
+        # A folder per environment (rendered/kubernetes/<env>/): each one on disk, so that
+        # the files of a removed service or environment are found too.
+        top = settings.root / output.folder(settings)
+        if output.environment_files is not None and top.is_dir():
+            folders |= {
+                output.folder(settings) / path.name
+                for path in top.iterdir()
+                if path.is_dir() and not path.is_symlink()
+            }
+    return folders
 
 
 @dataclass(frozen=True)
