@@ -128,15 +128,9 @@ def test_the_files_of_a_removed_service_and_environment_are_stale(run: Run, tmp_
     assert result.exit_code == 1
     stale = sorted(line for line in result.output.splitlines() if "no environment makes it" in line)
     production = sorted((EXAMPLE / "rendered/kubernetes/production").iterdir())
-    assert stale == sorted(
-        [
-            "rendered/kubernetes/staging/seed.yaml: is generated but no environment makes it any more",
-            *(
-                f"rendered/kubernetes/production/{path.name}: is generated but no environment makes it any more"
-                for path in production
-            ),
-        ]
-    ), result.output
+    gone = ": is generated but no environment makes it any more"
+    expected = [f"rendered/kubernetes/production/{path.name}{gone}" for path in production]
+    assert stale == sorted([f"rendered/kubernetes/staging/seed.yaml{gone}", *expected])
     assert run("--root", root, "render").exit_code == 0
     assert not (root / "rendered/kubernetes/staging/seed.yaml").exists()
     assert not list((root / "rendered/kubernetes/production").iterdir())
