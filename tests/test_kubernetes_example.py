@@ -135,3 +135,9 @@ def test_the_files_of_a_removed_service_and_environment_are_stale(run: Run, tmp_
     assert not (root / "rendered/kubernetes/staging/seed.yaml").exists()
     assert not list((root / "rendered/kubernetes/production").iterdir())
     assert (root / "rendered/kubernetes/staging/backend.yaml").exists()
+
+
+def test_list_shows_no_compose_file_for_an_environment_not_on_compose(run: Run) -> None:
+    result = run("--root", EXAMPLE, "list")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[1].split()[:5] == ["staging", "-", "staging", "cluster", "-"]

@@ -176,7 +176,10 @@ def _summaries(settings: Settings) -> list[dict[str, Any]]:
             "alias": env.suffix if env.suffix and env.suffix != env.name else None,
             "tier": env.tier.value,
             "host": env.host.name,
-            "compose_file": str(COMPOSE.destination(settings, env)),
+            # None for an environment not on Compose: it has no compose file.
+            "compose_file": (
+                str(COMPOSE.destination(settings, env)) if "compose" in env.targets else None
+            ),
             "services": list(env.services),
         }
         for env in project.environments
