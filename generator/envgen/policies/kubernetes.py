@@ -101,7 +101,7 @@ def _texts(env: Environment) -> Iterator[tuple[str, Path]]:
 
 
 def foreign_namespaces(scope: Scope) -> Iterator[Finding]:
-    """A host name in another environment's namespace (`postgres.coupette-production`,
+    """A host name in another environment's namespace (`db.shop-production`,
     with or without `.svc.cluster.local`)."""
     theirs = [
         (other, re.compile(rf"(?<![\w-])[a-z0-9-]+\.{re.escape(other.namespace)}(?![\w-])"))
@@ -182,7 +182,7 @@ RULES = [
     Rule(
         "KUB005",
         "no host name in another environment's namespace",
-        "A service that names another namespace's service (`postgres.coupette-production`) "
+        "A service that names another namespace's service (`db.shop-production`) "
         "reaches across environments; the NetworkPolicies deny it, and the spec must not ask.",
         everywhere("error"),
         foreign_namespaces,
