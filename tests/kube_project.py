@@ -92,7 +92,10 @@ services:
     deploy:
       replicas: 3
     shm_size: 32m
-    volumes: [/var/cache/worker]
+    volumes:
+      - /var/cache/worker
+      - ./config/app.toml:/etc/worker/app.toml
+      - ./other/app.toml:/etc/worker/other.toml
     memory: 128m
     cpus: 0.25
     restart: unless-stopped
@@ -220,6 +223,7 @@ def kube_project(root: Path, **specs: str) -> Path:
         "environments/staging.yaml": STAGING,
         "environments/production.yaml": PRODUCTION,
         "config/app.toml": CONFIG,
+        "other/app.toml": "other = true\n",
     }
     files.update({f"environments/{name}.yaml": text for name, text in specs.items()})
     return write_tree(root, files)

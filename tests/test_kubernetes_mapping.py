@@ -209,7 +209,7 @@ def test_tmpfs_is_an_empty_dir_in_memory_of_its_size(objects: Objects) -> None:
         "volumeMounts"
     ]
     worker = _pod(objects, "staging/Deployment/worker")["volumes"]
-    assert worker[1:] == [{"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "32Mi"}}]
+    assert worker[3:] == [{"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "32Mi"}}]
 
 
 def test_an_anonymous_volume_is_an_empty_dir(objects: Objects) -> None:
@@ -231,6 +231,16 @@ def test_a_bind_mount_of_a_project_file_is_a_config_map(objects: Objects) -> Non
         "readOnly": True,
     }
     assert mount in _container(objects, "staging/Deployment/api")["volumeMounts"]
+
+
+def test_two_project_files_of_one_name_are_two_keys(objects: Objects) -> None:
+    data = objects["staging/ConfigMap/worker-files"]["data"]
+    assert data == {"app.toml": 'listen = "0.0.0.0:8001"\n', "2-app.toml": "other = true\n"}
+    mounts = _container(objects, "staging/Deployment/worker")["volumeMounts"]
+    assert [(m["mountPath"], m.get("subPath")) for m in mounts[1:3]] == [
+        ("/etc/worker/app.toml", "app.toml"),
+        ("/etc/worker/other.toml", "2-app.toml"),
+    ]
 
 
 def test_secret_variables_are_references_to_the_secret_never_values(

@@ -16,7 +16,7 @@ from envgen.project.kubernetes_plan import plan
 from envgen.project.load import load_project
 from envgen.settings import load_settings
 
-from tests.conftest import REPO, Run, spec_position
+from tests.conftest import REPO, Run, edit_spec, spec_position
 from tests.kube_project import kube_project
 from tests.network_graph import Cluster
 
@@ -168,13 +168,7 @@ def _planted(tmp_path: Path) -> Path:
                 (target / file.name).write_bytes(file.read_bytes())
         else:
             target.write_bytes(source.read_bytes())
-    spec = root / "environments" / "staging.yaml"
-    text = spec.read_text(encoding="utf-8")
-    text = text.replace(
-        "  backend:\n    memory: 256m\n",
-        "  backend:\n    environment:\n" + PLANTED + "    memory: 256m\n",
-    )
-    spec.write_text(text, encoding="utf-8")
+    edit_spec(root, "staging.yaml", "  backend:\n", "  backend:\n    environment:\n" + PLANTED)
     return root
 
 

@@ -97,6 +97,16 @@ CASES = [
     ),
     pytest.param(
         (
+            "  worker:\n    volumes:\n      - ~/.netrc:/root/.netrc\n",
+            "      - ~/.netrc:/root/.netrc",
+            "~/",
+            "services.worker.volumes.0: `~/.netrc` is in a home folder, which no node has for "
+            "a pod",
+        ),
+        id="bind-of-a-home-folder",
+    ),
+    pytest.param(
+        (
             "  worker:\n    volumes:\n      - ./config/missing.toml:/etc/missing.toml\n",
             "      - ./config/missing.toml",
             "./config",

@@ -227,6 +227,8 @@ def _bind(settings: Settings, where: Path, source: str) -> list[Found]:
     of a host path, a hostPath volume (rule KUB001 decides whether it may)."""
     if "$" in source:
         return [(where, "a bind mount's source with `${...}`: a cluster has no value for it", "")]
+    if source.startswith("~"):
+        return [(where, f"`{source}` is in a home folder, which no node has for a pod", "")]
     if not is_local(source):
         return []
     path = settings.path(PurePosixPath(source))

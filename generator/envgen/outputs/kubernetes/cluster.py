@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from envgen.outputs.kubernetes.names import ENVIRONMENT, NAME, PART_OF, metadata
 from envgen.outputs.kubernetes.quantities import memory
-from envgen.outputs.kubernetes.workload import ENVIRONMENT, NAME, PART_OF, metadata
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
