@@ -243,7 +243,11 @@ def parity_rows(project: Project) -> list[Row]:
         row("Purpose", lambda env: text(env.description) if env.description else UNSTATED),
         row("Tier", lambda env: env.tier.value),
         row("Runs on", _host),
-        row("Target", lambda env: _listing([code(target) for target in env.targets])),
+        # A project on Compose alone declares no target: the rows are for one that does.
+        *when(
+            any(env.targets != ("compose",) for env in envs),
+            row("Target", lambda env: _listing([code(target) for target in env.targets])),
+        ),
         row("Compose file", lambda env: _compose_file(settings, env)),
         *when(
             any("kubernetes" in env.targets for env in envs),
