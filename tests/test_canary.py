@@ -200,6 +200,10 @@ def _generated(root: Path) -> dict[str, str]:
     project = load_project(settings)
     files: dict[str, str] = {}
     for output in OUTPUTS:
+        if output.environment_files is not None:
+            # The shipped environments stay on Compose: the manifests are read on
+            # examples/kubernetes instead (tests/test_kubernetes_canary.py).
+            continue
         made = []
         for env in project.environments if output.environment_context else [None]:
             path = root / output.destination(settings, env)

@@ -946,6 +946,84 @@ SATISFIED += [
 ]
 
 
+# The target kubernetes: production moved to a cluster, every service with a CPU limit
+# (KUB003); the exact lines and near misses are in tests/test_kubernetes_rules.py.
+def _kube(api: str = "", postgres: str = "") -> str:
+    return (
+        f"target: kubernetes\nservices:\n  api:\n    cpus: 1\n{api}"
+        f"  postgres:\n    cpus: 1\n{postgres}  vectors:\n    cpus: 1\n"
+    )
+
+
+KUBE_TEST = [
+    ("test.yaml", "tier: test\n", "tier: test\ntarget: kubernetes\nimage_tag: test\n"),
+]
+VIOLATIONS += [
+    (
+        "KUB001",
+        "error",
+        [("production.yaml", None, _kube(api="    volumes: ['/var/log:/host-logs:ro']\n"))],
+        "production.yaml",
+        "volumes: ['/var/log",
+    ),
+    (
+        "KUB002",
+        "error",
+        [
+            *KUBE_TEST,
+            ("test.yaml", "  postgres:\n", "  postgres:\n    cpus: 1\n    privileged: true\n"),
+        ],
+        "test.yaml",
+        "privileged: true",
+    ),
+    (
+        "KUB003",
+        "error",
+        [("production.yaml", None, _kube().replace("    cpus: 1\n", "    read_only: false\n", 1))],
+        "production.yaml",
+        "read_only: false",
+    ),
+    (
+        "KUB004",
+        "error",
+        [
+            ("production.yaml", "image_tag: production", "image_tag: latest"),
+            ("production.yaml", None, _kube()),
+        ],
+        "production.yaml",
+        "image_tag: latest",
+    ),
+    (
+        "KUB005",
+        "error",
+        [
+            ("production.yaml", None, _kube()),
+            (
+                "staging.yaml",
+                None,
+                _kube(api="    environment:\n      DB_HOST: postgres.shop-production\n"),
+            ),
+        ],
+        "staging.yaml",
+        "DB_HOST: postgres.shop-production",
+    ),
+    (
+        "KUB006",
+        "error",
+        [
+            ("production.yaml", None, _kube()),
+            ("staging.yaml", None, "kubernetes: {namespace: shop-production}\n" + _kube()),
+        ],
+        "staging.yaml",
+        "kubernetes: {namespace",
+    ),
+]
+SATISFIED += [
+    ("KUB003", [("production.yaml", None, _kube())]),
+    ("KUB002", [*KUBE_TEST, ("test.yaml", "  postgres:\n", "  postgres:\n    cpus: 1\n")]),
+]
+
+
 def test_at_least_twenty_rules_each_with_a_violation() -> None:
     assert len(RULES) >= 20
     assert sorted({case[0] for case in VIOLATIONS}) == sorted(RULES)

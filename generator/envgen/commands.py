@@ -30,7 +30,18 @@ def _load(settings: Settings) -> Project:
 def _stale_folders(settings: Settings) -> set[PurePosixPath]:
     from envgen.outputs.registry import OUTPUTS
 
-    return {output.folder(settings) for output in OUTPUTS if output.removes_stale}
+    folders = {output.folder(settings) for output in OUTPUTS if output.removes_stale}
+    for output in OUTPUTS:
+        # A folder per environment (rendered/kubernetes/<env>/): each one on disk, so that
+        # the files of a removed service or environment are found too.
+        top = settings.root / output.folder(settings)
+        if output.environment_files is not None and top.is_dir():
+            folders |= {
+                output.folder(settings) / path.name
+                for path in top.iterdir()
+                if path.is_dir() and not path.is_symlink()
+            }
+    return folders
 
 
 @dataclass(frozen=True)
@@ -173,7 +184,10 @@ def _summaries(settings: Settings) -> list[dict[str, Any]]:
             "alias": env.suffix if env.suffix and env.suffix != env.name else None,
             "tier": env.tier.value,
             "host": env.host.name,
-            "compose_file": str(COMPOSE.destination(settings, env)),
+            # None for an environment not on Compose: it has no compose file.
+            "compose_file": (
+                str(COMPOSE.destination(settings, env)) if "compose" in env.targets else None
+            ),
             "services": list(env.services),
         }
         for env in project.environments

@@ -18,6 +18,7 @@ OUTPUT_NAMES: tuple[str, ...] = (
     "pull-request-workflow",
     "deploy-workflow",
     "schema",
+    "kubernetes",
 )
 
 

@@ -166,6 +166,13 @@ def _facts(env: Environment) -> dict[str, Any]:
         "features": env.flags,
         "log_format": env.logs,
         "cors_origins": list(env.cors_origins),
+        # Where it runs: a diff between targets shows it, and the cluster's own names.
+        "target": list(env.targets),
+        "kubernetes": (
+            {"namespace": env.namespace, **env.kubernetes.model_dump(exclude={"namespace"})}
+            if "kubernetes" in env.targets
+            else None
+        ),
     }
 
 

@@ -54,6 +54,11 @@ CONSUMERS: dict[str, Consumer] = {
         "`actionlint` with `shellcheck`, `check-jsonschema`; its scripts run with fake "
         "`ssh`, `scp` and `curl`",
     ),
+    "kubernetes": Consumer(
+        "`kubectl apply -k` (Kustomize), on a cluster",
+        "`kubernetes-validate --strict` (a warning fails), a NetworkPolicy graph of who "
+        "reaches whom",
+    ),
     "schema": Consumer(
         "editors (the YAML language server)",
         "`check-jsonschema` on every spec, and on broken ones it must refuse",

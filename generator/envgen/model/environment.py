@@ -29,6 +29,7 @@ from envgen.model.fields import (
     UrlScheme,
     VariableName,
 )
+from envgen.model.kubernetes import Kubernetes, Target, targets_of
 from envgen.model.ports import PortMapping
 from envgen.model.service import Service
 from envgen.model.silences import Silence
@@ -372,6 +373,14 @@ class Environment(Model):
         description="what envgen adds to the compose file beyond the spec, each a switch "
         "(docs/reference/additions.md)",
     )
+    target: Target | list[Target] = Field(
+        "compose",
+        description="what it is rendered for: compose, kubernetes, or a list of both",
+    )
+    kubernetes: Kubernetes = Field(
+        default_factory=Kubernetes,
+        description="the cluster's names, for the target kubernetes (docs/reference/kubernetes.md)",
+    )
 
     @field_validator("volumes", "networks", mode="before")
     @classmethod
@@ -399,6 +408,15 @@ class Environment(Model):
     def flags(self) -> dict[str, bool]:
         """Each feature flag, on or off in this environment."""
         return {name: flag.on_in(self.tier) for name, flag in self.features.items()}
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        return targets_of(self.target)
+
+    @property
+    def namespace(self) -> str:
+        """The Kubernetes namespace of the environment."""
+        return self.kubernetes.namespace or self.project_name
 
     @property
     def builds_from_source(self) -> bool:

@@ -364,8 +364,11 @@ def start_command(settings: Settings, env: Environment) -> str:
 _WRITTEN = ("name", "services", "volumes", "networks")
 
 
-def compose_context(project: Project, env: Environment) -> dict[str, Any]:
-    """What templates/docker-compose.yml.j2 needs; `meaning` is what the file must mean."""
+def compose_context(project: Project, env: Environment) -> dict[str, Any] | None:
+    """What templates/docker-compose.yml.j2 needs; `meaning` is what the file must mean.
+    None for an environment that is not rendered for Compose."""
+    if "compose" not in env.targets:
+        return None
     document, meant = compose_of(project, env)
     return {
         "sources": project.sources[env.name],

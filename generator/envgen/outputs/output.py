@@ -36,6 +36,8 @@ ProjectContext = Callable[["Project"], dict[str, Any] | None]
 Verify = Callable[[str, dict[str, Any]], str | None]
 # A file made without a template (a JSON document), header included.
 ProjectText = Callable[["Project"], str]
+# Several files of one environment made without a template, headers included, by path.
+EnvironmentFiles = Callable[["Project", "Environment"], dict[PurePosixPath, str]]
 
 
 def is_generated(text: str) -> bool:
@@ -111,6 +113,8 @@ class Output:
     # Whether files envgen generated earlier in `folder`, and no longer makes, are removed
     # (off for a file that lives among the specs: that folder is the user's, not envgen's).
     removes_stale: bool = True
+    # Made without a template: every file of one environment (the Kubernetes manifests).
+    environment_files: EnvironmentFiles | None = None
 
     @property
     def per_environment(self) -> bool:

@@ -22,10 +22,12 @@ from envgen.outputs.compose import (
     referenced_variables,
     start_command,
 )
+from envgen.outputs.kubernetes.manifests import folder as kubernetes_folder
 from envgen.outputs.markdown import code, flag, paragraph, text
 from envgen.outputs.output import Output
 from envgen.outputs.parity_operations import operations_rows
 from envgen.project.load import BASE, Project
+from envgen.settings import Settings
 
 # compose.py spells app images `image:${IMAGE_TAG:-<tag>}`; the tag has its own row.
 IMAGE_TAG_VARIABLE = "IMAGE_TAG"
@@ -218,6 +220,25 @@ def _proxy_route(env: Environment) -> str:
     return f"{code(f'{alias}:{env.proxy.port}')} on network {code(network)}"
 
 
+def _compose_file(settings: Settings, env: Environment) -> str:
+    if "compose" not in env.targets:
+        return "none"
+    return code(str(COMPOSE.destination(settings, env)))
+
+
+def _manifests(settings: Settings, env: Environment) -> str:
+    if "kubernetes" not in env.targets:
+        return "none"
+    return f"{code(f'{kubernetes_folder(settings) / env.name}/')} (namespace {code(env.namespace)})"
+
+
+def _start(settings: Settings, env: Environment) -> str:
+    """How a person starts it: with Compose where it has that target, else with kubectl."""
+    if "compose" in env.targets:
+        return code(start_command(settings, env))
+    return code(f"kubectl apply -k {kubernetes_folder(settings) / env.name}")
+
+
 def parity_rows(project: Project) -> list[Row]:
     """Every row of the table, one cell per environment in project order."""
     envs = project.environments
@@ -242,8 +263,17 @@ def parity_rows(project: Project) -> list[Row]:
         row("Purpose", lambda env: text(env.description) if env.description else UNSTATED),
         row("Tier", lambda env: env.tier.value),
         row("Runs on", _host),
-        row("Compose file", lambda env: code(str(COMPOSE.destination(settings, env)))),
-        row("Start command", lambda env: code(start_command(project.settings, env))),
+        # A project on Compose alone declares no target: the rows are for one that does.
+        *when(
+            any(env.targets != ("compose",) for env in envs),
+            row("Target", lambda env: _listing([code(target) for target in env.targets])),
+        ),
+        row("Compose file", lambda env: _compose_file(settings, env)),
+        *when(
+            any("kubernetes" in env.targets for env in envs),
+            row("Manifests", lambda env: _manifests(settings, env)),
+        ),
+        row("Start command", lambda env: _start(settings, env)),
         row("Compose project", lambda env: code(env.project_name)),
         row("Services", _services),
         *_per_service(project, "Image", _image, services),

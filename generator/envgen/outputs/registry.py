@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from envgen.outputs.caddy import CADDY
 from envgen.outputs.compose import COMPOSE
+from envgen.outputs.kubernetes.manifests import KUBERNETES
 from envgen.outputs.makefile import MAKEFILE
 from envgen.outputs.output import Output
 from envgen.outputs.parity import DOCS
@@ -26,6 +27,7 @@ OUTPUTS: tuple[Output, ...] = (
     PULL_REQUEST_WORKFLOW,
     DEPLOY_WORKFLOW,
     SCHEMA,
+    KUBERNETES,
 )
 
 

@@ -194,6 +194,10 @@ def render_project(
         if output.project_text is not None:
             files[output.destination(settings)] = output.project_text(project)
             continue
+        if output.environment_files is not None:
+            for each in chosen:
+                files.update(output.environment_files(project, each))
+            continue
         name = _display_name(settings.path(settings.templates), str(settings.templates), output)
         template = _template(jinja, output, str(settings.templates), name)
         for env in chosen if output.environment_context is not None else [None]:

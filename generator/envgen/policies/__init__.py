@@ -10,6 +10,7 @@ from envgen.policies import (
     database,
     host_access,
     jobs,
+    kubernetes,
     production,
     proxy,
     secrets,
@@ -35,6 +36,7 @@ RULES: dict[str, Rule] = {
         *variables_files.RULES,
         *jobs.RULES,
         *variable_ports.RULES,
+        *kubernetes.RULES,
     )
 }
 

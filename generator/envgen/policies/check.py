@@ -54,7 +54,7 @@ def check_policies(
         (rule, finding)
         for rule in RULES.values()
         for finding in rule.check(Scope(ordered, documents, gitignore))
-        if rule.applies_to(by_name[finding.environment].tier)
+        if rule.judges(by_name[finding.environment])
     ]
     silences = declared_silences(ordered, documents, inline)
     covered = {index: Covered(silence) for index, silence in enumerate(silences)}

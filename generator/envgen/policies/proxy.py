@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from envgen.policies.rule import Rule, deployed, everywhere, per_environment
+from envgen.policies.rule import COMPOSE_ONLY, Rule, deployed, everywhere, per_environment
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
@@ -74,6 +74,7 @@ RULES = [
         everywhere("error"),
         per_environment(basic_auth_variables),
         hint="declare `domain`, `proxy` and `proxy.basic_auth`, or change `access`",
+        targets=COMPOSE_ONLY,  # on a cluster the Ingress asks, through its own Secret
     ),
     Rule(
         "PRX002",
@@ -83,6 +84,7 @@ RULES = [
         everywhere("error"),
         per_environment(proxied_service_on_network),
         hint="add the proxy's network to the service's `networks`, declared `external: true`",
+        targets=COMPOSE_ONLY,  # on a cluster a NetworkPolicy lets the Ingress in
     ),
     Rule(
         "PRX003",

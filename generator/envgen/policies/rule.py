@@ -114,9 +114,20 @@ class Rule:
     reads_text: str = ""
     fix: str = ""
     example: Example | None = None
+    # The targets whose environments it judges: a rule on Compose's own machinery (the
+    # proxy's network, the variables file) says nothing of a Kubernetes-only environment.
+    targets: frozenset[str] = frozenset({"compose", "kubernetes"})
 
     def applies_to(self, tier: Tier) -> bool:
         return tier in self.severity
+
+    def judges(self, env: Environment) -> bool:
+        """Whether it applies to `env`: in its tier, and for one of its targets."""
+        return self.applies_to(env.tier) and not self.targets.isdisjoint(env.targets)
+
+
+COMPOSE_ONLY = frozenset({"compose"})
+KUBERNETES_ONLY = frozenset({"kubernetes"})
 
 
 def everywhere(severity: Severity) -> dict[Tier, Severity]:

@@ -15,7 +15,7 @@ from envgen.model.secrecy import (
     looks_like_secret_value,
 )
 from envgen.model.tiers import Tier
-from envgen.policies.rule import Rule, deployed, everywhere, per_environment
+from envgen.policies.rule import COMPOSE_ONLY, Rule, deployed, everywhere, per_environment
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
@@ -241,6 +241,7 @@ RULES = [
         deployed("error", "error"),
         per_environment(variables_file),
         hint="set `variables_file`, e.g. `.env.<environment>`, and git-ignore it",
+        targets=COMPOSE_ONLY,  # on a cluster the secrets come from the namespace's Secret
     ),
     Rule(
         "SEC004",

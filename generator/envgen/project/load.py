@@ -18,6 +18,7 @@ from envgen.model.environment import Environment
 from envgen.model.intended import check_against
 from envgen.model.merge import merge
 from envgen.problems import Position, Problem, did_you_mean, grouped
+from envgen.project.kubernetes_refusals import kubernetes_refusals
 from envgen.project.references import check_references
 from envgen.project.validate import validate
 from envgen.reading.inline_silences import InlineSilence, inline_silences
@@ -161,6 +162,11 @@ def _load_environment(
         problems += [
             Problem(merged.position_of(where), field_path(where), message, hint)
             for where, message, hint in _missing_files(settings, env, gitignore)
+        ]
+    if env is not None and not problems:  # a layout is read from a valid spec only
+        problems += [
+            Problem(merged.position_of(where), field_path(where), message, hint)
+            for where, message, hint in kubernetes_refusals(settings, env)
         ]
     return env, merged, problems
 

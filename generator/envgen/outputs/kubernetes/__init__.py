@@ -1,0 +1,1 @@
+"""The target `kubernetes`: an environment's manifests, one file per service, a Kustomization."""
