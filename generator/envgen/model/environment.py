@@ -27,6 +27,7 @@ from envgen.model.fields import (
     VariableName,
 )
 from envgen.model.ports import PortMapping
+from envgen.model.preview_template import PreviewTemplate
 from envgen.model.service import Service
 from envgen.model.tiers import Tier
 from envgen.problems import did_you_mean
@@ -348,6 +349,11 @@ class Environment(Model):
     )
     delivery: Delivery | None = Field(
         None, description="how CI tests or deploys it (the rendered GitHub workflows)"
+    )
+    preview: PreviewTemplate | None = Field(
+        None,
+        description="makes this spec the template of one preview environment per pull "
+        "request (`envgen preview`); its name is the token each preview's id replaces",
     )
 
     @field_validator("volumes", "networks", mode="before")

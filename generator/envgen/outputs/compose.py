@@ -97,7 +97,14 @@ def _networks(env: Environment, name: str, service: Service) -> list[str] | dict
     network the container joins, so on a network shared with other stacks (an external
     one, Caddy's) `backend` would answer for staging and production alike; there the
     service also gets an alias unique to its environment, for the proxy to route to."""
-    shared = [n for n in service.networks if n in env.networks and env.networks[n].external]
+    # The proxy's network is shared with the proxy's other environments even when it is
+    # the environment's own (a preview's: the proxy joins one network per environment).
+    routed = env.proxy.network if env.proxy is not None else None
+    shared = [
+        n
+        for n in service.networks
+        if n in env.networks and (env.networks[n].external or n == routed)
+    ]
     if not shared and not service.network_options:
         return list(service.networks)
     attached: dict[str, Any] = {}
