@@ -94,9 +94,11 @@ def _deployed(env: int, tier: str) -> list[str]:
         f"    identity: bench-bot-{env}",
         "    secrets:",
         f"      token: E{env}_CHAT_TOKEN",
-        # The proxy joins each environment's own network: none is shared (SEG003).
+        # The proxy joins each environment's own network: none is shared.
         "networks:",
         "  edge:",
+        f"    name: bench-e{env}-edge",
+        "    external: true",
         "    description: the network the proxy joins to reach this environment",
         "proxy:",
         "  network: edge",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
@@ -11,6 +10,7 @@ from envgen.compose.command_line import command_texts
 from envgen.model.tiers import Tier
 from envgen.policies.resolved import decoded, resolved, resolved_path
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
+from envgen.policies.spotting import Spotted, production_index
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
@@ -225,28 +225,6 @@ def _port_at(env: Environment, path: Path) -> PortMapping:
     return env.services[str(name)].ports[int(index)]
 
 
-def _production_values(env: Environment) -> list[tuple[str, re.Pattern[str], Path]]:
-    """What identifies production, each with how to spot it in free text."""
-    found: list[tuple[str, re.Pattern[str], Path]] = []
-
-    def word(value: str, path: Path, pattern: str | None = None) -> None:
-        regex = pattern or rf"(?<![A-Za-z0-9_.-]){re.escape(value)}(?![A-Za-z0-9_-])"
-        found.append((value, re.compile(regex, re.IGNORECASE), path))
-
-    if env.domain is not None:
-        word(env.domain, ("domain",))
-    for _, identity, path in _identities(env):
-        word(identity, path)
-    for variable, path in env.secret_variables():
-        word(variable, path, rf"\$\{{{re.escape(variable)}(?![A-Za-z0-9_])")
-    if env.database is not None and env.database.name is not None:
-        # A database name is too common a word: look for it where a database is named.
-        name = re.escape(env.database.name)
-        named = rf"^{name}$|://[^/\s]*/{name}(?![\w-])|[?&](?:dbname|database|db)={name}(?![\w-])"
-        word(env.database.name, ("database", "name"), named)
-    return found
-
-
 def _free_text(env: Environment) -> Iterator[tuple[str, Path]]:
     """Every value a person types freely into a service, with its path."""
     for name, service in env.services.items():
@@ -264,20 +242,27 @@ def _free_text(env: Environment) -> Iterator[tuple[str, Path]]:
 
 
 def production_values(scope: Scope) -> Iterator[Finding]:
-    for production in scope.of_tier(Tier.PRODUCTION):
-        spotted = _production_values(production)
-        for env in scope.environments:
-            if env.tier is Tier.PRODUCTION:
-                continue
-            for text, path in _free_text(env):
-                # As the program reads it: defaults expanded, `%63oupette` decoded.
-                forms = (text, decoded(text))
-                for value, pattern, their_path in spotted:
-                    if any(pattern.search(form) for form in forms):
-                        where = scope.where(production, their_path)
-                        yield Finding(
-                            env.name, path, f"`{value}` belongs to {production.name} ({where})"
-                        )
+    """Every text of every lower tier's services looked up once in an index of every
+    production's values: linear in the texts, however many production environments."""
+    index = production_index(scope.of_tier(Tier.PRODUCTION))
+    for env in scope.environments:
+        if env.tier is Tier.PRODUCTION:
+            continue
+        for text, path in _free_text(env):
+            # As the program reads it: defaults expanded, `%63oupette` decoded.
+            found = {id(s): s for form in (text, decoded(text)) for s in index.found_in(form)}
+            for spotted in sorted(found.values(), key=_in_project_order(scope)):
+                where = scope.where(spotted.production, spotted.path)
+                yield Finding(
+                    env.name,
+                    path,
+                    f"`{spotted.value}` belongs to {spotted.production.name} ({where})",
+                )
+
+
+def _in_project_order(scope: Scope) -> Callable[[Spotted], tuple[int, str]]:
+    order = {env.name: rank for rank, env in enumerate(scope.environments)}
+    return lambda spotted: (order[spotted.production.name], str(spotted.path))
 
 
 def _variables_file(env: Environment) -> str | None:
