@@ -170,20 +170,24 @@ def domains(scope: Scope) -> Iterator[Finding]:
 
 
 def origins(scope: Scope) -> Iterator[Finding]:
-    """CORS origins naming another environment's domain (its own is fine)."""
+    """CORS origins naming another environment's domain (its own is fine); each origin's
+    host is looked up among the domains, by domain."""
+    owners: dict[str, list[Environment]] = {}
     for env in scope.environments:
-        for other in scope.environments:
-            if other is env or other.domain is None:
+        if env.domain is not None:
+            owners.setdefault(env.domain, []).append(env)
+    for env in scope.environments:
+        for index, origin in enumerate(env.cors_origins):
+            host = urlsplit(origin).hostname
+            if host is None or host == env.domain:  # a shared domain is SEG009's
                 continue
-            for index, origin in enumerate(env.cors_origins):
-                host = urlsplit(origin).hostname
-                if host == other.domain and host != env.domain:  # a shared domain is SEG009's
-                    where = scope.where(other, ("domain",))
-                    yield Finding(
-                        env.name,
-                        ("cors_origins", index),
-                        f"origin `{origin}` is {other.name}'s domain ({where})",
-                    )
+            for other in owners.get(host, ()):
+                where = scope.where(other, ("domain",))
+                yield Finding(
+                    env.name,
+                    ("cors_origins", index),
+                    f"origin `{origin}` is {other.name}'s domain ({where})",
+                )
 
 
 def host_ports(scope: Scope) -> Iterator[Finding]:
@@ -277,21 +281,25 @@ def variables_files(scope: Scope) -> Iterator[Finding]:
 
     yield from _clashes(scope, values, "variables file")
     # A service's env_file hands a file's variables to the container: another
-    # environment's variables file there hands it that environment's secrets.
+    # environment's variables file there hands it that environment's secrets. Each
+    # env_file is looked up among the variables files, by path.
+    owners: dict[str, list[Environment]] = {}
     for env in scope.environments:
-        for other in scope.environments:
-            theirs = _variables_file(other)
-            if other is env or theirs is None:
-                continue
-            for name, service in env.services.items():
-                for index, item in enumerate(service.env_file):
-                    if resolved_path(item.path) == theirs:
-                        yield Finding(
-                            env.name,
-                            ("services", name, "env_file", index),
-                            f"env_file `{item.path}` is {other.name}'s variables file "
-                            f"({scope.where(other, ('variables_file',))})",
-                        )
+        theirs = _variables_file(env)
+        if theirs is not None:
+            owners.setdefault(theirs, []).append(env)
+    for env in scope.environments:
+        for name, service in env.services.items():
+            for index, item in enumerate(service.env_file):
+                for other in owners.get(resolved_path(item.path), ()):
+                    if other is env:
+                        continue
+                    yield Finding(
+                        env.name,
+                        ("services", name, "env_file", index),
+                        f"env_file `{item.path}` is {other.name}'s variables file "
+                        f"({scope.where(other, ('variables_file',))})",
+                    )
 
 
 def _rule(id: str, title: str, rationale: str, check: Callable[[Scope], Iterable[Finding]]) -> Rule:

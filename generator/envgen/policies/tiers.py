@@ -56,11 +56,14 @@ def _secret_variables_of(scope: Scope, integration: str) -> set[str]:
 def secrets_of_mocked(scope: Scope) -> Iterator[Finding]:
     """A mocked integration whose real secret still reaches a service by `environment`:
     the mode says mocked, the container talks to the real service."""
+    known: dict[str, set[str]] = {}  # found once per integration, not once per environment
     for env in scope.of_tier(Tier.TEST):
         for integration, settings in env.integrations.items():
             if settings.mode == "real":
                 continue  # mocked_integrations speaks for it
-            variables = _secret_variables_of(scope, integration)
+            if integration not in known:
+                known[integration] = _secret_variables_of(scope, integration)
+            variables = known[integration]
             for name, service in env.services.items():
                 for variable, value in service.environment.items():
                     given = variable in variables and value != ""
