@@ -6,7 +6,7 @@ import re
 
 from pydantic import Field, field_validator
 
-from envgen.model.fields import Model
+from envgen.model.fields import AbsolutePath, Model, Slug
 
 _TTL = re.compile(r"^([1-9][0-9]{0,3})([hd])$")
 
@@ -20,6 +20,17 @@ class PreviewTemplate(Model):
         "72h",
         description="how long a preview lives after its last deploy, in hours or days "
         "(`72h`, `7d`); `envgen preview gc` takes it down after that",
+    )
+
+    routes: AbsolutePath = Field(
+        "/etc/caddy/previews",
+        description="the folder on the host where each preview's Caddy route goes, which "
+        "the proxy's Caddyfile imports (`import /etc/caddy/previews/*.caddy`)",
+    )
+    proxy_container: Slug = Field(
+        "caddy",
+        description="the proxy's container on the host, which joins each preview's network "
+        "and reloads its routes",
     )
 
     @field_validator("ttl")

@@ -8,6 +8,7 @@ from envgen.policies import (
     database,
     host_access,
     jobs,
+    previews,
     production,
     proxy,
     secrets,
@@ -30,6 +31,7 @@ RULES: dict[str, Rule] = {
         *host_access.RULES,
         *variables_files.RULES,
         *jobs.RULES,
+        *previews.RULES,
     )
 }
 

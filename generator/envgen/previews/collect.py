@@ -58,10 +58,11 @@ def read_projects(text: str, source: str) -> list[str]:
 
 
 def read_open_pulls(text: str, source: str) -> OpenPulls:
-    """`gh pr list --state open --json number,headRefName`, or numbers one per line."""
+    """`gh pr list --state open --json number,headRefName`, GitHub's REST list of pull
+    requests (`GET /repos/O/R/pulls`), or numbers one per line."""
     if not text.strip() or re.fullmatch(r"[\s0-9]*", text):
         return OpenPulls(frozenset(int(word) for word in text.split()), None)
-    data = _json(text, source, "`gh pr list --json number,headRefName` or numbers")
+    data = _arrays(text, source)
     numbers: set[int] = set()
     branches: set[str] = set()
     named = True
@@ -71,7 +72,9 @@ def read_open_pulls(text: str, source: str) -> OpenPulls:
             named = False
         elif isinstance(item, dict) and isinstance(item.get("number"), int):
             numbers.add(item["number"])
-            head = item.get("headRefName")
+            # gh's `headRefName`, or the REST API's `head.ref`
+            rest = item.get("head")
+            head = item.get("headRefName", rest.get("ref") if isinstance(rest, dict) else None)
             if isinstance(head, str):
                 branches.add(branch_id(head))
             else:
@@ -137,6 +140,31 @@ def previews(
             verdict = "keep" if preview_id in pulls.branch_ids else "closed"
         found.append(Preview(project, preview_id, expires, verdict))
     return found
+
+
+def _arrays(text: str, source: str) -> Any:
+    """One JSON value, or several lists one after the other (the pages of GitHub's
+    REST API, appended to one file) as one list."""
+    decoder = json.JSONDecoder()
+    values: list[Any] = []
+    at = 0
+    while True:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at == len(text):
+            break
+        try:
+            value, at = decoder.raw_decode(text, at)
+        except json.JSONDecodeError as error:
+            raise UsageError(
+                f"{source}:{error.lineno}:{error.colno}: not JSON ({error.msg}); expected "
+                "`gh pr list --json number,headRefName`, pages of GitHub's pull requests, "
+                "or numbers"
+            ) from None
+        values.append(value)
+    if len(values) == 1:
+        return values[0]
+    return [item for value in values for item in (value if isinstance(value, list) else [None])]
 
 
 def _moment(text: str) -> datetime | None:
