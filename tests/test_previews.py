@@ -199,7 +199,8 @@ def test_every_id_fits_the_family_of_each_template_value(number: int, branch: st
             ("PREVIEW_KEY", "upper", preview_id.replace("-", "_").upper() + "_KEY"),
         ):
             pattern = family(value, "preview", form)
-            assert pattern is not None and pattern.fullmatch(made)
+            assert pattern is not None
+            assert pattern.fullmatch(made)
 
 
 # gc and list, on fixtures of what `docker compose ls`, `docker ps` and GitHub print.
