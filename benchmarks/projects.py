@@ -112,3 +112,40 @@ def _deployed(env: int, tier: str) -> list[str]:
             f"    hash_variable: E{env}_AUTH_HASH",
         ]
     return lines
+
+
+def with_preview_template(destination: Path, services: int) -> Path:
+    """Four environments, one of each tier, and a preview template of staging's tier,
+    `services` services each: the project whose previews the benchmark multiplies."""
+    root = generated(destination, 4, services)
+    template = [
+        "tier: staging",
+        "preview:",
+        "  ttl: 72h",
+        "host:",
+        "  name: previews",
+        "domain: preview.bench.example.org",
+        "access: basic_auth",
+        "variables_file: .env.preview",
+        "integrations:",
+        "  chat:",
+        "    mode: real",
+        "    identity: bench-bot-preview",
+        "    secrets:",
+        "      token: PREVIEW_CHAT_TOKEN",
+        "networks:",
+        "  edge:",
+        "    description: each preview's own network, which the proxy joins",
+        "proxy:",
+        "  network: edge",
+        "  service: svc0",
+        "  port: 80",
+        "  basic_auth:",
+        "    user_variable: PREVIEW_AUTH_USER",
+        "    hash_variable: PREVIEW_AUTH_HASH",
+        "services:",
+        "  svc0:",
+        "    networks: [default, edge]",
+    ]
+    (root / "environments" / "preview.yaml").write_text("\n".join(template) + "\n", "utf-8")
+    return root

@@ -154,9 +154,18 @@ def identities(scope: Scope) -> Iterator[Finding]:
 
 
 def secret_variables(scope: Scope) -> Iterator[Finding]:
+    # Basic-auth credentials count: one proxy serves every environment. A preview
+    # template and its previews share one document, and so one login by design: the
+    # first of them holds it for all.
+    first_of_each: dict[int, Environment] = {}
+    for env in scope.environments:
+        first_of_each.setdefault(id(scope.documents[env.name]), env)
+
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
-        # Basic-auth credentials count: one proxy serves every environment.
-        yield from env.secret_variables()
+        holds_login = first_of_each[id(scope.documents[env.name])] is env
+        for variable, path in env.secret_variables():
+            if path[0] != "proxy" or holds_login:
+                yield variable, path
 
     return _clashes(scope, values, "secret variable")
 
@@ -249,13 +258,14 @@ def production_values(scope: Scope) -> Iterator[Finding]:
     """Every text of every lower tier's services looked up once in an index of every
     production's values: linear in the texts, however many production environments."""
     index = production_index(scope.of_tier(Tier.PRODUCTION))
+    in_order = _in_project_order(scope)
     for env in scope.environments:
         if env.tier is Tier.PRODUCTION:
             continue
         for text, path in _free_text(env):
             # As the program reads it: defaults expanded, `%63oupette` decoded.
             found = {id(s): s for form in (text, decoded(text)) for s in index.found_in(form)}
-            for spotted in sorted(found.values(), key=_in_project_order(scope)):
+            for spotted in sorted(found.values(), key=in_order):
                 where = scope.where(spotted.production, spotted.path)
                 yield Finding(
                     env.name,
