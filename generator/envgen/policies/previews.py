@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from envgen.model.preview_names import family, has_token, spelled
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
-from envgen.previews.naming import family, has_token, spelled
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from envgen.errors import UsageError
+from envgen.model.preview_names import branch_id, family, parse_id, spelled
 from envgen.policies.check import enforce
 from envgen.previews.collect import OpenPulls, Preview, previews
-from envgen.previews.naming import branch_id, family, parse_id, spelled
 from envgen.previews.render import instance, render_preview, template_of
 from envgen.problems import Problem
 from envgen.project.load import load_project
