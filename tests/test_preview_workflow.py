@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tests.conftest import REPO, copy_shipped
-from tests.tools import BIN
+from tests.conftest import REPO
+from tests.tools import BIN, run_tool
 
-WORKFLOW = REPO / "rendered" / "github" / "preview.yml"
+EXAMPLE = REPO / "examples" / "previews"
+WORKFLOW = EXAMPLE / "rendered" / "github" / "preview.yml"
 RECORD = (
     'printf \'%s\\x1f\' "$(basename "$0")" "$@" >> "$FAKE_LOG"; printf \'\\n\' >> "$FAKE_LOG"\n'
 )
@@ -90,7 +93,7 @@ def _run(tmp_path: Path, step: dict[str, Any], cwd: Path) -> list[list[str]]:
 
 
 def _checkout(tmp_path: Path) -> Path:
-    checkout = copy_shipped(tmp_path / "checkout")
+    checkout = Path(shutil.copytree(EXAMPLE, tmp_path / "checkout"))
     subprocess.run(
         [
             str(BIN / "envgen"),
@@ -147,7 +150,7 @@ def test_the_steps_of_each_job() -> None:
 
 
 def test_render_runs_envgen_on_the_branch(tmp_path: Path) -> None:
-    checkout = copy_shipped(tmp_path / "checkout")
+    checkout = Path(shutil.copytree(EXAMPLE, tmp_path / "checkout"))
     assert _run(tmp_path, _steps()["Render the branch's preview"], checkout) == []
     assert sorted(p.name for p in (checkout / "preview").iterdir()) == [
         "docker-compose.pr-42.yml",
@@ -295,7 +298,7 @@ def test_gc_takes_down_only_what_envgen_preview_gc_names(tmp_path: Path) -> None
         json.dumps([{"number": 42, "head": {"ref": "feature/a"}}]), "utf-8"
     )
     (tmp_path / "host/srv").mkdir(parents=True)
-    checkout = copy_shipped(tmp_path / "checkout")
+    checkout = Path(shutil.copytree(EXAMPLE, tmp_path / "checkout"))
     calls = _run(
         tmp_path, _steps()["Take down previews of closed pull requests, and expired ones"], checkout
     )
@@ -331,3 +334,31 @@ def test_gc_takes_down_only_what_envgen_preview_gc_names(tmp_path: Path) -> None
         ],
         *_teardown_calls("coupette-pr-7"),
     ]
+
+
+def test_actionlint_shellcheck_and_githubs_schema_accept_the_workflow() -> None:
+    environment = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"}  # shellcheck too
+    linted = run_tool("actionlint", "-no-color", str(WORKFLOW), env=environment)
+    assert (linted.returncode, linted.stdout + linted.stderr) == (0, "")
+    schema = run_tool(
+        "check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)
+    )
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+
+
+def test_no_spec_value_reaches_a_script() -> None:
+    """Scripts are constant: values come through env:, secrets only as GitHub secrets."""
+    text = WORKFLOW.read_text(encoding="utf-8")
+    expressions = set(re.findall(r"\$\{\{\s*(.*?)\s*\}\}", text))
+    assert expressions == {
+        "secrets.VPS_HOST",
+        "secrets.VPS_USER",
+        "secrets.VPS_SSH_KEY",
+        "secrets.GITHUB_TOKEN",
+        "secrets.PREVIEW_ANTHROPIC_API_KEY",
+        "github.actor",
+        "github.event.pull_request.number",
+        "github.event.pull_request.head.sha",
+        "github.event.pull_request.number || 'gc'",
+    }
+    assert all("${{" not in step.get("run", "") for step in _steps().values())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,12 +24,21 @@ from hypothesis import strategies as st
 from tests.compose_cli import compose, required_variables
 from tests.conftest import REPO, Run, edit_spec
 
+EXAMPLE = REPO / "examples" / "previews"  # the shipped project with a preview template
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A writable copy of examples/previews."""
+    return Path(shutil.copytree(EXAMPLE, tmp_path / "project"))
+
+
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
 COMPOSE_PROJECT = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # Compose's rule for project names
 
 
 def _previews(count: int) -> list[tuple[Environment, dict[str, str]]]:
-    project = load_project(load_settings(REPO))
+    project = load_project(load_settings(EXAMPLE))
     template = template_of(project)
     made = []
     for number in range(1, count + 1):
@@ -74,7 +84,7 @@ def test_twenty_previews_and_the_four_environments_pass_compose_config(tmp_path:
 
 
 def test_nothing_repeats_between_twenty_previews_and_the_shipped_environments() -> None:
-    project = load_project(load_settings(REPO))
+    project = load_project(load_settings(EXAMPLE))
     shipped = [env for env in project.environments if env.preview is None]
     envs = shipped + [env for env, _ in _previews(20)]
     seen: dict[tuple[str, str], str] = {}
@@ -95,7 +105,7 @@ def test_the_segregation_rules_hold_across_twenty_previews() -> None:
     previews share the proxy's one basic-auth login, which SEG008 counts once, as the
     template's), but one: the proxy joins each preview's own network, which PRX002
     (written for one external network that every environment shares) does not know."""
-    project = load_project(load_settings(REPO))
+    project = load_project(load_settings(EXAMPLE))
     previews = [env for env, _ in _previews(20)]
     documents = dict(project.documents)
     template = project.documents["preview"]
@@ -252,7 +262,7 @@ def _gc_files(tmp_path: Path) -> list[str]:
 
 
 def test_gc_prints_exactly_the_down_commands(tmp_path: Path, run: Run) -> None:
-    result = run("--root", REPO, "preview", "gc", *_gc_files(tmp_path))
+    result = run("--root", EXAMPLE, "preview", "gc", *_gc_files(tmp_path))
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
         "docker compose -p coupette-br-spike-9a8b7c down --volumes --remove-orphans\n"
@@ -263,7 +273,7 @@ def test_gc_prints_exactly_the_down_commands(tmp_path: Path, run: Run) -> None:
 
 
 def test_list_shows_every_preview_and_its_fate(tmp_path: Path, run: Run) -> None:
-    result = run("--root", REPO, "preview", "list", *_gc_files(tmp_path))
+    result = run("--root", EXAMPLE, "preview", "list", *_gc_files(tmp_path))
     assert (result.exit_code, result.stdout) == (
         0,
         "PROJECT                   PREVIEW          EXPIRES               FATE\n"
@@ -278,7 +288,7 @@ def test_list_shows_every_preview_and_its_fate(tmp_path: Path, run: Run) -> None
 def test_gc_keeps_branch_previews_when_the_list_names_no_branches(tmp_path: Path, run: Run) -> None:
     args = _gc_files(tmp_path)
     (tmp_path / "open.json").write_text("42\n43\n51\n", encoding="utf-8")
-    result = run("--root", REPO, "preview", "gc", *args)
+    result = run("--root", EXAMPLE, "preview", "gc", *args)
     assert (result.exit_code, result.stdout) == (
         0,
         "docker compose -p coupette-pr-43 down --volumes --remove-orphans\n"
@@ -290,7 +300,7 @@ def test_gc_reads_pages_of_githubs_pull_requests(tmp_path: Path, run: Run) -> No
     args = _gc_files(tmp_path)
     pages = [[{"number": 42, "head": {"ref": "feature/a"}}], [{"number": 43, "head": {"ref": "x"}}]]
     (tmp_path / "open.json").write_text("\n".join(map(json.dumps, pages)), encoding="utf-8")
-    result = run("--root", REPO, "preview", "gc", *args)
+    result = run("--root", EXAMPLE, "preview", "gc", *args)
     assert (result.exit_code, result.stdout) == (
         0,
         "docker compose -p coupette-br-spike-9a8b7c down --volumes --remove-orphans\n"
@@ -310,7 +320,7 @@ def test_gc_run_runs_each_command(
     docker.write_text(f'#!/bin/sh\necho "$*" >> {log}\n', encoding="utf-8")
     docker.chmod(0o755)
     monkeypatch.setenv("PATH", f"{fakes}:/usr/bin:/bin")
-    result = run("--root", REPO, "preview", "gc", "--run", *_gc_files(tmp_path))
+    result = run("--root", EXAMPLE, "preview", "gc", "--run", *_gc_files(tmp_path))
     assert result.exit_code == 0
     assert log.read_text(encoding="utf-8") == (
         "compose -p coupette-br-spike-9a8b7c down --volumes --remove-orphans\n"
@@ -322,7 +332,7 @@ def test_gc_run_runs_each_command(
 def test_gc_refuses_what_is_not_compose_ls_output(tmp_path: Path, run: Run) -> None:
     args = _gc_files(tmp_path)
     (tmp_path / "ls.json").write_text('{"Name": "x"}', encoding="utf-8")
-    result = run("--root", REPO, "preview", "gc", *args)
+    result = run("--root", EXAMPLE, "preview", "gc", *args)
     assert (result.exit_code, result.stdout, result.stderr) == (
         2,
         "",
@@ -334,7 +344,7 @@ def test_gc_refuses_what_is_not_compose_ls_output(tmp_path: Path, run: Run) -> N
 
 
 def test_render_prints_the_compose_file_or_writes_both(tmp_path: Path, run: Run) -> None:
-    printed = run("--root", REPO, "preview", "render", "42", "--now", "2026-12-07T03:00:00Z")
+    printed = run("--root", EXAMPLE, "preview", "render", "42", "--now", "2026-12-07T03:00:00Z")
     assert printed.exit_code == 0
     assert printed.stdout.startswith(
         "# Generated by envgen from environments/base.yaml + environments/preview.yaml.\n"
@@ -343,14 +353,14 @@ def test_render_prints_the_compose_file_or_writes_both(tmp_path: Path, run: Run)
     assert "\nname: coupette-pr-42\n" in printed.stdout
     out = tmp_path / "out"
     written = run(
-        "--root", REPO, "preview", "render", "42", "--out", out, "--now", "2026-12-07T03:00:00Z"
+        "--root", EXAMPLE, "preview", "render", "42", "--out", out, "--now", "2026-12-07T03:00:00Z"
     )
     assert written.stdout == f"wrote {out}/docker-compose.pr-42.yml\nwrote {out}/pr-42.caddy\n"
     assert (out / "docker-compose.pr-42.yml").read_text(encoding="utf-8") == printed.stdout
 
 
 def test_render_refuses_a_preview_that_is_no_number(run: Run) -> None:
-    result = run("--root", REPO, "preview", "render", "0")
+    result = run("--root", EXAMPLE, "preview", "render", "0")
     assert (result.exit_code, result.stderr) == (
         2,
         "envgen: `0` is not a preview: give a pull request's number (42) or an id "
@@ -378,17 +388,17 @@ def test_render_refuses_a_preview_that_is_no_number(run: Run) -> None:
     ],
 )
 def test_the_template_rules_name_the_line(
-    shipped: Path, run: Run, old: str, new: str, expected: str
+    example: Path, run: Run, old: str, new: str, expected: str
 ) -> None:
-    edit_spec(shipped, "preview.yaml", old, new)
-    result = run("--root", shipped, "validate")
+    edit_spec(example, "preview.yaml", old, new)
+    result = run("--root", example, "validate")
     assert result.exit_code == 2
     assert expected in result.stderr
 
 
-def test_no_environment_may_hold_a_name_some_preview_takes(shipped: Path, run: Run) -> None:
-    edit_spec(shipped, "staging.yaml", "  name: coupette_staging", "  name: coupette_pr_7")
-    result = run("--root", shipped, "validate")
+def test_no_environment_may_hold_a_name_some_preview_takes(example: Path, run: Run) -> None:
+    edit_spec(example, "staging.yaml", "  name: coupette_staging", "  name: coupette_pr_7")
+    result = run("--root", example, "validate")
     assert result.exit_code == 2
     assert (
         "PRV003 error: database.name: database name `coupette_preview` becomes staging's "
@@ -396,13 +406,27 @@ def test_no_environment_may_hold_a_name_some_preview_takes(shipped: Path, run: R
     ) in result.stderr
 
 
-def test_diff_staging_preview_shows_only_declared_differences(run: Run) -> None:
-    result = run("--root", REPO, "diff", "staging", "preview", "--undeclared-only", "--exit-code")
+def test_diff_staging_preview_shows_how_the_template_differs(run: Run) -> None:
+    result = run("--root", EXAMPLE, "diff", "staging", "preview")
     assert (result.exit_code, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert (
+        lines[0]
+        == "staging -> preview: what runs (- only in staging, + only in preview, ~ changed)"
+    )
+    assert (
+        "  ~ domain                                    staging-wine.victorpatrin.dev -> "
+        "preview.staging-wine.victorpatrin.dev [2]" in lines
+    )
+    assert lines[-1] == (
+        "26 differences (20 changed, 1 added, 5 removed): 26 declared, 0 undeclared"
+    )
+    undeclared = run("--root", EXAMPLE, "diff", "staging", "preview", "--undeclared-only")
+    assert undeclared.stdout.endswith("no differences; 26 left out by the options\n")
 
 
 def test_the_parity_table_shows_the_template_as_a_column() -> None:
-    table = (REPO / "docs" / "ENVIRONMENTS.md").read_text(encoding="utf-8")
+    table = (EXAMPLE / "docs" / "ENVIRONMENTS.md").read_text(encoding="utf-8")
     header = next(
         line for line in table.splitlines() if line.startswith("| ") and "preview" in line
     )
@@ -413,3 +437,16 @@ def test_the_parity_table_shows_the_template_as_a_column() -> None:
         "staging",
         "production",
     ]
+
+
+def test_now_must_be_a_utc_time(run: Run) -> None:
+    result = run("--root", EXAMPLE, "preview", "render", "42", "--now", "2026-12-07 03:00")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: Invalid value for --now: write a UTC time as 2026-12-07T03:00:00Z\n"
+    )
+
+
+def test_the_example_is_in_sync_with_its_specs(run: Run) -> None:
+    result = run("--root", EXAMPLE, "check")
+    assert (result.exit_code, result.stdout) == (0, "all 17 generated files are up to date\n")

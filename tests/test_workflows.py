@@ -24,9 +24,7 @@ WORKFLOWS = sorted(FOLDER.glob("*.yml"))
 SCHEMA = "vendor.github-workflows"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 CONTEXTS = re.compile(
-    r"^(secrets\.[A-Z_][A-Z0-9_]*|steps\.stamp\.outputs\.tag|job\.status|github\.actor"
-    r"|github\.event\.pull_request\.(?:number|head\.sha)"
-    r"|github\.event\.pull_request\.number \|\| 'gc')$"
+    r"^(secrets\.[A-Z_][A-Z0-9_]*|steps\.stamp\.outputs\.tag|job\.status|github\.actor)$"
 )
 
 
@@ -49,7 +47,6 @@ def test_the_workflows_are_rendered() -> None:
     assert [path.name for path in WORKFLOWS] == [
         "deploy-prod.yml",
         "deploy-staging.yml",
-        "preview.yml",
         "pull-request.yml",
     ]
 
@@ -110,13 +107,6 @@ def test_the_secrets_each_workflow_needs() -> None:
             "DEPLOY_CHAT_ID",
             "GITHUB_TOKEN",
             "STAGING_TELEGRAM_BOT_TOKEN",
-            "VPS_HOST",
-            "VPS_SSH_KEY",
-            "VPS_USER",
-        ],
-        "preview.yml": [
-            "GITHUB_TOKEN",
-            "PREVIEW_ANTHROPIC_API_KEY",
             "VPS_HOST",
             "VPS_SSH_KEY",
             "VPS_USER",

@@ -658,7 +658,9 @@ def _now(value: str | None) -> Any:
     try:
         return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except ValueError:
-        raise click.BadParameter("write a UTC time as 2026-12-07T03:00:00Z") from None
+        raise click.BadParameter(
+            "write a UTC time as 2026-12-07T03:00:00Z", param_hint="--now"
+        ) from None
 
 
 _now_option = click.option(
