@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.projects import compose_project, generated, shipped
+from benchmarks.projects import compose_project, generated, shipped, with_preview_template
 
 BIN = Path(sys.executable).parent
 ENVGEN = str(BIN / "envgen")
@@ -118,10 +118,16 @@ def scale_figures(work: Path, env: dict[str, str], runs: int) -> list[Figure]:
         render = [ENVGEN, "--root", str(project), "render"]
         seconds[size] = timed(render, no_cache, runs, clean)
     base = seconds[(50, 40)]
+    # The previews of a 10-service template, made and validated with every policy run
+    # across them and the project's four environments.
+    template = with_preview_template(work / "previews", 10)
+    validate = [sys.executable, str(Path(__file__).parent / "previews.py"), str(template), "200"]
+    previews = timed(validate, no_cache, runs)
     return [
         Figure("render, 50 environments x 40 services, no cache", base, "s", 2.0),
-        Figure("growth: render 100 x 40 / 50 x 40", seconds[(100, 40)] / base, "", 2.2),
+        Figure("growth: render 100 x 40 / 50 x 40", seconds[(100, 40)] / base, "", 2.1),
         Figure("growth: render 50 x 80 / 50 x 40", seconds[(50, 80)] / base, "", 2.2),
+        Figure("validate 200 previews of a 10-service template", previews, "s", 2.0),
     ]
 
 

@@ -10,7 +10,8 @@ from envgen.policies.check import enforce
 from envgen.project.load import load_project
 from envgen.settings import load_settings
 
-from benchmarks.projects import compose_project, generated
+from benchmarks.previews import validate_previews
+from benchmarks.projects import compose_project, generated, with_preview_template
 from tests.compose_cli import compose
 from tests.conftest import Run
 
@@ -37,3 +38,22 @@ def test_the_import_benchmark_project_imports_equal(
     assert result.exit_code == 0, result.output
     assert "local: equal, by `docker compose config`\n" in result.stdout
     assert "prod: equal, by `docker compose config`\n" in result.stdout
+
+
+def test_the_generated_project_draws_every_tier(tmp_path: Path) -> None:
+    project = load_project(load_settings(generated(tmp_path / "project", 8, 2)))
+    assert sorted({env.tier.value for env in project.environments}) == [
+        "local",
+        "production",
+        "staging",
+        "test",
+    ]
+    assert enforce(project) == []
+
+
+def test_two_hundred_previews_of_the_template_are_all_apart(tmp_path: Path) -> None:
+    """Only PRX002, which asks every proxy network to be an external one, speaks about a
+    preview's own network; nothing else finds anything among them."""
+    root = with_preview_template(tmp_path / "project", 3)
+    assert enforce(load_project(load_settings(root))) == []
+    assert validate_previews(root, 200) == 200

@@ -1024,6 +1024,40 @@ SATISFIED += [
 ]
 
 
+# Preview templates: staging made one (its values all hold `staging`, the token).
+TEMPLATE = ("staging.yaml", None, "preview:\n  ttl: 72h\n")
+OWN_USER = (
+    "staging.yaml",
+    "  name: shop_staging\n",
+    "  name: shop_staging\n  user: shop_staging\n",
+)
+OWN_NETWORK = (
+    "staging.yaml",
+    None,
+    "networks:\n  proxy:\n    name: shop-staging-edge\n    external: false\n",
+)
+VIOLATIONS += [
+    ("PRV001", "error", [TEMPLATE, OWN_NETWORK], "base.yaml", "  user: shop"),
+    ("PRV002", "error", [TEMPLATE, OWN_USER], "base.yaml", "  proxy: {name: edge"),
+    (
+        "PRV003",
+        "error",
+        [TEMPLATE, OWN_USER, OWN_NETWORK, ("local.yaml", "  name: shop_dev", "  name: shop_pr_1")],
+        "staging.yaml",
+        "  name: shop_staging",
+    ),
+]
+SATISFIED += [
+    ("PRV001", [TEMPLATE, OWN_USER, OWN_NETWORK]),
+    ("PRV002", [TEMPLATE, OWN_USER, OWN_NETWORK]),
+    # `pr_01` is no preview's: an id has no leading zero.
+    (
+        "PRV003",
+        [TEMPLATE, OWN_USER, OWN_NETWORK, ("local.yaml", "  name: shop_dev", "  name: shop_pr_01")],
+    ),
+]
+
+
 def test_at_least_twenty_rules_each_with_a_violation() -> None:
     assert len(RULES) >= 20
     assert sorted({case[0] for case in VIOLATIONS}) == sorted(RULES)

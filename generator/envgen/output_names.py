@@ -17,6 +17,7 @@ OUTPUT_NAMES: tuple[str, ...] = (
     "rollback-migration-script",
     "pull-request-workflow",
     "deploy-workflow",
+    "preview-workflow",
     "schema",
     "kubernetes",
 )

@@ -735,6 +735,213 @@ def import_(
         sys.exit(ExitCode.DIFFERENT)
 
 
+@main.group(
+    short_help="Preview environments: one per pull request, from a template spec.",
+    epilog=_epilog(
+        [
+            ("envgen preview render 42", "pull request 42's compose file"),
+            ("envgen preview render 42 --out previews/", "its compose file and Caddy route"),
+            (
+                "envgen preview gc --projects ls.json --open prs.json",
+                "the `down` commands for closed and expired previews",
+            ),
+        ],
+        [(0, "ok"), (1, "gc --run: a `down` command failed"), _INVALID, _BUG],
+    ),
+)
+def preview() -> None:
+    """Preview environments, made from the spec with a `preview:` block: each named after
+    its pull request (pr-42) or branch (br-<slug>), with its own compose project, domain,
+    database, volumes and networks (docs/how-to/previews.md)."""
+
+
+def _now(value: str | None) -> Any:
+    from datetime import UTC, datetime
+
+    if value is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        raise click.BadParameter(
+            "write a UTC time as 2026-12-07T03:00:00Z", param_hint="--now"
+        ) from None
+
+
+_now_option = click.option(
+    "--now",
+    metavar="TIME",
+    help="The time to count expiries from, as 2026-12-07T03:00:00Z; default: the clock's.",
+)
+_template_option = click.option(
+    "--template", help="The template's name, when several specs have a `preview` block."
+)
+
+
+@preview.command(
+    "render",
+    short_help="Print (or write) one preview's compose file and Caddy route.",
+)
+@click.argument("pull_request", metavar="[PR]", required=False)
+@click.option("--branch", help="A branch's preview instead of a pull request's.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write docker-compose.<id>.yml and <id>.caddy into this folder instead of printing.",
+)
+@click.option("--route", is_flag=True, help="Print the Caddy route instead of the compose file.")
+@_now_option
+@_template_option
+@click.pass_context
+@handled
+def preview_render(  # noqa: PLR0917 (click passes every option as an argument)
+    ctx: click.Context,
+    pull_request: str | None,
+    branch: str | None,
+    out: Path | None,
+    route: bool,
+    now: str | None,
+    template: str | None,
+) -> None:
+    """The compose file of pull request PR's preview (42 or pr-42), or of --branch's,
+    labelled to expire the template's `ttl` after --now; with --out, also its route."""
+    from envgen.previews import commands as previews
+
+    preview_id = previews.preview_id_of(pull_request, branch)
+    files, warnings = previews.render(_settings(ctx), preview_id, _now(now), template)
+    if warnings:
+        _print_problems(warnings, err=True)
+    if out is not None:
+        from envgen.previews.render import written_in
+
+        for path in written_in(out, files):
+            click.echo(f"wrote {printable(str(path))}")
+        return
+    wanted = f"{preview_id}.caddy" if route else f"docker-compose.{preview_id}.yml"
+    click.echo(files[wanted], nl=False)
+
+
+_projects_option = click.option(
+    "--projects",
+    type=click.File("r", encoding="utf-8"),
+    required=True,
+    help="`docker compose ls --all --format json` as printed on the host (- for stdin).",
+)
+_open_option = click.option(
+    "--open",
+    "open_pulls",
+    type=click.File("r", encoding="utf-8"),
+    required=True,
+    help="The open pull requests: `gh pr list --state open --json number,headRefName`, "
+    "or numbers one per line (- for stdin).",
+)
+_containers_option = click.option(
+    "--containers",
+    type=click.File("r", encoding="utf-8"),
+    help="`docker ps --all --format json` on the host, whose expiry labels say which "
+    "previews outlived their time.",
+)
+
+
+def _running(
+    ctx: click.Context,
+    *,
+    projects: Any,
+    open_pulls: Any,
+    containers: Any,
+    now: str | None,
+    template: str | None,
+) -> Any:
+    from envgen.previews import collect
+    from envgen.previews import commands as previews
+
+    return previews.running(
+        _settings(ctx),
+        collect.read_projects(projects.read(), projects.name),
+        pulls=collect.read_open_pulls(open_pulls.read(), open_pulls.name),
+        expiries=collect.read_expiries(containers.read(), containers.name) if containers else {},
+        now=_now(now),
+        template=template,
+    )
+
+
+@preview.command("list", short_help="The previews on a host, and which gc would take down.")
+@_projects_option
+@_open_option
+@_containers_option
+@_now_option
+@_template_option
+@click.pass_context
+@handled
+def preview_list(  # noqa: PLR0917 (click passes every option as an argument)
+    ctx: click.Context,
+    projects: Any,
+    open_pulls: Any,
+    containers: Any,
+    now: str | None,
+    template: str | None,
+) -> None:
+    """Every preview among the host's compose projects (no other project is listed): its
+    id, expiry, and whether it stays (its pull request open) or goes (closed, expired)."""
+    from envgen.cli import report
+
+    found = _running(
+        ctx,
+        projects=projects,
+        open_pulls=open_pulls,
+        containers=containers,
+        now=now,
+        template=template,
+    )
+    cells = [[p.project, p.preview_id, p.expires or "-", p.verdict] for p in found]
+    click.echo(report.table(["PROJECT", "PREVIEW", "EXPIRES", "FATE"], cells), nl=False)
+
+
+@preview.command("gc", short_help="Take down previews whose pull request closed or expired.")
+@_projects_option
+@_open_option
+@_containers_option
+@_now_option
+@_template_option
+@click.option("--run", "execute", is_flag=True, help="Run the commands instead of printing them.")
+@click.pass_context
+@handled
+def preview_gc(  # noqa: PLR0917 (click passes every option as an argument)
+    ctx: click.Context,
+    projects: Any,
+    open_pulls: Any,
+    containers: Any,
+    now: str | None,
+    template: str | None,
+    execute: bool,
+) -> None:
+    """Print one `docker compose -p NAME down --volumes --remove-orphans` per preview
+    whose pull request is closed or whose expiry has passed, and nothing for any other
+    project; with --run, run them (docker on PATH) and say each."""
+    import subprocess
+
+    found = _running(
+        ctx,
+        projects=projects,
+        open_pulls=open_pulls,
+        containers=containers,
+        now=now,
+        template=template,
+    )
+    failed = False
+    for gone in (p for p in found if p.down):
+        click.echo(gone.command_line())
+        if execute and subprocess.run(gone.command(), check=False).returncode != 0:
+            click.echo(f"envgen: `{gone.command_line()}` failed", err=True)
+            failed = True
+    if failed:
+        sys.exit(ExitCode.DIFFERENT)
+
+
+for _command in preview.commands.values():
+    _command.params.append(_root_option(None))
+
+
 # Every command also takes `--root` after its name: `envgen check --root ../app`.
 for _command in main.commands.values():
     _command.params.append(_root_option(None))

@@ -54,6 +54,11 @@ CONSUMERS: dict[str, Consumer] = {
         "`actionlint` with `shellcheck`, `check-jsonschema`; its scripts run with fake "
         "`ssh`, `scp` and `curl`",
     ),
+    "preview-workflow": Consumer(
+        "GitHub Actions",
+        "`actionlint` with `shellcheck`, `check-jsonschema`; its scripts run with fake "
+        "`ssh`, `scp`, `docker`, `curl` and `openssl`",
+    ),
     "kubernetes": Consumer(
         "`kubectl apply -k` (Kustomize), on a cluster",
         "`kubernetes-validate --strict` (a warning fails), a NetworkPolicy graph of who "

@@ -31,6 +31,7 @@ from envgen.model.fields import (
 )
 from envgen.model.kubernetes import Kubernetes, Target, targets_of
 from envgen.model.ports import PortMapping
+from envgen.model.preview_template import PreviewTemplate
 from envgen.model.service import Service
 from envgen.model.silences import Silence
 from envgen.model.tiers import Tier
@@ -380,6 +381,11 @@ class Environment(Model):
     kubernetes: Kubernetes = Field(
         default_factory=Kubernetes,
         description="the cluster's names, for the target kubernetes (docs/reference/kubernetes.md)",
+    )
+    preview: PreviewTemplate | None = Field(
+        None,
+        description="makes this spec the template of one preview environment per pull "
+        "request (`envgen preview`); its name is the token each preview's id replaces",
     )
 
     @field_validator("volumes", "networks", mode="before")

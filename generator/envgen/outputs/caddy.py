@@ -97,10 +97,11 @@ def _attach(env: Environment, network: str, edges: dict[tuple[str, str], str]) -
 
 
 def site(env: Environment, edges: dict[tuple[str, str], str] | None = None) -> Site | None:
-    """The route of an environment, or None when it has no domain or no `proxy`."""
+    """The route of an environment, or None when it has no domain or no `proxy`, or is a
+    preview template."""
     proxy = env.proxy
-    if env.domain is None or proxy is None:
-        return None
+    if env.domain is None or proxy is None or env.preview is not None:
+        return None  # a preview template is never served: its previews are, one by one
     credentials = proxy.basic_auth
     network = env.network_name(proxy.network)
     return Site(

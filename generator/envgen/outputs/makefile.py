@@ -125,7 +125,13 @@ def _tier_targets(settings: Settings, env: Environment) -> list[Target]:
 
 def make_targets(project: Project) -> list[Target]:
     """Every target, in project order, then `envgen-check`; names are unique."""
-    targets = [t for env in project.environments for t in targets_of(project.settings, env)]
+    # A preview template is never started itself: `envgen preview render` makes its previews.
+    targets = [
+        t
+        for env in project.environments
+        if env.preview is None
+        for t in targets_of(project.settings, env)
+    ]
     targets.append(
         Target("envgen-check", "fail when a generated file is out of date", "ENVGEN", ("check",))
     )

@@ -9,6 +9,7 @@ from envgen.outputs.kubernetes.manifests import KUBERNETES
 from envgen.outputs.makefile import MAKEFILE
 from envgen.outputs.output import Output
 from envgen.outputs.parity import DOCS
+from envgen.outputs.preview_workflow import PREVIEW_WORKFLOW
 from envgen.outputs.schema import SCHEMA
 from envgen.outputs.scripts import ROLLBACK, ROLLBACK_MIGRATION
 from envgen.outputs.variables import VARIABLES_EXAMPLE, VARIABLES_FILE
@@ -26,6 +27,7 @@ OUTPUTS: tuple[Output, ...] = (
     ROLLBACK_MIGRATION,
     PULL_REQUEST_WORKFLOW,
     DEPLOY_WORKFLOW,
+    PREVIEW_WORKFLOW,
     SCHEMA,
     KUBERNETES,
 )

@@ -57,7 +57,10 @@ def _sources(project: Project, envs: list[Environment]) -> list[str]:
 
 def rollback_context(project: Project) -> dict[str, Any] | None:
     """What templates/rollback.sh.j2 needs: every environment that runs pulled images."""
-    envs = [env for env in project.environments if not env.builds_from_source]
+    # A preview is redeployed from its branch, not rolled back; its template never runs.
+    envs = [
+        env for env in project.environments if not env.builds_from_source and env.preview is None
+    ]
     if not envs:
         return None
     targets = [
@@ -83,6 +86,8 @@ def migration_context(project: Project) -> dict[str, Any] | None:
     that says how to undo a migration (`migration_down`)."""
     envs, targets = [], []
     for env in project.environments:
+        if env.preview is not None:
+            continue  # a template never runs; its previews start from an empty database
         migrating = [(n, s.migration_down) for n, s in env.services.items() if s.migration_down]
         if len(migrating) > 1:
             first, second = migrating[0][0], migrating[1][0]

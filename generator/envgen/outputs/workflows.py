@@ -256,7 +256,7 @@ def with_tier_defaults(project: Project, env: Environment, delivery: Delivery) -
     every push to `branch`. What `delivery` states wins."""
     if env.tier is not Tier.PRODUCTION:
         return delivery.model_copy(update={"trigger": delivery.trigger or "push"})
-    staging = [e.name for e in project.environments if e.tier is Tier.STAGING]
+    staging = [e.name for e in project.environments if e.tier is Tier.STAGING and e.preview is None]
     return delivery.model_copy(
         update={
             "trigger": delivery.trigger or "manual",
@@ -360,8 +360,8 @@ def _sources(project: Project, envs: list[Environment]) -> list[str]:
 
 
 def deploy_context(project: Project, env: Environment) -> dict[str, Any] | None:
-    if not env.tier.deployed or env.delivery is None:
-        return None
+    if not env.tier.deployed or env.delivery is None or env.preview is not None:
+        return None  # a preview template deploys through the preview workflow instead
     document = deploy_document(project, env)
     return {
         "sources": project.sources[env.name],

@@ -11,6 +11,7 @@ from envgen.policies import (
     host_access,
     jobs,
     kubernetes,
+    previews,
     production,
     proxy,
     secrets,
@@ -37,6 +38,7 @@ RULES: dict[str, Rule] = {
         *jobs.RULES,
         *variable_ports.RULES,
         *kubernetes.RULES,
+        *previews.RULES,
     )
 }
 

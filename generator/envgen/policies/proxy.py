@@ -48,7 +48,9 @@ def proxied_service_on_network(env: Environment) -> Iterator[tuple[Path, str]]:
             f"`{proxy.service}` does not join network `{proxy.network}`, so the proxy cannot "
             f"reach it; add `{proxy.network}` to its `networks`",
         )
-    if not env.networks[proxy.network].external:
+    # A preview template's network is each preview's own, which the proxy joins one by
+    # one (`docker network connect`): so no network is shared by two previews.
+    if not env.networks[proxy.network].external and env.preview is None:
         yield (
             ("networks", proxy.network, "external"),
             f"network `{proxy.network}` is created by this stack; the proxy runs outside "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
@@ -11,6 +10,7 @@ from envgen.compose.command_line import command_texts
 from envgen.model.tiers import Tier
 from envgen.policies.resolved import decoded, resolved, resolved_path
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
+from envgen.policies.spotting import Spotted, production_index
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
@@ -161,9 +161,18 @@ def identities(scope: Scope) -> Iterator[Finding]:
 
 
 def secret_variables(scope: Scope) -> Iterator[Finding]:
+    # Basic-auth credentials count: one proxy serves every environment. A preview
+    # template and its previews share one document, and so one login by design: the
+    # first of them holds it for all.
+    first_of_each: dict[int, Environment] = {}
+    for env in scope.environments:
+        first_of_each.setdefault(id(scope.documents[env.name]), env)
+
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
-        # Basic-auth credentials count: one proxy serves every environment.
-        yield from env.secret_variables()
+        holds_login = first_of_each[id(scope.documents[env.name])] is env
+        for variable, path in env.secret_variables():
+            if path[0] != "proxy" or holds_login:
+                yield variable, path
 
     return _clashes(scope, values, "secret variable")
 
@@ -177,20 +186,24 @@ def domains(scope: Scope) -> Iterator[Finding]:
 
 
 def origins(scope: Scope) -> Iterator[Finding]:
-    """CORS origins naming another environment's domain (its own is fine)."""
+    """CORS origins naming another environment's domain (its own is fine); each origin's
+    host is looked up among the domains, by domain."""
+    owners: dict[str, list[Environment]] = {}
     for env in scope.environments:
-        for other in scope.environments:
-            if other is env or other.domain is None:
+        if env.domain is not None:
+            owners.setdefault(env.domain, []).append(env)
+    for env in scope.environments:
+        for index, origin in enumerate(env.cors_origins):
+            host = urlsplit(origin).hostname
+            if host is None or host == env.domain:  # a shared domain is SEG009's
                 continue
-            for index, origin in enumerate(env.cors_origins):
-                host = urlsplit(origin).hostname
-                if host == other.domain and host != env.domain:  # a shared domain is SEG009's
-                    where = scope.where(other, ("domain",))
-                    yield Finding(
-                        env.name,
-                        ("cors_origins", index),
-                        f"origin `{origin}` is {other.name}'s domain ({where})",
-                    )
+            for other in owners.get(host, ()):
+                where = scope.where(other, ("domain",))
+                yield Finding(
+                    env.name,
+                    ("cors_origins", index),
+                    f"origin `{origin}` is {other.name}'s domain ({where})",
+                )
 
 
 def host_ports(scope: Scope) -> Iterator[Finding]:
@@ -232,28 +245,6 @@ def _port_at(env: Environment, path: Path) -> PortMapping:
     return env.services[str(name)].ports[int(index)]
 
 
-def _production_values(env: Environment) -> list[tuple[str, re.Pattern[str], Path]]:
-    """What identifies production, each with how to spot it in free text."""
-    found: list[tuple[str, re.Pattern[str], Path]] = []
-
-    def word(value: str, path: Path, pattern: str | None = None) -> None:
-        regex = pattern or rf"(?<![A-Za-z0-9_.-]){re.escape(value)}(?![A-Za-z0-9_-])"
-        found.append((value, re.compile(regex, re.IGNORECASE), path))
-
-    if env.domain is not None:
-        word(env.domain, ("domain",))
-    for _, identity, path in _identities(env):
-        word(identity, path)
-    for variable, path in env.secret_variables():
-        word(variable, path, rf"\$\{{{re.escape(variable)}(?![A-Za-z0-9_])")
-    if env.database is not None and env.database.name is not None:
-        # A database name is too common a word: look for it where a database is named.
-        name = re.escape(env.database.name)
-        named = rf"^{name}$|://[^/\s]*/{name}(?![\w-])|[?&](?:dbname|database|db)={name}(?![\w-])"
-        word(env.database.name, ("database", "name"), named)
-    return found
-
-
 def _free_text(env: Environment) -> Iterator[tuple[str, Path]]:
     """Every value a person types freely into a service, with its path."""
     for name, service in env.services.items():
@@ -271,20 +262,28 @@ def _free_text(env: Environment) -> Iterator[tuple[str, Path]]:
 
 
 def production_values(scope: Scope) -> Iterator[Finding]:
-    for production in scope.of_tier(Tier.PRODUCTION):
-        spotted = _production_values(production)
-        for env in scope.environments:
-            if env.tier is Tier.PRODUCTION:
-                continue
-            for text, path in _free_text(env):
-                # As the program reads it: defaults expanded, `%63oupette` decoded.
-                forms = (text, decoded(text))
-                for value, pattern, their_path in spotted:
-                    if any(pattern.search(form) for form in forms):
-                        where = scope.where(production, their_path)
-                        yield Finding(
-                            env.name, path, f"`{value}` belongs to {production.name} ({where})"
-                        )
+    """Every text of every lower tier's services looked up once in an index of every
+    production's values: linear in the texts, however many production environments."""
+    index = production_index(scope.of_tier(Tier.PRODUCTION))
+    in_order = _in_project_order(scope)
+    for env in scope.environments:
+        if env.tier is Tier.PRODUCTION:
+            continue
+        for text, path in _free_text(env):
+            # As the program reads it: defaults expanded, `%63oupette` decoded.
+            found = {id(s): s for form in (text, decoded(text)) for s in index.found_in(form)}
+            for spotted in sorted(found.values(), key=in_order):
+                where = scope.where(spotted.production, spotted.path)
+                yield Finding(
+                    env.name,
+                    path,
+                    f"`{spotted.value}` belongs to {spotted.production.name} ({where})",
+                )
+
+
+def _in_project_order(scope: Scope) -> Callable[[Spotted], tuple[int, str]]:
+    order = {env.name: rank for rank, env in enumerate(scope.environments)}
+    return lambda spotted: (order[spotted.production.name], str(spotted.path))
 
 
 def _variables_file(env: Environment) -> str | None:
@@ -299,21 +298,25 @@ def variables_files(scope: Scope) -> Iterator[Finding]:
 
     yield from _clashes(scope, values, "variables file")
     # A service's env_file hands a file's variables to the container: another
-    # environment's variables file there hands it that environment's secrets.
+    # environment's variables file there hands it that environment's secrets. Each
+    # env_file is looked up among the variables files, by path.
+    owners: dict[str, list[Environment]] = {}
     for env in scope.environments:
-        for other in scope.environments:
-            theirs = _variables_file(other)
-            if other is env or theirs is None:
-                continue
-            for name, service in env.services.items():
-                for index, item in enumerate(service.env_file):
-                    if resolved_path(item.path) == theirs:
-                        yield Finding(
-                            env.name,
-                            ("services", name, "env_file", index),
-                            f"env_file `{item.path}` is {other.name}'s variables file "
-                            f"({scope.where(other, ('variables_file',))})",
-                        )
+        theirs = _variables_file(env)
+        if theirs is not None:
+            owners.setdefault(theirs, []).append(env)
+    for env in scope.environments:
+        for name, service in env.services.items():
+            for index, item in enumerate(service.env_file):
+                for other in owners.get(resolved_path(item.path), ()):
+                    if other is env:
+                        continue
+                    yield Finding(
+                        env.name,
+                        ("services", name, "env_file", index),
+                        f"env_file `{item.path}` is {other.name}'s variables file "
+                        f"({scope.where(other, ('variables_file',))})",
+                    )
 
 
 def _rule(

@@ -56,11 +56,14 @@ def _secret_variables_of(scope: Scope, integration: str) -> set[str]:
 def secrets_of_mocked(scope: Scope) -> Iterator[Finding]:
     """A mocked integration whose real secret still reaches a service by `environment`:
     the mode says mocked, the container talks to the real service."""
+    known: dict[str, set[str]] = {}  # found once per integration, not once per environment
     for env in scope.of_tier(Tier.TEST):
         for integration, settings in env.integrations.items():
             if settings.mode == "real":
                 continue  # mocked_integrations speaks for it
-            variables = _secret_variables_of(scope, integration)
+            if integration not in known:
+                known[integration] = _secret_variables_of(scope, integration)
+            variables = known[integration]
             for name, service in env.services.items():
                 for variable, value in service.environment.items():
                     given = variable in variables and value != ""
@@ -80,25 +83,38 @@ def mocked_everywhere(scope: Scope) -> Iterator[Finding]:
 
 
 def ports_apart(scope: Scope) -> Iterator[Finding]:
-    """Test's host ports against local's, on any host: a laptop runs both."""
+    """Test's host ports against local's, on any host: a laptop runs both. Local's ports
+    are indexed by number and protocol (a range under each of its numbers), each key
+    remembering the first local port that holds it, so each test port is looked up, not
+    compared with every local port: linear in the ports, not in their product."""
     local = [
         (env, theirs, ("services", name, "ports", index))
         for env in scope.of_tier(Tier.LOCAL)
         for name, service in env.services.items()
         for index, theirs in enumerate(service.ports)
     ]
+    first_holder: dict[tuple[int, str], int] = {}
+    for order, (_, theirs, _) in enumerate(local):
+        for number in theirs.host_ports or ():
+            first_holder.setdefault((number, theirs.protocol.lower()), order)
     for env in scope.of_tier(Tier.TEST):
         for name, service in env.services.items():
             for index, port in enumerate(service.ports):
-                for other, theirs, path in local:
-                    if port.shares_host_port(theirs):
-                        yield Finding(
-                            env.name,
-                            ("services", name, "ports", index),
-                            f"{port.described} is also {other.name}'s ({scope.where(other, path)})",
-                            "pick a host port that local does not publish",
-                        )
-                        break
+                protocol = port.protocol.lower()
+                held = [
+                    first_holder[(number, protocol)]
+                    for number in port.host_ports or ()
+                    if (number, protocol) in first_holder
+                ]
+                if not held:
+                    continue
+                other, _, path = local[min(held)]  # the first in project order, as ever
+                yield Finding(
+                    env.name,
+                    ("services", name, "ports", index),
+                    f"{port.described} is also {other.name}'s ({scope.where(other, path)})",
+                    "pick a host port that local does not publish",
+                )
 
 
 def basic_auth(env: Environment) -> Iterator[tuple[Path, str]]:

@@ -1,0 +1,1 @@
+"""Preview environments: one per pull request, made from a template spec by its id."""
