@@ -17,7 +17,8 @@ from envgen.settings import load_settings
 
 
 def validate_previews(root: Path, count: int) -> int:
-    """The number of errors among `count` previews and the other environments."""
+    """The number of errors among `count` previews and the other environments, one for
+    each environment a problem names (a problem of the template names every preview)."""
     project = load_project(load_settings(root))
     template = template_of(project)
     now = datetime(2026, 1, 1, tzinfo=UTC)
@@ -29,7 +30,8 @@ def validate_previews(root: Path, count: int) -> int:
     others = [env for env in project.environments if env.preview is None]
     envs = sorted([*others, *previews], key=lambda env: env.tier.rank)
     base = str(project.settings.environments / BASE)
-    return sum(p.severity == "error" for p in check_policies(envs, documents, base))
+    found = check_policies(envs, documents, base)
+    return sum(len(p.environment.split(", ")) for p in found if p.severity == "error")
 
 
 if __name__ == "__main__":

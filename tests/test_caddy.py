@@ -195,11 +195,13 @@ _INJECTED = {"X": "1\nevil.example {\n\trespond pwned\n}"}
 def test_spec_text_in_a_comment_forms_no_placeholder(
     shipped: Path, run: Run, credentials: dict[str, str]
 ) -> None:
-    for spec in ("staging.yaml", "production.yaml"):
-        edit_spec(shipped, spec, "    name: caddy\n", '    name: "caddy{$X}"\n')
+    for spec in ("staging", "production"):
+        edit_spec(
+            shipped, f"{spec}.yaml", f"    name: caddy-{spec}\n", f'    name: "{spec}{{$X}}"\n'
+        )
     assert run("--root", shipped, "render").exit_code == 0
     text = (shipped / "rendered" / "Caddyfile").read_text(encoding="utf-8")
-    assert "# Caddy runs outside compose, on the Docker network caddy{ $X}. Every" in text
+    assert "# staging (staging tier), through network staging{ $X}:\n" in text
     config = caddy(
         shipped,
         "adapt", "--config", str(shipped / "rendered" / "Caddyfile"), "--adapter", "caddyfile",

@@ -117,7 +117,8 @@ def test_postgres_on_every_interface_in_production_fails_at_its_line(tmp_path: P
     assert lines == [
         f"{_at(files, 'production.yaml', POSTGRES)}: PRD004 error: "
         "services.postgres.ports.0: host port 5432 is published on 0.0.0.0; publish on "
-        "127.0.0.1 and let the proxy in front"
+        "127.0.0.1 and let the proxy in front (write the address, as in "
+        "`127.0.0.1:8001:8001`, or drop the port)"
     ]
 
 
@@ -134,7 +135,8 @@ def test_an_edge_proxy_publishes_80_and_443_only(tmp_path: Path, port: str, mess
     files, lines = _lines(tmp_path, [("production.yaml", None, edge), *ONE_HOST[1:]])
     assert lines == [
         f"{_at(files, 'production.yaml', port)}: PRD004 error: services.edge.ports.1: "
-        f"{message}; an edge proxy faces the internet on 80 and 443 only"
+        f"{message}; an edge proxy faces the internet on 80 and 443 only (write the "
+        "address, as in `127.0.0.1:8001:8001`, or drop the port)"
     ]
 
 
@@ -157,7 +159,9 @@ def test_only_the_edge_proxy_may_join_another_environments_network(tmp_path: Pat
     assert lines == [
         f"{_at(files, 'staging.yaml', 'edge-staging')}: SEG003 error: networks.proxy.name: "
         f"network `edge-staging` is also production's "
-        f"({_at(files, 'production.yaml', 'edge-staging')})"
+        f"({_at(files, 'production.yaml', 'edge-staging')}) (give the network a name of "
+        "this environment's own: each environment has its own network to the proxy, which "
+        "the proxy joins)"
     ]
 
 

@@ -116,7 +116,9 @@ def test_the_segregation_rules_hold_across_twenty_previews() -> None:
     assert sorted({(p.rule, p.field) for p in found if p.severity == "error"}) == [
         ("PRX002", "networks.proxy.external")
     ]
-    assert len([p for p in found if p.rule == "PRX002"]) == 20
+    # One line for the one place in the template, naming each of the twenty previews.
+    (prx002,) = [p for p in found if p.rule == "PRX002"]
+    assert prx002.environment.split(", ") == [f"pr-{n}" for n in range(1, 21)]
 
 
 def test_a_preview_is_labelled_with_its_id_and_expiry_everywhere() -> None:
@@ -134,12 +136,17 @@ def test_the_route_sends_the_preview_domain_to_its_own_alias() -> None:
     ((_, rendered),) = _previews(1)
     assert rendered["pr-1.caddy"].split("\n", 2)[2] == (
         "#\n"
-        "# Caddy runs outside compose, on the Docker network coupette-pr-1_proxy. Every\n"
-        "# environment's services answer there to their bare names, so each domain goes to an\n"
-        "# alias that only one environment's service answers to.\n"
+        "# Caddy reaches each environment through that environment's own Docker network, "
+        "which no\n"
+        "# other environment's services join (rule SEG003), so no environment reaches "
+        "another past\n"
+        "# Caddy. Caddy joins them all: coupette-pr-1_proxy; on each, the routed\n"
+        "# service answers to an alias unique to its environment.\n"
         "# Caddy's own environment must set: PREVIEW_BASIC_AUTH_USER, PREVIEW_BASIC_AUTH_HASH.\n"
         "\n"
-        "# pr-1 (staging tier)\n"
+        "# pr-1 (staging tier), through network coupette-pr-1_proxy:\n"
+        "# on host previews: its compose file creates it, then docker network connect "
+        "coupette-pr-1_proxy caddy\n"
         "pr-1.staging-wine.victorpatrin.dev {\n"
         "\tbasic_auth {\n"
         "\t\t{$PREVIEW_BASIC_AUTH_USER} {$PREVIEW_BASIC_AUTH_HASH}\n"

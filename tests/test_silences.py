@@ -48,7 +48,8 @@ PUBLISHED = (
 )
 POSTGRES = (
     "services.postgres.ports.0: host port 5432 is published on 0.0.0.0; publish on "
-    "127.0.0.1 and let the proxy in front"
+    "127.0.0.1 and let the proxy in front (write the address, as in `127.0.0.1:8001:8001`, "
+    "or drop the port)"
 )
 
 
@@ -151,7 +152,8 @@ def test_an_inline_silence_covers_its_line_only(tmp_path: Path) -> None:
         f"publishes 443 (silences services.api.ports.0 at {port_443})",
         f"{_at(files, 'production.yaml', '0.0.0.0:80:', Q)}: PRD004 error: "
         "services.api.ports.1: host port 80 is published on 0.0.0.0; publish on 127.0.0.1 "
-        "and let the proxy in front",
+        "and let the proxy in front (write the address, as in `127.0.0.1:8001:8001`, or drop "
+        "the port)",
     ]
 
 

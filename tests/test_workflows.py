@@ -264,9 +264,7 @@ def test_the_deploy_step_copies_the_file_and_waits_for_health(tmp_path: Path) ->
             "rendered/docker-compose.staging.yml",
             "deploy@vps.example:/srv/coupette/rendered/docker-compose.staging.yml",
         ],
-        # staging's own network to Caddy exists, and Caddy is on it, before Compose starts.
-        ["ssh", "-i", f"{tmp_path}/.ssh/deploy_key", "deploy@vps.example", CREATE],
-        ["ssh", "-i", f"{tmp_path}/.ssh/deploy_key", "deploy@vps.example", CONNECT],
+        # The git-ignored files the compose file reads are on the host.
         [
             "ssh",
             "-i",
@@ -274,6 +272,9 @@ def test_the_deploy_step_copies_the_file_and_waits_for_health(tmp_path: Path) ->
             "deploy@vps.example",
             f"cd /srv/coupette && sh -c {bash_quoted(step['env']['HOST_CHECK'])} sh .env.staging ",
         ],
+        # staging's own network to Caddy exists, and Caddy is on it, before Compose starts.
+        ["ssh", "-i", f"{tmp_path}/.ssh/deploy_key", "deploy@vps.example", CREATE],
+        ["ssh", "-i", f"{tmp_path}/.ssh/deploy_key", "deploy@vps.example", CONNECT],
         [
             "ssh",
             "-i",

@@ -90,10 +90,13 @@ def _attach(env: Environment, network: str, edges: dict[tuple[str, str], str]) -
     if edge is not None:
         return f"{edge} joins it (its compose file attaches it)"
     container = env.proxy.container or "<the proxy's container>"
-    return (
-        f"on host {env.host.name}: docker network create {network} (once), then "
-        f"docker network connect {network} {container}"
+    declared = env.networks.get(env.proxy.network)
+    created = (
+        f"docker network create {network} (once)"
+        if declared is None or declared.external
+        else "its compose file creates it"
     )
+    return f"on host {env.host.name}: {created}, then docker network connect {network} {container}"
 
 
 def site(env: Environment, edges: dict[tuple[str, str], str] | None = None) -> Site | None:

@@ -360,8 +360,8 @@ RULES = [
         "edge-proxy`, may join several).",
         networks,
         hint=(
-            "give the network a name of this environment's own; only the proxy's external "
-            "network is shared"
+            "give the network a name of this environment's own: each environment has its own "
+            "network to the proxy, which the proxy joins"
         ),
     ),
     _rule(

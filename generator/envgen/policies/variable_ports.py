@@ -22,7 +22,7 @@ def unjudged_ports(env: Environment) -> Iterator[tuple[Path, str]]:
                 (*path[:2], "ports", path[2]),
                 f"`{port.written}`: {names} without a default decides where the port is "
                 "published, so no rule can check it against the host's other ports or "
-                "addresses (give it a default, such as ${WEB_PORT:-8080}, which the rules judge)",
+                "addresses",
             )
 
 
@@ -34,6 +34,6 @@ RULES = [
         "(collisions between environments, addresses in production) cannot see the port.",
         everywhere("warning"),
         per_environment(unjudged_ports),
-        hint="give the variable a default (`${WEB_PORT:-8080}`), which the port rules judge",
+        hint="give it a default, such as `${WEB_PORT:-8080}`, which the port rules judge",
     ),
 ]
