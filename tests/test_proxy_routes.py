@@ -10,9 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from envgen.model.environment import Route
+from envgen.outputs.caddy import caddy_token
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.compose_cli import compose_json
-from tests.conftest import Run, write_tree
+from tests.conftest import REPO, Run, write_tree
 
 CADDY = str(Path(sys.executable).parent / "caddy")
 HASH = "$2a$14$Zkx19XLiW6VYouLHR5NmfOFU0z2GTNmpkT/5qqR7hx4IjWJPDhjvG"  # `caddy hash-password`
@@ -287,4 +292,45 @@ def test_near_misses_validate_and_render(tmp_path: Path, run: Run, old: str, new
     result = run("--root", tmp_path, "render")
     assert result.exit_code == 0, result.stderr
     config = _adapt(tmp_path, tmp_path / "home")
-    assert config["apps"]["http"]["servers"]["srv0"]["routes"]
+    path = yaml.safe_load(new.strip().removeprefix("- "))["path"]
+    (site, _) = config["apps"]["http"]["servers"]["srv0"]["routes"]
+    paths = [sub["match"][0]["path"][0] for sub in site["handle"][0]["routes"] if "match" in sub]
+    assert path in paths  # Caddy read the path as written, as one token
+
+
+_PATH = Route.model_fields["path"].metadata[0].pattern
+
+
+@given(st.from_regex(_PATH, fullmatch=True))
+def test_every_path_validate_accepts_is_one_caddyfile_token(path: str) -> None:
+    # What validate accepts, render writes: caddy_token refuses none of these paths.
+    token = caddy_token(path)
+    assert token in (path, f'"{path}"')
+
+
+DOC = REPO / "docs/how-to/add-a-proxy-route.md"
+
+
+def _blocks(language: str) -> list[str]:
+    text = DOC.read_text(encoding="utf-8")
+    return [part.split("```")[0] for part in text.split(f"```{language}\n")[1:]]
+
+
+def test_the_how_to_example_is_what_envgen_writes(tmp_path: Path, run: Run) -> None:
+    (spec,) = [block for block in _blocks("yaml") if "routes:" in block]
+    (site,) = [block for block in _blocks("caddyfile") if "handle" in block]
+    services = "".join(
+        f"  {name}:\n    image: nginx:1.27\n    networks: [default, proxy]\n"
+        for name in ("web", "api", "stream", "ws")
+    )
+    files = {
+        "environments/base.yaml": (
+            "app: shop\naccess: basic_auth\nhost:\n  name: server\n"
+            "networks:\n  proxy:\n    name: edge\n    external: true\n"
+            f"{spec}  basic_auth:\n    user_variable: AUTH_USER\n    hash_variable: AUTH_HASH\n"
+            f"services:\n{services}"
+        ),
+        "environments/staging.yaml": "tier: local\ndomain: shop.example.com\n",
+    }
+    root = _rendered(tmp_path / "p", run, files)
+    assert (root / "rendered/Caddyfile").read_text(encoding="utf-8").endswith(site)
