@@ -23,6 +23,7 @@ from envgen.model.fields import (
     Port,
     ProjectName,
     ProjectPath,
+    RoutePath,
     ServiceName,
     Slug,
     Tag,
@@ -36,6 +37,7 @@ from envgen.model.service import Service
 from envgen.model.silences import Silence
 from envgen.model.tiers import Tier
 from envgen.problems import did_you_mean
+from envgen.reading.source import Path
 
 
 class Volume(Model):
@@ -272,6 +274,16 @@ class BasicAuth(Model):
     )
 
 
+class Route(Model):
+    """One path of the domain, sent to a service of its own (an API, a websocket, a stream)."""
+
+    path: RoutePath = Field(
+        description="Caddy's path matcher: `/api/*` (a prefix), `/ws` (exactly that path)"
+    )
+    service: ServiceName = Field(description="the service requests on this path go to")
+    port: Port = Field(description="the service's port inside the network")
+
+
 class Proxy(Model):
     """How the reverse proxy reaches an environment that has a domain: through a network of
     the environment's own, which the proxy joins and no other environment's services do."""
@@ -279,8 +291,15 @@ class Proxy(Model):
     network: ComposeKey = Field(
         description="the entry of `networks` that the proxy joins: this environment's own"
     )
-    service: ServiceName = Field(description="the service the domain is routed to")
+    service: ServiceName = Field(
+        description="the service the domain is routed to: every request no route matches"
+    )
     port: Port = Field(description="the service's port inside the network")
+    routes: list[Route] = Field(
+        default_factory=list,
+        description="paths sent to other services before the rest goes to `service`; Caddy "
+        "tries the most specific path first",
+    )
     basic_auth: BasicAuth | None = Field(
         None, description="the credentials the proxy asks for, with `access: basic_auth`"
     )
@@ -290,6 +309,17 @@ class Proxy(Model):
         description="the proxy's container when it runs outside this stack: the deploy "
         "attaches it to the network (`docker network connect`)",
     )
+
+    def routed(self) -> list[tuple[str | None, str, int, Path]]:
+        """Each route as (path, service, port, its field path), the rest (`service`, no
+        path) last."""
+        return [
+            *(
+                (route.path, route.service, route.port, ("proxy", "routes", i, "service"))
+                for i, route in enumerate(self.routes)
+            ),
+            (None, self.service, self.port, ("proxy", "service")),
+        ]
 
 
 class Environment(Model):

@@ -190,6 +190,17 @@ Image = Annotated[
 ]
 
 # A key of top-level `volumes`, `networks` (and the others): Compose's schema pattern.
+# A path matcher of Caddy's, written bare in the Caddyfile: no space, quote, brace (Caddy's
+# placeholders), backslash or `#`, so that no path can change the file's shape.
+RoutePath = Annotated[
+    str,
+    _pattern(
+        r"^/[A-Za-z0-9._~%!$&()+,;=:@*/-]*$",
+        "must start with / and use letters, digits and . _ ~ % ! $ & ( ) + , ; = : @ * / -",
+        1024,
+    ),
+]
+
 ComposeKey = Annotated[
     str,
     _pattern(r"^[a-zA-Z0-9._-]+$", "use letters, digits, `.`, `_` and `-` (Compose's names)", 255),

@@ -67,6 +67,9 @@ class Site:
     upstream: str  # alias:port, unique to the environment among the proxy's networks
     basic_auth: tuple[str, str] | None  # the user and hash variables
     attach: str  # how the proxy joins the network, in words for a comment
+    # Each path routed to a service of its own, as (path, alias:port); `upstream` takes the
+    # rest. Caddy itself tries `handle` blocks by the specificity of their paths.
+    routes: tuple[tuple[str, str], ...] = ()
 
 
 def edge_proxies(project: Project) -> dict[tuple[str, str], str]:
@@ -119,6 +122,10 @@ def site(env: Environment, edges: dict[tuple[str, str], str] | None = None) -> S
             else None
         ),
         attach=_attach(env, network, edges or {}),
+        routes=tuple(
+            (route.path, f"{network_alias(env, route.service)}:{route.port}")
+            for route in proxy.routes
+        ),
     )
 
 

@@ -121,11 +121,11 @@ def _proxy_alias(env: Environment, name: str) -> str | None:
     """The network on which `name` gets an alias for the proxy, or None. Compose makes
     every service name an alias on every network the container joins, so on a network
     shared with other stacks (Caddy's) `backend` would answer for staging and production
-    alike: the proxy's service, and it alone, also answers to a name of its environment's
-    own, on the proxy's network, where the environment has a route (a domain)."""
+    alike: each service the proxy routes to, and those alone, also answer to a name of
+    their environment's own, on the proxy's network, where the environment has a domain."""
     proxy = env.proxy
     routed = env.domain is not None and proxy is not None and env.additions.proxy_alias
-    if not routed or proxy is None or proxy.service != name:
+    if not routed or proxy is None or all(service != name for _, service, _, _ in proxy.routed()):
         return None
     return proxy.network
 

@@ -215,9 +215,15 @@ def _proxy_route(env: Environment) -> str:
     """`backend:8001` as the alias the proxy names, on the environment's own network."""
     if env.proxy is None or env.domain is None:
         return "none"
-    alias = network_alias(env, env.proxy.service)
     network = env.network_name(env.proxy.network)
-    return f"{code(f'{alias}:{env.proxy.port}')} on network {code(network)}"
+    routes = [
+        (code(path) if path is not None else "the rest", code(f"{network_alias(env, name)}:{port}"))
+        for path, name, port, _ in env.proxy.routed()
+    ]
+    if len(routes) == 1:
+        return f"{routes[0][1]} on network {code(network)}"
+    listed = _listing([f"{path} → {upstream}" for path, upstream in routes])
+    return f"{listed} on network {code(network)}"
 
 
 def _compose_file(settings: Settings, env: Environment) -> str:

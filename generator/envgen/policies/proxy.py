@@ -41,13 +41,13 @@ def proxied_service_on_network(env: Environment) -> Iterator[tuple[Path, str]]:
     proxy = env.proxy
     if env.domain is None or proxy is None:
         return
-    service = env.services[proxy.service]
-    if proxy.network not in service.networks:
-        yield (
-            ("proxy", "service"),
-            f"`{proxy.service}` does not join network `{proxy.network}`, so the proxy cannot "
-            f"reach it; add `{proxy.network}` to its `networks`",
-        )
+    for _, name, _, at in proxy.routed():
+        if proxy.network not in env.services[name].networks:
+            yield (
+                at,
+                f"`{name}` does not join network `{proxy.network}`, so the proxy cannot "
+                f"reach it; add `{proxy.network}` to its `networks`",
+            )
     # A preview template's network is each preview's own, which the proxy joins one by
     # one (`docker network connect`): so no network is shared by two previews.
     if not env.networks[proxy.network].external and env.preview is None:
@@ -80,7 +80,7 @@ RULES = [
     ),
     Rule(
         "PRX002",
-        "the proxied service is on the proxy's shared network",
+        "every proxied service is on the proxy's shared network",
         "The proxy runs outside compose and reaches a service only through the external "
         "network they share; elsewhere the route leads nowhere.",
         everywhere("error"),

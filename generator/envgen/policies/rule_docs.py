@@ -401,7 +401,8 @@ DOCS: dict[str, RuleDoc] = {
         Example("local.yaml", "access: basic_auth\n", "access: localhost\n"),
     ),
     "PRX002": RuleDoc(
-        "`proxy.service`'s `networks`, for `proxy.network`.",
+        "the `networks` of `proxy.service` and of each `proxy.routes` service, for "
+        "`proxy.network`.",
         "Put the service on the proxy's network beside `default`.",
         Example(
             "production.yaml",

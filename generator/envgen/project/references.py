@@ -49,8 +49,19 @@ def check_references(env: Environment) -> Iterator[Finding]:
     if proxy is not None and env.domain is not None:  # without a domain nothing is routed
         if proxy.network not in env.networks:
             yield (("proxy", "network"), *_unknown("network", proxy.network, env.networks))
-        if proxy.service not in services:
-            yield (("proxy", "service"), *_unknown("service", proxy.service, services))
+        for _, target, _, route_at in proxy.routed():
+            if target not in services:
+                yield (route_at, *_unknown("service", target, services))
+        first: dict[str, int] = {}
+        for i, route in enumerate(proxy.routes):
+            if route.path in first:
+                yield (
+                    ("proxy", "routes", i, "path"),
+                    f"path `{route.path}` is routed twice "
+                    f"(first at proxy.routes.{first[route.path]})",
+                    "give each path one route",
+                )
+            first.setdefault(route.path, i)
     for name, service in services.items():
         at: Path = ("services", name)
         for dependency in service.depends_on:
