@@ -182,7 +182,7 @@ def test_a_cross_environment_reference_is_refused_before_render(run: Run, tmp_pa
         "staging:\n"
         f"{position}: KUB005 error: services.backend.environment.DB_HOST: "
         "`postgres.coupette-production` is in production's namespace `coupette-production` "
-        f"({production})\n"
+        f"({production}) (name the service of this environment's own namespace)\n"
         "1 error\n"
     )
     assert not (root / "rendered").exists()

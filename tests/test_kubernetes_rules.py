@@ -46,7 +46,7 @@ def test_kub001_a_host_path(run: Run, tmp_path: Path) -> None:
         2,
         f"local:\n{where}: KUB001 error: services.web.volumes.0: bind mount of the node's "
         "`/var/log`: a hostPath volume hands the pod the node's files, and every namespace's "
-        "on it\n1 error\n",
+        "on it (mount a named volume or a project file instead of a node's path)\n1 error\n",
     )
 
 
@@ -63,7 +63,8 @@ def test_kub002_a_privileged_container(run: Run, tmp_path: Path) -> None:
     assert _validate(run, root) == (
         2,
         f"local:\n{where}: KUB002 error: services.web.privileged: a privileged container is "
-        "root on the node, beside every namespace\n1 error\n",
+        "root on the node, beside every namespace (drop `privileged`; add only the capability "
+        "the service needs)\n1 error\n",
     )
     near = _project(tmp_path / "near", extra="services:\n  web:\n    privileged: false\n")
     assert _validate(run, near) == (0, "1 environment(s) valid: local\n")
@@ -72,7 +73,10 @@ def test_kub002_a_privileged_container(run: Run, tmp_path: Path) -> None:
 def test_kub003_limits_warn_on_a_laptop_and_refuse_in_production(run: Run, tmp_path: Path) -> None:
     root = _project(tmp_path, extra="services:\n  web:\n    cpus: !remove\n")
     where = spec_position(root, "local.yaml", "    cpus: !remove", "cpus")
-    message = "services.web: `web` has no cpus limit: one pod could starve every other on its node"
+    message = (
+        "services.web: `web` has no cpus limit: one pod could starve every other on its node "
+        "(give the service `memory` and `cpus`)"
+    )
     assert _validate(run, root) == (
         0,
         f"local:\n{where}: KUB003 warning: {message}\n1 warning\n1 environment(s) valid: local\n",
@@ -142,7 +146,8 @@ def test_kub006_one_namespace_for_two_environments(run: Run, tmp_path: Path) -> 
     assert _validate(run, root) == (
         2,
         f"test:\n{ours}: KUB006 error: kubernetes.namespace: namespace `shared` is also "
-        f"local's ({theirs})\n1 error\n",
+        f"local's ({theirs}) (give each environment a `kubernetes.namespace` of its own)\n"
+        "1 error\n",
     )
 
 

@@ -84,8 +84,8 @@ CASES: list[tuple[str, list[Patch], str]] = [
         ],
         "environments/staging.yaml:30:11: SEG003 error: networks.back.name: network "
         "`shop-production_default` is also production's (environments/production.yaml:1:1)"
-        " (give the network a name of this environment's own; only the proxy's external network "
-        "is shared)",
+        " (give the network a name of this environment's own: each environment has its own "
+        "network to the proxy, which the proxy joins)",
     ),
     (
         "production's database, percent-encoded",

@@ -146,6 +146,7 @@ RULES = [
         everywhere("error"),
         per_environment(host_paths),
         targets=KUBERNETES_ONLY,
+        hint="mount a named volume or a project file instead of a node's path",
     ),
     Rule(
         "KUB002",
@@ -155,6 +156,7 @@ RULES = [
         everywhere("error"),
         per_environment(privileged),
         targets=KUBERNETES_ONLY,
+        hint="drop `privileged`; add only the capability the service needs",
     ),
     Rule(
         "KUB003",
@@ -169,6 +171,7 @@ RULES = [
         },
         per_environment(limits),
         targets=KUBERNETES_ONLY,
+        hint="give the service `memory` and `cpus`",
     ),
     Rule(
         "KUB004",
@@ -178,6 +181,7 @@ RULES = [
         {Tier.PRODUCTION: "error"},
         per_environment(moving_tags),
         targets=KUBERNETES_ONLY,
+        hint="deploy a tag that names one release",
     ),
     Rule(
         "KUB005",
@@ -186,6 +190,7 @@ RULES = [
         "reaches across environments; the NetworkPolicies deny it, and the spec must not ask.",
         everywhere("error"),
         foreign_namespaces,
+        hint="name the service of this environment's own namespace",
     ),
     Rule(
         "KUB006",
@@ -195,5 +200,6 @@ RULES = [
         everywhere("error"),
         namespaces,
         targets=KUBERNETES_ONLY,
+        hint="give each environment a `kubernetes.namespace` of its own",
     ),
 ]

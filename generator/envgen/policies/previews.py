@@ -133,6 +133,7 @@ RULES = [
         "value without the name would be the same in every preview.",
         everywhere("error"),
         own_values,
+        hint="write the template's name in the value, for each preview's id to replace",
     ),
     Rule(
         "PRV002",
@@ -142,6 +143,7 @@ RULES = [
         "first one's data.",
         everywhere("error"),
         nothing_shared,
+        hint="publish no host port and let Compose create each network and volume per preview",
     ),
     Rule(
         "PRV003",
@@ -151,5 +153,6 @@ RULES = [
         "identity or variable.",
         everywhere("error"),
         out_of_reach,
+        hint="name the values so that no preview id turns one into another environment's",
     ),
 ]

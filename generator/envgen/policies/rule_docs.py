@@ -29,6 +29,26 @@ _SEED_JOB = (
     "    image: ghcr.io/example/shop-seed:1.0\n    command: [python, -m, seed]\n"
 )
 
+# The target kubernetes: production on a cluster (with a release tag and CPU limits), and
+# both deployed environments there for the rules that compare namespaces.
+_KUBE_PRODUCTION = (
+    (
+        "production.yaml",
+        "target: kubernetes\nimage_tag: '1.0'\nservices:\n  web:\n    cpus: 1\n"
+        "  postgres:\n    cpus: 1\n",
+    ),
+)
+_KUBE_BOTH = (
+    *_KUBE_PRODUCTION,
+    (
+        "staging.yaml",
+        "target: kubernetes\nservices:\n  web:\n    cpus: 1\n  postgres:\n    cpus: 1\n",
+    ),
+)
+# Staging as the template of previews, its own values named after it.
+_PREVIEW_TEMPLATE = "preview:\n  ttl: 72h\ndatabase:\n  user: shop_staging\n"
+_PREVIEW_NETWORK = "networks:\n  proxy:\n    name: shop-staging-edge\n    external: false\n"
+
 DOCS: dict[str, RuleDoc] = {
     "SEG001": RuleDoc(
         "each environment's compose project name: `compose_project`, by default `<app>-<name>`.",
@@ -501,6 +521,119 @@ DOCS: dict[str, RuleDoc] = {
             "staging.yaml",
             _SEED_JOB + "    restart: on-failure\n    memory: 128m\n",
             _SEED_JOB + '    profiles: [seed]\n    restart: "no"\n    memory: 128m\n',
+        ),
+    ),
+    "KUB001": RuleDoc(
+        "every bind mount of an environment with the target kubernetes whose source is a "
+        "path of the node, not a file of the project.",
+        "Mount a named volume (a claim), or a project file (a ConfigMap), instead.",
+        Example(
+            "production.yaml",
+            "services:\n  web:\n    volumes:\n      - /var/log:/logs\n",
+            "services:\n  web:\n    volumes: []\n",
+            given=_KUBE_PRODUCTION,
+        ),
+    ),
+    "KUB002": RuleDoc(
+        "`privileged` of every service of an environment with the target kubernetes.",
+        "Drop `privileged`; add the one capability the service needs, if any.",
+        Example(
+            "test.yaml",
+            "services:\n  web:\n    privileged: true\n",
+            "services:\n  web:\n    privileged: false\n",
+            given=(
+                (
+                    "test.yaml",
+                    "target: kubernetes\nimage_tag: test\nservices:\n  postgres:\n"
+                    "    cpus: 1\n  web:\n    cpus: 1\n",
+                ),
+            ),
+        ),
+    ),
+    "KUB003": RuleDoc(
+        "each service's memory limit (`memory`, `mem_limit`, `deploy.resources.limits."
+        "memory`) and CPU limit (`cpus`, `deploy.resources.limits.cpus`), on the target "
+        "kubernetes.",
+        "Give the service `memory` and `cpus`: they become its limits and requests.",
+        Example(
+            "production.yaml",
+            "target: kubernetes\n",
+            "services:\n  web:\n    cpus: 1\n",
+            given=(
+                (
+                    "production.yaml",
+                    "target: kubernetes\nimage_tag: '1.0'\nservices:\n  postgres:\n    cpus: 1\n",
+                ),
+            ),
+        ),
+    ),
+    "KUB004": RuleDoc(
+        "a production environment's `image_tag` and its images' tags, on the target kubernetes.",
+        "Deploy a tag that names one release (`1.4.2`, a date stamp).",
+        Example(
+            "production.yaml",
+            "image_tag: latest\n",
+            "image_tag: '1.0'\n",
+            given=_KUBE_PRODUCTION,
+        ),
+    ),
+    "KUB005": RuleDoc(
+        "every value a service receives (variables, commands) for a host name in another "
+        "Kubernetes environment's namespace (`db.shop-production`, with or without "
+        "`.svc.cluster.local`).",
+        "Name the service of the environment's own namespace (`db`).",
+        Example(
+            "staging.yaml",
+            "services:\n  web:\n    environment:\n      REPORTS_URL: http://web.shop-production:8000\n",
+            "services:\n  web:\n    environment:\n      REPORTS_URL: http://web:8000\n",
+            given=_KUBE_BOTH,
+        ),
+    ),
+    "KUB006": RuleDoc(
+        "each Kubernetes environment's namespace: `kubernetes.namespace`, by default its "
+        "compose project name.",
+        "Give each environment a namespace of its own, or leave `namespace` out.",
+        Example(
+            "staging.yaml",
+            "kubernetes:\n  namespace: shop-production\n",
+            "kubernetes:\n  namespace: shop-staging\n",
+            given=_KUBE_BOTH,
+        ),
+    ),
+    "PRV001": RuleDoc(
+        "every identifying value of a preview template (project, domain, database name and "
+        "user, volume, network and container names, identities, secret variables) for the "
+        "template's name, which each preview's id replaces.",
+        "Write the template's name in the value (`shop_staging`).",
+        Example(
+            "staging.yaml",
+            "database:\n  user: shop\n",
+            "database:\n  user: shop_staging\n",
+            given=(("staging.yaml", _PREVIEW_TEMPLATE + _PREVIEW_NETWORK),),
+        ),
+    ),
+    "PRV002": RuleDoc(
+        "a preview template's host ports, external networks and volumes, and external "
+        "database: each would be every preview's at once.",
+        "Publish no host port (the proxy routes by domain), and let Compose create each "
+        "network and volume for each preview's project.",
+        Example(
+            "staging.yaml",
+            "networks:\n  proxy:\n    external: true\n",
+            "networks:\n  proxy:\n    external: false\n",
+            given=(("staging.yaml", _PREVIEW_TEMPLATE + _PREVIEW_NETWORK),),
+        ),
+    ),
+    "PRV003": RuleDoc(
+        "the template's values with any id in place of its name, against every other "
+        "environment's project, domain, database, volume, network, identity and variable.",
+        "Name the other environment's value so that no id makes it (`shop_pr_01`: an id has "
+        "no leading zero), or the template's so that none does.",
+        Example(
+            "local.yaml",
+            "database:\n  name: shop_pr_1\n",
+            "database:\n  name: shop_pr_01\n",
+            given=(("staging.yaml", _PREVIEW_TEMPLATE + _PREVIEW_NETWORK),),
         ),
     ),
 }
