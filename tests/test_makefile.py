@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from envgen.outputs.dotenv_text import read_dotenv
-from envgen.outputs.make_text import make_target, make_word, read_recipe
+from envgen.outputs.languages.dotenv_text import read_dotenv
+from envgen.outputs.languages.make_text import make_target, make_word, read_recipe
 from envgen.outputs.makefile import make_targets
 from envgen.project.load import load_project
 from envgen.settings import load_settings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from envgen.outputs.markdown import code, flag, paragraph, text
+from envgen.outputs.languages.markdown import code, flag, paragraph, text
 
 
 @pytest.mark.parametrize(

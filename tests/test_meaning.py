@@ -103,6 +103,6 @@ def test_the_read_back_catches_an_escaping_that_changes_meaning(
     def forgetful(parts: Text) -> str:  # writes references, but forgets to double `$`
         return "".join(p if isinstance(p, str) else f"${{{p.name}}}" for p in parts)
 
-    monkeypatch.setattr("envgen.outputs.compose_meaning.unparse", forgetful)
+    monkeypatch.setattr("envgen.outputs.languages.compose_meaning.unparse", forgetful)
     with pytest.raises(ProjectError, match="does not render what the specs say"):
         render_project(project)

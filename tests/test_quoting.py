@@ -9,8 +9,8 @@ import pytest
 import yaml
 from envgen.compose.interpolation import escape, is_required, literal, parse, variable_of
 from envgen.model.environment import Environment
+from envgen.outputs.languages.yaml_text import yaml_block, yaml_string
 from envgen.outputs.render import render_project
-from envgen.outputs.yaml_text import yaml_block, yaml_string
 from envgen.project.load import Project
 from envgen.settings import load_settings
 from hypothesis import given, settings

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from envgen.outputs.languages.shell_text import read_words, shell_word
 from envgen.outputs.scripts import rollback_context, verify_script
-from envgen.outputs.shell_text import read_words, shell_word
 from envgen.project.load import load_project
 from envgen.settings import load_settings
 

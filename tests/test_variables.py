@@ -6,7 +6,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from envgen.outputs.dotenv_text import dotenv_comment, dotenv_name, dotenv_value, read_dotenv
+from envgen.outputs.languages.dotenv_text import (
+    dotenv_comment,
+    dotenv_name,
+    dotenv_value,
+    read_dotenv,
+)
 
 from tests.compose_cli import BINARY
 from tests.conftest import REPO, Run, edit_spec, set_envgen, spec_position

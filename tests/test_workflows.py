@@ -14,7 +14,7 @@ from typing import Any
 import envgen
 import pytest
 import yaml
-from envgen.outputs.workflow_text import read_workflow, secret, workflow_value
+from envgen.outputs.languages.workflow_text import read_workflow, secret, workflow_value
 
 from tests.compose_cli import BINARY
 from tests.conftest import REPO, Run, edit_spec

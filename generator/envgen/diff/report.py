@@ -7,8 +7,8 @@ from typing import Any
 
 from envgen.diff.compare import Change, Comparison
 from envgen.model.intended import dotted
-from envgen.outputs.markdown import code as markdown_code
-from envgen.outputs.markdown import text as markdown_text
+from envgen.outputs.languages.markdown import code as markdown_code
+from envgen.outputs.languages.markdown import text as markdown_text
 
 SIGNS = {"added": "+", "removed": "-", "changed": "~"}
 _COLOURS = {"added": "32", "removed": "31", "changed": "33", "stale": "35", "note": "2"}

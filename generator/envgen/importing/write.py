@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from envgen.outputs.yaml_text import yaml_key, yaml_scalar
+from envgen.outputs.languages.yaml_text import yaml_key, yaml_scalar
 from envgen.problems import printable
 from envgen.reading.source import REMOVE
 

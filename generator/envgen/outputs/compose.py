@@ -18,7 +18,7 @@ from envgen.compose.sizes import format_memory
 from envgen.model.environment import Environment, Network, Volume
 from envgen.model.facts import FACTS
 from envgen.model.service import Service
-from envgen.outputs.compose_meaning import Literal, meaning, written
+from envgen.outputs.languages.compose_meaning import Literal, meaning, written
 from envgen.outputs.output import Output
 from envgen.settings import Settings
 

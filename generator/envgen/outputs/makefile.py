@@ -19,7 +19,7 @@ from envgen.errors import ProjectError
 from envgen.model.environment import Environment
 from envgen.model.tiers import Tier
 from envgen.outputs.compose import COMPOSE
-from envgen.outputs.make_text import make_comment, make_target, make_word, read_recipe
+from envgen.outputs.languages.make_text import make_comment, make_target, make_word, read_recipe
 from envgen.outputs.output import Output
 from envgen.project.load import Project
 from envgen.settings import Settings

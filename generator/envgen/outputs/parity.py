@@ -23,7 +23,7 @@ from envgen.outputs.compose import (
     start_command,
 )
 from envgen.outputs.kubernetes.manifests import folder as kubernetes_folder
-from envgen.outputs.markdown import code, flag, paragraph, text
+from envgen.outputs.languages.markdown import code, flag, paragraph, text
 from envgen.outputs.output import Output
 from envgen.outputs.parity_operations import operations_rows
 from envgen.project.load import BASE, Project

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from envgen.model.environment import Environment
+from envgen.outputs.languages.markdown import code
 from envgen.outputs.makefile import MAKEFILE, targets_of
-from envgen.outputs.markdown import code
 from envgen.outputs.output import Output
 from envgen.outputs.scripts import (
     CONFIRMATION,

@@ -14,8 +14,13 @@ from typing import Any
 
 from envgen.errors import ProjectError
 from envgen.model.environment import Environment
+from envgen.outputs.languages.workflow_text import (
+    read_workflow,
+    secret,
+    workflow_value,
+    workflow_yaml,
+)
 from envgen.outputs.output import Output
-from envgen.outputs.workflow_text import read_workflow, secret, workflow_value, workflow_yaml
 from envgen.project.load import Project
 from envgen.version import __version__
 

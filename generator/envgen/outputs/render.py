@@ -17,10 +17,10 @@ from envgen.compose.interpolation import InterpolationError
 from envgen.errors import ProjectError
 from envgen.model.environment import Environment
 from envgen.outputs.caddy import caddy_token, caddy_variable
-from envgen.outputs.compose_meaning import meaning_of
+from envgen.outputs.languages.compose_meaning import meaning_of
+from envgen.outputs.languages.yaml_text import yaml_block, yaml_key, yaml_scalar
 from envgen.outputs.output import Output, comment_line, header
 from envgen.outputs.registry import OUTPUTS, enabled_outputs
-from envgen.outputs.yaml_text import yaml_block, yaml_key, yaml_scalar
 from envgen.project.load import Project
 from envgen.redaction import redact_text
 

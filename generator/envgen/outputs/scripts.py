@@ -16,9 +16,9 @@ from typing import Any
 
 from envgen.model.environment import Environment
 from envgen.model.tiers import Tier
+from envgen.outputs.languages.shell_text import read_words, shell_word
 from envgen.outputs.makefile import compose_options
 from envgen.outputs.output import Output
-from envgen.outputs.shell_text import read_words, shell_word
 from envgen.project.load import Project
 from envgen.settings import Settings
 

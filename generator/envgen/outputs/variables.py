@@ -21,7 +21,12 @@ from envgen.model.secrecy import is_secret_name
 from envgen.model.variables_file import is_generated_variables_file
 from envgen.outputs.caddy import caddy_sites
 from envgen.outputs.compose import COMPOSE, compose_of
-from envgen.outputs.dotenv_text import dotenv_comment, dotenv_name, dotenv_value, read_dotenv
+from envgen.outputs.languages.dotenv_text import (
+    dotenv_comment,
+    dotenv_name,
+    dotenv_value,
+    read_dotenv,
+)
 from envgen.outputs.output import Output
 from envgen.project.load import Project
 from envgen.settings import Settings

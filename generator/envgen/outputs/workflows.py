@@ -19,9 +19,14 @@ from envgen.model.environment import Environment
 from envgen.model.tiers import Tier
 from envgen.outputs.compose import COMPOSE
 from envgen.outputs.deploy_payload import build_file, host_files
+from envgen.outputs.languages.workflow_text import (
+    read_workflow,
+    secret,
+    workflow_value,
+    workflow_yaml,
+)
 from envgen.outputs.makefile import compose_options
 from envgen.outputs.output import Output
-from envgen.outputs.workflow_text import read_workflow, secret, workflow_value, workflow_yaml
 from envgen.project.load import Project
 from envgen.settings import Settings
 from envgen.version import __version__

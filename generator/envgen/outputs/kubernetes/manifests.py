@@ -12,8 +12,8 @@ import yaml
 from envgen.errors import ProjectError
 from envgen.outputs.kubernetes.cluster import budget, ingress, namespace, network_policies
 from envgen.outputs.kubernetes.workload import objects
+from envgen.outputs.languages.yaml_text import yaml_block
 from envgen.outputs.output import Output, header
-from envgen.outputs.yaml_text import yaml_block
 from envgen.project.kubernetes_plan import plan
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from envgen.outputs.shell_text import read_words, shell_word
+from envgen.outputs.languages.shell_text import read_words, shell_word
 
 _TARGET = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
