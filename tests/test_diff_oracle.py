@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from envgen.model.intended import dotted, item_step, key_step
+from envgen.model.declared.intended import dotted, item_step, key_step
 from envgen.outputs.render import render_project
 from envgen.project.load import load_project
 from envgen.settings import load_settings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from envgen.model.intended import dotted, item_step, key_step, matches, split
+from envgen.model.declared.intended import dotted, item_step, key_step, matches, split
 
 
 def test_steps_and_their_dotted_form() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from envgen.model.environment import Environment
-from envgen.model.preview_names import ID, branch_id, family, parse_id, slug
+from envgen.model.previews.names import ID, branch_id, family, parse_id, slug
 from envgen.policies.check import check_policies
 from envgen.previews.render import instance, render_preview, template_of
 from envgen.project.load import load_project

@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pydantic
 import pytest
-from envgen.model.silences import Silence, path_matches
+from envgen.model.declared.silences import Silence, path_matches
 from envgen.outputs.schema import spec_schema
 from envgen.reading.inline_silences import inline_silences
 from hypothesis import given

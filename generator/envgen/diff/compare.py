@@ -14,9 +14,9 @@ from deepdiff import DeepDiff
 from envgen.compose.interpolation import REFERENCE, variable_of
 from envgen.diff.views import compose_view, spec_view
 from envgen.errors import UsageError
+from envgen.model.declared.intended import Steps, dotted, item_step, key_step, matches
 from envgen.model.environment import Environment
 from envgen.model.facts import FACTS
-from envgen.model.intended import Steps, dotted, item_step, key_step, matches
 from envgen.problems import Position
 from envgen.project.load import Project
 from envgen.redaction import redact, redact_text

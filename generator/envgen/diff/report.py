@@ -6,7 +6,7 @@ from json import dumps
 from typing import Any
 
 from envgen.diff.compare import Change, Comparison
-from envgen.model.intended import dotted
+from envgen.model.declared.intended import dotted
 from envgen.outputs.languages.markdown import code as markdown_code
 from envgen.outputs.languages.markdown import text as markdown_text
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from envgen.compose.command_line import split_command_line
 from envgen.compose.sizes import format_memory
+from envgen.model.declared.intended import item_step, key_step
 from envgen.model.environment import Environment
-from envgen.model.intended import item_step, key_step
 from envgen.model.mounts import Tmpfs, TmpfsLine
 from envgen.model.ports import PortMapping
 from envgen.model.service import Service

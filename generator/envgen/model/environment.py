@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from envgen.model.additions import Additions
+from envgen.model.declared.silences import Silence
 from envgen.model.delivery import Delivery
 from envgen.model.engines import ENGINES, Engine
 from envgen.model.fields import (
@@ -32,9 +33,8 @@ from envgen.model.fields import (
 )
 from envgen.model.kubernetes import Kubernetes, Target, targets_of
 from envgen.model.ports import PortMapping
-from envgen.model.preview_template import PreviewTemplate
+from envgen.model.previews.template import PreviewTemplate
 from envgen.model.service import Service
-from envgen.model.silences import Silence
 from envgen.model.tiers import Tier
 from envgen.problems import did_you_mean
 from envgen.reading.source import Path

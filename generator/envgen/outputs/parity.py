@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from envgen.compose.sizes import format_memory
-from envgen.model.declared_silences import Declared, declared_silences
+from envgen.model.declared.all_silences import Declared, declared_silences
 from envgen.model.environment import Environment
 from envgen.model.service import Service
 from envgen.outputs.compose import (

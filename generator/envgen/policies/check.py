@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from envgen.errors import SpecError
 from envgen.gitignore import GitIgnore, read_gitignore
-from envgen.model.declared_silences import declared_silences
+from envgen.model.declared.all_silences import declared_silences
 from envgen.model.environment import Environment
 from envgen.policies import RULES
 from envgen.policies.rule import Finding, Rule, Scope

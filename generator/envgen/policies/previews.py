@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from envgen.model.preview_names import family, has_token, spelled
+from envgen.model.previews.names import family, has_token, spelled
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
 
 if TYPE_CHECKING:

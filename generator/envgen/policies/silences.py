@@ -8,7 +8,7 @@ import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from envgen.model.declared_silences import Declared
+from envgen.model.declared.all_silences import Declared
 from envgen.model.environment import Environment
 from envgen.problems import Position, Problem, did_you_mean
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from envgen.errors import UsageError
-from envgen.model.preview_names import branch_id, number_of
+from envgen.model.previews.names import branch_id, number_of
 from envgen.previews.template import EXPIRES_LABEL
 
 COMPOSE_PROJECT_LABEL = "com.docker.compose.project"

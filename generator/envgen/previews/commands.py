@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from envgen.errors import UsageError
-from envgen.model.preview_names import branch_id, family, parse_id, spelled
+from envgen.model.previews.names import branch_id, family, parse_id, spelled
 from envgen.policies.check import enforce
 from envgen.previews.collect import OpenPulls, Preview, previews
 from envgen.previews.render import instance, render_preview, template_of

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from envgen.model.environment import Environment
-from envgen.model.preview_names import substitute
+from envgen.model.previews.names import substitute
 from envgen.reading.source import Document, Path
 
 # The values that tell one environment from another (what the SEG rules compare), each

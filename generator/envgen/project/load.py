@@ -14,8 +14,8 @@ from envgen.compose.paths import PathValue, entry_paths, is_local, service_paths
 from envgen.compose.text import check_interpolation
 from envgen.errors import SpecError, UsageError
 from envgen.gitignore import GitIgnore, read_gitignore
+from envgen.model.declared.intended import check_against
 from envgen.model.environment import Environment
-from envgen.model.intended import check_against
 from envgen.model.merge import merge
 from envgen.problems import Position, Problem, did_you_mean, grouped
 from envgen.project.kubernetes_refusals import kubernetes_refusals

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from envgen.model.declared.silences import SilenceScope
 from envgen.model.environment import Environment
-from envgen.model.silences import SilenceScope
 from envgen.problems import Position
 from envgen.reading.inline_silences import InlineSilence
 from envgen.reading.source import Document, field_path
