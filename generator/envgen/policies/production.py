@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from envgen.compose.images import has_tag
 from envgen.model.tiers import Tier
 from envgen.policies.meaning import modes
+from envgen.policies.meaning.jobs import is_job
 from envgen.policies.meaning.mounts import binds, build_contexts, is_source
 from envgen.policies.meaning.resources import health_check, memory_limit, restart_policy
 from envgen.policies.resolved import resolved
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
 
 
 def long_running(service: Service) -> bool:
-    """Services in a compose profile are jobs started on demand (migrations, scrapers)."""
-    return not service.profiles
+    """Every service but a one-shot job (declared, or in a profile with no restart)."""
+    return not is_job(service)
 
 
 def _long_running(env: Environment) -> Iterator[tuple[str, Service]]:
@@ -30,7 +31,8 @@ def _long_running(env: Environment) -> Iterator[tuple[str, Service]]:
 
 
 def memory(env: Environment) -> Iterator[tuple[Path, str]]:
-    for name, service in _long_running(env):
+    # Jobs too: a migration or a seed takes the host's memory while it runs.
+    for name, service in env.services.items():
         if memory_limit(service) is None:
             yield (
                 ("services", name),
@@ -214,8 +216,9 @@ def durable_database(env: Environment) -> Iterator[tuple[Path, str]]:
 RULES = [
     Rule(
         "PRD001",
-        "a memory limit on every long-running service",
-        "Without a limit one leaking service takes the host's memory from every other stack on it.",
+        "a memory limit on every service, jobs included",
+        "Without a limit one leaking service takes the host's memory from every other stack "
+        "on it; a one-shot job takes it too while it runs.",
         deployed("error", "warning"),
         per_environment(memory),
         hint="set `memory: 512m` (or `mem_limit`, or `deploy.resources.limits.memory`)",
@@ -224,7 +227,9 @@ RULES = [
     Rule(
         "PRD002",
         "a restart policy on every long-running service",
-        "A crash or a host reboot must not leave the service down until someone notices.",
+        "A crash or a host reboot must not leave the service down until someone notices. "
+        "A one-shot job (`job:`, `seed: true`, or a service in a compose profile with "
+        '`restart: "no"`) ends by design: the job rules hold it instead.',
         deployed("error", "warning"),
         per_environment(restart),
         hint="set `restart: unless-stopped`",
@@ -233,7 +238,8 @@ RULES = [
     Rule(
         "PRD003",
         "a health check on every long-running service",
-        "Dependants wait for `service_healthy`, and a hung process looks alive without one.",
+        "Dependants wait for `service_healthy`, and a hung process looks alive without one. "
+        "A one-shot job is waited on with `service_completed_successfully` instead.",
         deployed("error", "warning"),
         per_environment(healthcheck),
         hint="add a `healthcheck` with a `test` that checks the service",

@@ -28,6 +28,11 @@ _SEED_JOB = (
     "services:\n  seed:\n    description: loads a sample of the catalogue\n    seed: true\n"
     "    image: ghcr.io/example/shop-seed:1.0\n    command: [python, -m, seed]\n"
 )
+_MIGRATION_JOB = (
+    "services:\n  migrate:\n    description: database migrations\n    job: migration\n"
+    "    image: ghcr.io/example/shop-migrate:1.0\n    command: [migrate, up]\n"
+    "    memory: 128m\n"
+)
 
 DOCS: dict[str, RuleDoc] = {
     "SEG001": RuleDoc(
@@ -500,6 +505,16 @@ DOCS: dict[str, RuleDoc] = {
             "staging.yaml",
             _SEED_JOB + "    restart: on-failure\n    memory: 128m\n",
             _SEED_JOB + '    profiles: [seed]\n    restart: "no"\n    memory: 128m\n',
+        ),
+    ),
+    "JOB003": RuleDoc(
+        "the restart policy of every one-shot job (`job:`, or a service in a compose "
+        'profile with `restart: "no"`): `restart` and `deploy.restart_policy.condition`.',
+        'Let the job end: `restart: "no"`, or `on-failure` to retry a run that failed.',
+        Example(
+            "production.yaml",
+            _MIGRATION_JOB + "    restart: unless-stopped\n",
+            _MIGRATION_JOB + "    restart: on-failure\n",
         ),
     ),
 }
