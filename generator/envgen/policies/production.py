@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from envgen.compose.images import has_tag
@@ -12,7 +12,7 @@ from envgen.policies.meaning.jobs import is_job
 from envgen.policies.meaning.mounts import binds, build_contexts, is_source
 from envgen.policies.meaning.resources import health_check, memory_limit, restart_policy
 from envgen.policies.resolved import resolved
-from envgen.policies.rule import Rule, deployed, per_environment
+from envgen.policies.rule import Finding, Rule, Scope, deployed, per_environment
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
@@ -115,21 +115,33 @@ def is_on(value: str) -> bool:
     return resolved(value).strip().strip("'\"").lower() in modes.TRUE
 
 
-def _development_variables(env: Environment) -> dict[str, str]:
+def _development_variables(envs: Iterable[Environment]) -> dict[str, str]:
     """Variables that carry a development-only feature, by the facts that fill them
-    (`API_EXPLORER: features.api_explorer`): set by hand, they bypass the flag."""
-    return {
-        variable: fact.removeprefix("features.")
-        for service in env.services.values()
-        for variable, fact in service.facts.items()
-        if fact.startswith("features.")
-        and (feature := env.features.get(fact.removeprefix("features."))) is not None
-        and feature.development_only
+    (`API_EXPLORER: features.api_explorer`), in any environment of the project: a spec
+    that removes the fact and sets the variable by hand bypasses the flag, so a variable
+    is judged as its feature in every environment and service, whatever sets it."""
+    envs = list(envs)
+    development = {
+        name for env in envs for name, feature in env.features.items() if feature.development_only
     }
+    carried: dict[str, str] = {}
+    for env in envs:
+        for service in env.services.values():
+            for variable, fact in sorted(service.facts.items()):
+                feature = fact.removeprefix("features.")
+                if fact.startswith("features.") and feature in development:
+                    carried.setdefault(variable, feature)
+    return carried
 
 
-def debug(env: Environment) -> Iterator[tuple[Path, str]]:
-    carried = _development_variables(env)
+def debug_everywhere(scope: Scope) -> Iterator[Finding]:
+    carried = _development_variables(scope.environments)
+    for env in scope.environments:
+        for path, message in debug(env, carried):
+            yield Finding(env.name, path, message)
+
+
+def debug(env: Environment, carried: Mapping[str, str]) -> Iterator[tuple[Path, str]]:
     for name, service in env.services.items():
         switched = dict(modes.in_variables(service))
         for variable, value in service.environment.items():
@@ -293,9 +305,11 @@ RULES = [
         "Debug mode shows tracebacks and internals to whoever triggers an error. A "
         "variable named for debug (`DEBUG`, `APP_DEBUG`) with a true value (`1`, `y`, "
         "`true`...), a `--debug` flag, or a variable that carries a development-only "
-        "feature, set in `environment` instead of through the flag, all turn it on.",
+        "feature, set in `environment` instead of through the flag, all turn it on. A "
+        "variable that carries the feature in any environment carries it in all: a spec "
+        "that removes the fact and sets the variable by hand turns the feature on.",
         deployed("error", "warning"),
-        per_environment(debug),
+        debug_everywhere,
         hint="turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers",
         reads=("environment variable", "development switch", "command", "development command"),
     ),

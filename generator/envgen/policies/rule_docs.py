@@ -269,8 +269,12 @@ DOCS: dict[str, RuleDoc] = {
         ),
     ),
     "PRD008": RuleDoc(
-        "`environment` and `command`: a variable named for debug with a true value, a "
-        "`--debug` flag, a variable that carries a development-only flag set by hand.",
+        "`environment` (mapping or list form) and `command`: a variable named for debug "
+        "with a true value, a `--debug` flag, a variable that carries a development-only "
+        "flag set by hand. Which variables carry a flag is known project-wide: a fact "
+        "`NAME: features.<flag>` in base.yaml or in any environment's spec makes `NAME` that "
+        "flag in every environment and every service, even where the spec removes the fact. "
+        "A value from an `env_file` is out of its reach: envgen does not read those files.",
         "Turn debugging on through the project's feature flag, which the rules follow, "
         "not by hand.",
         Example(
