@@ -7,7 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from envgen.outputs.makefile import make_targets
+from envgen.project.load import load_project
+from envgen.settings import load_settings
 
+from tests.conftest import edit_spec
 from tests.policy_project import Patch, findings, patched
 
 # Production's migrations, in no profile, started before the API by Compose itself.
@@ -182,3 +186,12 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
 def test_job_findings(tmp_path: Path, case: str) -> None:
     patches, expected = CASES[case]
     assert [str(p) for p in findings(tmp_path, patched(patches))] == expected
+
+
+def test_job_seed_gets_the_seed_target(shipped: Path) -> None:
+    """`job: seed` is the seed kind for the make target too; `job: migration` is not."""
+    edit_spec(shipped, "staging.yaml", "    seed: true  #", "    job: seed  #")
+    edit_spec(shipped, "staging.yaml", "  migrate:\n", "  migrate:\n    job: migration\n")
+    project = load_project(load_settings(shipped))
+    seeds = [(t.name, t.args[-4:]) for t in make_targets(project) if t.name.startswith("seed")]
+    assert seeds == [("seed-staging", ("coupette-staging", "run", "--rm", "seed"))]
