@@ -45,17 +45,12 @@ CASES: dict[str, tuple[list[Patch], list[str]]] = {
     ),
     "outside a profile": (
         [("staging.yaml", None, SEED.replace("    profiles: [seed]\n", ""))],
+        # A declared job even outside a profile: the job rules hold it, not PRD002/PRD003.
         [
-            "environments/staging.yaml:30:5: PRD003 warning: services.loader.healthcheck: "
-            "`loader` has no health check (add a `healthcheck` with a `test` that checks the "
-            "service)",
             "environments/staging.yaml:33:11: JOB002 error: services.loader.seed: `loader` is "
             "a seed job in no profile: every `docker compose up` would run it again over the "
             "environment's data (give it a profile, e.g. `profiles: [seed]`) "
             "(run it with `docker compose run` when it is needed)",
-            "environments/staging.yaml:34:14: PRD002 warning: services.loader.restart: "
-            "`loader` has `restart: no`; it stays down after a crash "
-            "(set `restart: unless-stopped`)",
         ],
     ),
     "restarted when it ends": (

@@ -538,7 +538,9 @@ SATISFIED: list[tuple[str, list[Patch]]] = [
             (
                 "production.yaml",
                 None,
-                "services:\n  job:\n    image: example/job:1\n    profiles: [jobs]\n",
+                # A job is no long-running service, but it still needs a memory limit.
+                "services:\n  job:\n    image: example/job:1\n    job: task\n"
+                "    profiles: [jobs]\n    memory: 64m\n",
             )
         ],
     ),
@@ -793,6 +795,14 @@ VIOLATIONS += [
         "error",
         # A seed job that keeps the api's restart policy from base.yaml.
         [("staging.yaml", None, f"{PROD_API}    seed: true\n    profiles: [seed]\n")],
+        "base.yaml",
+        "restart: unless-stopped",
+    ),
+    (
+        "JOB003",
+        "error",
+        # A declared migration that keeps the api's restart policy from base.yaml.
+        [("production.yaml", None, f"{PROD_API}    job: migration\n")],
         "base.yaml",
         "restart: unless-stopped",
     ),

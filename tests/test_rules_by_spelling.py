@@ -62,6 +62,11 @@ LOADER: Patch = (
     None,
     "services:\n  loader:\n    image: example/api:1\n    seed: true\n    profiles: [seed]\n",
 )
+MIGRATOR: Patch = (
+    "production.yaml",
+    None,
+    "services:\n  migrator:\n    image: example/api:1\n    job: migration\n    memory: 64m\n",
+)
 NO_TEST_PORTS: Patch = ("test.yaml", "    ports:\n      - 15432:5432\n", "")
 
 
@@ -138,6 +143,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("PRD008", "command"): Case(*PRODUCTION_API, True, False, command="node --inspect server.js"),
     ("PRD008", "development command"): Case(*PRODUCTION_API, _by_mode("debug"), False),
     ("JOB002", "restart policy"): Case("staging.yaml", "loader", True, False, setup=(LOADER,)),
+    ("JOB003", "restart policy"): Case(
+        "production.yaml", "migrator", True, False, setup=(MIGRATOR,)
+    ),
 }
 
 ROWS = [

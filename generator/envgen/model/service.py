@@ -204,6 +204,12 @@ class Service(Model):
         description="a seed job: a one-shot service that loads sample or subset data into the "
         "environment's stores; on demand only, and never in production (rules JOB001, JOB002)",
     )
+    job: Literal["migration", "seed", "task"] | None = Field(
+        None,
+        description="a one-shot job that runs and ends: `migration`, `seed` (as `seed: true`) "
+        "or `task` (a scraper, a scheduled task); exempt from the long-running rules "
+        "(PRD002, PRD003), held to the job rules (JOB001 to JOB003)",
+    )
     env_file: list[EnvFile] = Field(default_factory=list, description="files of variables")
     ports: list[PortMapping] = Field(default_factory=list, description="published ports")
     volumes: list[Mount] = Field(default_factory=list, description="volumes and bind mounts")
@@ -314,6 +320,19 @@ class Service(Model):
     def tmpfs_lines(self) -> list[TmpfsLine]:
         """Compose's tmpfs strings, written under `tmpfs` as they are."""
         return [t for t in self.tmpfs if isinstance(t, TmpfsLine)]
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Service:
+        if self.seed and self.job not in (None, "seed"):
+            raise ValueError(
+                f"`seed: true` is the seed kind of job; `job: {self.job}` says another"
+            )
+        return self
+
+    @property
+    def job_kind(self) -> str | None:
+        """The declared kind of one-shot job (`seed: true` is the seed kind), or None."""
+        return "seed" if self.seed else self.job
 
     @property
     def is_edge_proxy(self) -> bool:

@@ -50,9 +50,10 @@ def compose_options(settings: Settings, env: Environment) -> list[str]:
 
 
 def _seed_targets(settings: Settings, env: Environment) -> list[Target]:
-    """`seed-S` runs the environment's seed job (`seed: true`) once, or `seed-S-JOB` each
-    of several; it writes over what the environment holds, so it asks first."""
-    jobs = [name for name, service in env.services.items() if service.seed]
+    """`seed-S` runs the environment's seed job (`seed: true` or `job: seed`) once, or
+    `seed-S-JOB` each of several; it writes over what the environment holds, so it asks
+    first."""
+    jobs = [name for name, service in env.services.items() if service.job_kind == "seed"]
     return [
         Target(
             f"seed-{env.file_suffix}" if len(jobs) == 1 else f"seed-{env.file_suffix}-{job}",

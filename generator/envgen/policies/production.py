@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from envgen.compose.images import has_tag
 from envgen.model.tiers import Tier
 from envgen.policies.meaning import modes
+from envgen.policies.meaning.jobs import is_job
 from envgen.policies.meaning.mounts import binds, build_contexts, is_source
 from envgen.policies.meaning.resources import health_check, memory_limit, restart_policy
 from envgen.policies.resolved import resolved
-from envgen.policies.rule import Rule, deployed, per_environment
+from envgen.policies.rule import Finding, Rule, Scope, deployed, per_environment
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
 
 
 def long_running(service: Service) -> bool:
-    """Services in a compose profile are jobs started on demand (migrations, scrapers)."""
-    return not service.profiles
+    """Every service but a one-shot job (declared, or in a profile with no restart)."""
+    return not is_job(service)
 
 
 def _long_running(env: Environment) -> Iterator[tuple[str, Service]]:
@@ -30,7 +31,8 @@ def _long_running(env: Environment) -> Iterator[tuple[str, Service]]:
 
 
 def memory(env: Environment) -> Iterator[tuple[Path, str]]:
-    for name, service in _long_running(env):
+    # Jobs too: a migration or a seed takes the host's memory while it runs.
+    for name, service in env.services.items():
         if memory_limit(service) is None:
             yield (
                 ("services", name),
@@ -113,21 +115,33 @@ def is_on(value: str) -> bool:
     return resolved(value).strip().strip("'\"").lower() in modes.TRUE
 
 
-def _development_variables(env: Environment) -> dict[str, str]:
+def _development_variables(envs: Iterable[Environment]) -> dict[str, str]:
     """Variables that carry a development-only feature, by the facts that fill them
-    (`API_EXPLORER: features.api_explorer`): set by hand, they bypass the flag."""
-    return {
-        variable: fact.removeprefix("features.")
-        for service in env.services.values()
-        for variable, fact in service.facts.items()
-        if fact.startswith("features.")
-        and (feature := env.features.get(fact.removeprefix("features."))) is not None
-        and feature.development_only
+    (`API_EXPLORER: features.api_explorer`), in any environment of the project: a spec
+    that removes the fact and sets the variable by hand bypasses the flag, so a variable
+    is judged as its feature in every environment and service, whatever sets it."""
+    envs = list(envs)
+    development = {
+        name for env in envs for name, feature in env.features.items() if feature.development_only
     }
+    carried: dict[str, str] = {}
+    for env in envs:
+        for service in env.services.values():
+            for variable, fact in sorted(service.facts.items()):
+                feature = fact.removeprefix("features.")
+                if fact.startswith("features.") and feature in development:
+                    carried.setdefault(variable, feature)
+    return carried
 
 
-def debug(env: Environment) -> Iterator[tuple[Path, str]]:
-    carried = _development_variables(env)
+def debug_everywhere(scope: Scope) -> Iterator[Finding]:
+    carried = _development_variables(scope.environments)
+    for env in scope.environments:
+        for path, message in debug(env, carried):
+            yield Finding(env.name, path, message)
+
+
+def debug(env: Environment, carried: Mapping[str, str]) -> Iterator[tuple[Path, str]]:
     for name, service in env.services.items():
         switched = dict(modes.in_variables(service))
         for variable, value in service.environment.items():
@@ -214,8 +228,9 @@ def durable_database(env: Environment) -> Iterator[tuple[Path, str]]:
 RULES = [
     Rule(
         "PRD001",
-        "a memory limit on every long-running service",
-        "Without a limit one leaking service takes the host's memory from every other stack on it.",
+        "a memory limit on every service, jobs included",
+        "Without a limit one leaking service takes the host's memory from every other stack "
+        "on it; a one-shot job takes it too while it runs.",
         deployed("error", "warning"),
         per_environment(memory),
         hint="set `memory: 512m` (or `mem_limit`, or `deploy.resources.limits.memory`)",
@@ -224,7 +239,9 @@ RULES = [
     Rule(
         "PRD002",
         "a restart policy on every long-running service",
-        "A crash or a host reboot must not leave the service down until someone notices.",
+        "A crash or a host reboot must not leave the service down until someone notices. "
+        "A one-shot job (`job:`, `seed: true`, or a service in a compose profile with "
+        '`restart: "no"`) ends by design: the job rules hold it instead.',
         deployed("error", "warning"),
         per_environment(restart),
         hint="set `restart: unless-stopped`",
@@ -233,7 +250,8 @@ RULES = [
     Rule(
         "PRD003",
         "a health check on every long-running service",
-        "Dependants wait for `service_healthy`, and a hung process looks alive without one.",
+        "Dependants wait for `service_healthy`, and a hung process looks alive without one. "
+        "A one-shot job is waited on with `service_completed_successfully` instead.",
         deployed("error", "warning"),
         per_environment(healthcheck),
         hint="add a `healthcheck` with a `test` that checks the service",
@@ -287,9 +305,11 @@ RULES = [
         "Debug mode shows tracebacks and internals to whoever triggers an error. A "
         "variable named for debug (`DEBUG`, `APP_DEBUG`) with a true value (`1`, `y`, "
         "`true`...), a `--debug` flag, or a variable that carries a development-only "
-        "feature, set in `environment` instead of through the flag, all turn it on.",
+        "feature, set in `environment` instead of through the flag, all turn it on. A "
+        "variable that carries the feature in any environment carries it in all: a spec "
+        "that removes the fact and sets the variable by hand turns the feature on.",
         deployed("error", "warning"),
-        per_environment(debug),
+        debug_everywhere,
         hint="turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers",
         reads=("environment variable", "development switch", "command", "development command"),
     ),

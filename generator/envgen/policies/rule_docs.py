@@ -28,6 +28,11 @@ _SEED_JOB = (
     "services:\n  seed:\n    description: loads a sample of the catalogue\n    seed: true\n"
     "    image: ghcr.io/example/shop-seed:1.0\n    command: [python, -m, seed]\n"
 )
+_MIGRATION_JOB = (
+    "services:\n  migrate:\n    description: database migrations\n    job: migration\n"
+    "    image: ghcr.io/example/shop-migrate:1.0\n    command: [migrate, up]\n"
+    "    memory: 128m\n"
+)
 
 # The target kubernetes: production on a cluster (with a release tag and CPU limits), and
 # both deployed environments there for the rules that compare namespaces.
@@ -284,8 +289,12 @@ DOCS: dict[str, RuleDoc] = {
         ),
     ),
     "PRD008": RuleDoc(
-        "`environment` and `command`: a variable named for debug with a true value, a "
-        "`--debug` flag, a variable that carries a development-only flag set by hand.",
+        "`environment` (mapping or list form) and `command`: a variable named for debug "
+        "with a true value, a `--debug` flag, a variable that carries a development-only "
+        "flag set by hand. Which variables carry a flag is known project-wide: a fact "
+        "`NAME: features.<flag>` in base.yaml or in any environment's spec makes `NAME` that "
+        "flag in every environment and every service, even where the spec removes the fact. "
+        "A value from an `env_file` is out of its reach: envgen does not read those files.",
         "Turn debugging on through the project's feature flag, which the rules follow, "
         "not by hand.",
         Example(
@@ -634,6 +643,16 @@ DOCS: dict[str, RuleDoc] = {
             "database:\n  name: shop_pr_1\n",
             "database:\n  name: shop_pr_01\n",
             given=(("staging.yaml", _PREVIEW_TEMPLATE + _PREVIEW_NETWORK),),
+        ),
+    ),
+    "JOB003": RuleDoc(
+        "the restart policy of every one-shot job (`job:`, or a service in a compose "
+        'profile with `restart: "no"`): `restart` and `deploy.restart_policy.condition`.',
+        'Let the job end: `restart: "no"`, or `on-failure` to retry a run that failed.',
+        Example(
+            "production.yaml",
+            _MIGRATION_JOB + "    restart: unless-stopped\n",
+            _MIGRATION_JOB + "    restart: on-failure\n",
         ),
     ),
 }
