@@ -21,11 +21,10 @@ from envgen.outputs.languages.workflow_text import (
     workflow_yaml,
 )
 from envgen.outputs.output import Output
+from envgen.outputs.workflows import CHECKOUT, PYTHON
 from envgen.project.load import Project
 from envgen.version import __version__
 
-CHECKOUT = {"uses": "actions/checkout@v4"}
-PYTHON = {"uses": "actions/setup-python@v5", "with": {"python-version": "3.12"}}
 INSTALL = f"pip install compose-envgen=={__version__}\n"
 # What every script that reaches the host starts with: the key, the host's key, and the
 # names of this preview, each the template's with the id in place of the token.
