@@ -451,3 +451,30 @@ def test_with_the_baseline_render_works_at_once(
     assert "baseline: " in again.stdout
     assert '  PRD001: "found at import"\n' in (tmp_path / "environments/prod.yaml").read_text()
     assert run("--root", tmp_path, "render").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("password", "variable"),
+    [
+        ("${PW}", "PW"),
+        ("$PW", "PW"),
+        ("${PW:-dev}", "PW"),
+        ("${PW-dev}", "PW"),
+        # Near misses: a required variable, text around the reference, two references,
+        # an escaped `$`, a reference Compose refuses.
+        ("${PW:?set it}", None),
+        ("x${PW}", None),
+        ("${A}${B}", None),
+        ("$${PW}", None),
+        ("${PW", None),
+    ],
+)
+def test_the_password_variable_is_a_value_made_of_one_reference(
+    password: str, variable: str | None
+) -> None:
+    model = _postgres(
+        {"POSTGRES_DB": "shop", "POSTGRES_USER": "shop", "POSTGRES_PASSWORD": password}
+    )
+    field, _ = infer.database(model)
+    found = None if field is None else field.value["password_variable"]
+    assert found == variable

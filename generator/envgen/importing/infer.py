@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from envgen.compose.interpolation import referenced
+from envgen.compose.interpolation import InterpolationError, Reference, parse, referenced
 from envgen.importing.compare import mapping_as_compose_means
 from envgen.model.secrecy import is_secret_name
 
@@ -32,7 +32,18 @@ _DATABASE_VARIABLES = {
     "mariadb": ("MARIADB_DATABASE", "MARIADB_USER", "MARIADB_PASSWORD"),
 }
 _DATABASE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_ONE_REFERENCE = re.compile(r"^\$\{?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::?-[^}]*)?\}?$")
+
+
+def _one_variable(text: str) -> str | None:
+    """The variable a value is wholly made of (`$PW`, `${PW}`, `${PW:-dev}`), read with
+    Compose's grammar; None for anything else."""
+    try:
+        parts = parse(text)
+    except InterpolationError:
+        return None
+    if len(parts) == 1 and isinstance(parts[0], Reference) and parts[0].operator in ("", ":-", "-"):
+        return parts[0].name
+    return None
 
 
 @dataclass(frozen=True)
@@ -121,7 +132,7 @@ def database(model: dict[str, Any]) -> tuple[Field | None, list[str]]:
         environment = service.get("environment") or {}
         name_var, user_var, password_var = _DATABASE_VARIABLES[engine]
         name, user = environment.get(name_var), environment.get(user_var)
-        password = _ONE_REFERENCE.match(str(environment.get(password_var) or ""))
+        password = _one_variable(str(environment.get(password_var) or ""))
         evidence = f"the image `{service['image']}` of `{service_name}`"
         if not (
             isinstance(name, str)
@@ -138,7 +149,7 @@ def database(model: dict[str, Any]) -> tuple[Field | None, list[str]]:
         value: dict[str, Any] = {"engine": engine}
         if service_name != engine:
             value["service"] = service_name
-        value |= {"name": name, "user": user, "password_variable": password["name"]}
+        value |= {"name": name, "user": user, "password_variable": password}
         comment = f"{evidence}, with {name_var}, {user_var} and {password_var}"
         return Field("database", value, comment), []
     return None, []
