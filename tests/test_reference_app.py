@@ -440,3 +440,21 @@ def test_prod_refuses_to_start_without_an_image_tag() -> None:
     result = compose(path, "config", "-q", variables=needed)
     assert result.returncode != 0
     assert "Set IMAGE_TAG (e.g. v1.3.0)" in result.stderr
+
+
+def test_a_comment_on_envgens_own_word_claims_the_key_compose_reads(
+    project: Path, run: Run
+) -> None:
+    """`memory` is rendered as `deploy.resources.limits.memory`: its comment claims that
+    key, and not the real files' `mem_limit`, which the spelling drops."""
+    _edit(
+        project,
+        "prod.yaml",
+        'mem_limit: "512m"\n  migrate:',
+        "memory: 512m  # differs from the real files: PRD001, a test\n  migrate:",
+    )
+    _render(run, project)
+    assert verdict(project) == [
+        "prod: services.scraper.mem_limit: '512m' in the real files, '(absent)' rendered, "
+        "and no spec line says why"
+    ]
