@@ -25,8 +25,8 @@ SHIPPED = {
     "production": "docker-compose.prod.yml",
 }
 EXAMPLES = {
-    "reference-local": "docker-compose.local.yml",
-    "reference-production": "docker-compose.production.yml",
+    "reference-dev": "docker-compose.dev.yml",
+    "reference-prod": "docker-compose.prod.yml",
 }
 
 

@@ -83,8 +83,15 @@ class Stack:
         return found
 
     def running_services(self) -> list[str]:
-        """The services `up` starts: those of no profile."""
-        return sorted(name for name, s in self.services.items() if not s.get("profiles"))
+        """The services `up` starts and keeps running: those of no profile, less the
+        one-shot jobs. `up --wait` fails when a job ends that no service waits for
+        (docker/compose#10596); the reference application starts its scraper from a
+        systemd timer and brings up the others by name, as this does."""
+        return sorted(
+            name
+            for name, s in self.services.items()
+            if not s.get("profiles") and not standin.is_job(s)
+        )
 
     def compose_args(self, *, standins: bool = True) -> list[str]:
         files = ["-f", str(self.file)]
@@ -226,7 +233,7 @@ def containers(engine: Engine, stack: Stack) -> dict[str, dict[str, Any]]:
 
 
 def up(engine: Engine, stack: Stack) -> None:
-    compose(engine, stack, "up", "--wait", "--quiet-pull", timeout=400)
+    compose(engine, stack, "up", "--wait", "--quiet-pull", *stack.running_services(), timeout=400)
 
 
 def down(engine: Engine, stack: Stack) -> None:
