@@ -110,13 +110,14 @@ def _read(found: _Signs, service: Mapping[str, Any]) -> None:
     if _health_check(service.get("healthcheck")):
         _add(found.against, "it has a health check")
     texts = [*_texts(service.get("entrypoint")), *_texts(service.get("command"))]
-    kind = _kind(texts, service.get("image"))
+    kind, shown = _kind(texts), " ".join(texts)
+    if kind is None and _migration_image(service.get("image")):
+        kind, shown = "migration", ""
     if kind is not None and found.kind in (None, "seed"):
         found.kind = kind
-        shown = " ".join(texts)
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        found.command = f"`{shown}`" if texts else f"the image `{service.get('image')}`"
-        found.chained = any(_CHAINED.search(text) for text in texts)
+        found.command = f"`{shown}`" if shown else f"the image `{service.get('image')}`"
+        found.chained = bool(shown) and any(_CHAINED.search(text) for text in texts)
 
 
 def _add(items: list[str], item: str) -> None:
@@ -162,19 +163,24 @@ def _texts(command: Any) -> list[str]:
     return []
 
 
-def _kind(texts: list[str], image: Any) -> str | None:
-    """`migration` or `seed` when the command (or a migration tool's image) says it."""
+def _kind(texts: list[str]) -> str | None:
+    """`migration` or `seed` when the command's words say it (a flag says nothing: a
+    long-running program may take `--migrate`)."""
     tokens = [token.lower() for text in texts for token in _TOKEN.findall(text) if token[:1] != "-"]
-    migrates = any("migrat" in token for token in tokens) or any(
+    if any("migrat" in token for token in tokens) or any(
         tool in tokens and word in tokens for tool, word in _MIGRATORS
-    )
-    if not migrates and isinstance(image, str):
-        repository = image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
-        migrates = "migrat" in repository or repository in _MIGRATION_IMAGES
-    if migrates:
+    ):
         return "migration"
     steps = (re.split(r"[-_.:]", token.rsplit("/", 1)[-1]) for token in tokens)
     return "seed" if any(step in _SEED_WORDS for parts in steps for step in parts) else None
+
+
+def _migration_image(image: Any) -> bool:
+    """A migration tool's image: `migrate/migrate`, `flyway/flyway`, `liquibase/liquibase`."""
+    if not isinstance(image, str):
+        return False
+    repository = image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
+    return "migrat" in repository or repository in _MIGRATION_IMAGES
 
 
 def _comment(name: str, comments: Mapping[KeyPath, list[str]]) -> str:
@@ -193,7 +199,7 @@ def _evidence(found: _Signs) -> str:
     parts = []
     if found.kind is not None:
         what = "migrates" if found.kind == "migration" else "seeds"
-        parts.append(f"{found.command} {what}")
+        parts.append(f"{found.command} {what}" + (", then runs more" if found.chained else ""))
     if found.restart_no:
         parts.append('`restart: "no"`')
     if found.profiles:

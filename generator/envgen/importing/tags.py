@@ -50,10 +50,9 @@ def released(model: dict[str, Any]) -> tuple[Released | None, list[str]]:
         elif isinstance(image, str) and _VARIABLE_TAG.search(image):
             odd.append(name)
     todos = [
-        f"TODO: image_tag: `{name}` is built here and tagged `{built[name]['image']}`; envgen "
-        "runs released images tagged `${IMAGE_TAG:-TAG}` (`image_tag: TAG`) or "
-        "`${IMAGE_TAG:?MESSAGE}` (`image_tag_required: MESSAGE`): spell it so, and "
-        "`image_tag` says it"
+        f"TODO: image_tag: `{name}` is built here, its image `{built[name]['image']}`: envgen "
+        "says a released image's tag as `image_tag: TAG` (`${IMAGE_TAG:-TAG}`) or "
+        "`image_tag_required: MESSAGE` (`${IMAGE_TAG:?MESSAGE}`); written so, import sets it"
         for name in odd
     ]
     ways = {(operator, word) for _, operator, word in found.values()}
@@ -63,7 +62,8 @@ def released(model: dict[str, Any]) -> tuple[Released | None, list[str]]:
                 "TODO: image_tag: "
                 + ", ".join(f"`{name}`" for name in found)
                 + " run released images (`${IMAGE_TAG...}`), but not every service built "
-                "here does, or not with one tag: envgen's `image_tag` is the environment's"
+                "here does, with one and the same tag: envgen's `image_tag` holds for every "
+                "image an environment builds"
             )
         return None, todos
     operator, word = ways.pop()
