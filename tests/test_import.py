@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from envgen.errors import UsageError
@@ -16,6 +16,7 @@ from envgen.importing.factor import factor
 from envgen.importing.read import ComposeRefused, find_compose
 from envgen.importing.sources import discover, parse_words
 from envgen.importing.write import spec_text
+from envgen.model.declared.silences import SilenceScope, path_matches
 from envgen.model.merge import merge
 from envgen.problems import Position, Problem
 from envgen.project.load import load_project
@@ -446,6 +447,54 @@ def test_a_finding_in_base_yaml_is_silenced_in_each_environment_it_holds_in() ->
     finding = _finding("SEG004", "services.web.container_name", env="dev, prod")
     scope = {"service": "web", "path": "services.web.container_name", "reason": REASON}
     assert silences([finding]) == {"dev": {"SEG004": [scope]}, "prod": {"SEG004": [scope]}}
+
+
+_FIELDS = st.sampled_from(
+    [
+        "compose_project",
+        "variables_file",
+        "services.web",
+        "services.web.ports",
+        "services.web.ports.0",
+        "services.web.ports_extra",
+        "services.web.healthcheck",
+        "services.webhook.ports.0",
+        "services.db.env_file.0",
+    ]
+)
+_FINDINGS = st.lists(
+    st.tuples(
+        st.sampled_from(["PRD001", "PRD004", "SEG001"]),
+        _FIELDS,
+        st.sampled_from(["dev", "prod", "dev, prod"]),
+        st.sampled_from(["error", "warning"]),
+    ),
+    max_size=8,
+)
+
+
+@given(found=_FINDINGS, later=_FIELDS)
+@settings(max_examples=200, deadline=None)
+def test_a_baseline_silences_exactly_the_places_found(
+    found: list[tuple[str, str, str, Literal["error", "warning"]]], later: str
+) -> None:
+    """A later finding is silenced only at or under a place an error was found at, for the
+    same rule and environment: never elsewhere in the environment."""
+    problems = [
+        Problem(Position("environments/prod.yaml", 3, 5), f, "m", "", severity, rule, env)
+        for rule, f, env, severity in found
+    ]
+    blocks = silences(problems)
+    for rule in ("PRD001", "PRD004", "SEG001"):
+        for env in ("dev", "prod"):
+            scopes = [SilenceScope(**s) for s in blocks.get(env, {}).get(rule, [])]
+            places = [
+                f
+                for r, f, e, severity in found
+                if r == rule and env in e.split(", ") and severity == "error"
+            ]
+            covered = any(scope.matches(later) for scope in scopes)
+            assert covered == any(path_matches(place, later) for place in places)
 
 
 def test_with_the_baseline_render_works_at_once_and_a_later_mistake_is_still_found(

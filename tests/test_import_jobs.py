@@ -5,15 +5,24 @@ unchanged (the comparison still says equal)."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
-from pathlib import Path
+import sys
+from collections import Counter
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
 from envgen.importing.jobs import infer_jobs
+from envgen.importing.read import find_compose
 from envgen.importing.tags import released
+from envgen.model.environment import Environment
+from envgen.outputs.compose import compose_document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from benchmarks.import_findings import first_report
 from tests.conftest import REPO, Run, write_tree
 
 
@@ -396,6 +405,37 @@ def test_a_tag_envgen_cannot_write_is_left_as_written(
     assert released(_built(*images)) == (None, todos)
 
 
+@given(
+    name=st.from_regex(r"\A[a-z0-9]+(?:[./-][a-z0-9]+){0,3}\Z"),
+    tag=st.from_regex(r"\A[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}\Z"),
+    message=st.from_regex(r"\A[^}$\n]{1,30}\Z").filter(str.strip),
+    required=st.booleans(),
+)
+@settings(max_examples=200, deadline=None)
+def test_what_is_inferred_renders_the_text_it_was_read_from(
+    name: str, tag: str, message: str, required: bool
+) -> None:
+    """The image envgen renders from the inference (outputs/compose.py's spelling) is the
+    original text: Compose reads both before interpolation, so they must be equal."""
+    image = f"{name}:${{IMAGE_TAG:?{message}}}" if required else f"{name}:${{IMAGE_TAG:-{tag}}}"
+    found, todos = released(_built(image, image))
+    assert found is not None, todos
+    env = Environment.model_validate(
+        {
+            "app": "shop",
+            "name": "prod",
+            "tier": "production",
+            "host": {"name": "h"},
+            "access": "localhost",
+            found.key: found.value,
+            "additions": {"build_left_out": False},
+            "services": {s: {"image": i, "build": "."} for s, i in found.images.items()},
+        }
+    )
+    services = compose_document(env, PurePosixPath("rendered"))["services"]
+    assert [service["image"] for service in services.values()] == [image] * 2
+
+
 def test_an_image_not_built_here_says_nothing() -> None:
     model = {"services": {"redis": {"image": "redis:${REDIS_TAG:?set it}"}}}
     assert released(model) == (None, [])
@@ -442,3 +482,14 @@ def test_saq_sommelier_scraper_and_migrate_are_jobs_and_prod_runs_released_image
     assert "prod: equal (with 1 documented difference(s)), by `docker compose config`\n" in (
         result.stdout
     )
+
+
+def test_the_findings_script_counts_the_first_report_by_rule() -> None:
+    """benchmarks/import_findings.py, which measures the corpus, on the reference
+    application: what remains are the team's own findings, and Compose says equal."""
+    compose = find_compose(os.environ.get("PATH", ""), sys.executable)
+    counts, verdict = first_report(REPO / "tests/import_corpus/saq-sommelier", compose)
+    assert counts == Counter(
+        {"SEG013 error": 6, "SEG001 error": 1, "SEG004 error": 1, "PRD003 error": 1}
+    )
+    assert verdict == "equal"
