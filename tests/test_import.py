@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from envgen.errors import UsageError
 from envgen.importing import infer
-from envgen.importing.baseline import silences
+from envgen.importing.baseline import REASON, count, silences
 from envgen.importing.factor import factor
 from envgen.importing.read import ComposeRefused, find_compose
 from envgen.importing.sources import discover, parse_words
 from envgen.importing.write import spec_text
+from envgen.model.declared.silences import SilenceScope, path_matches
 from envgen.model.merge import merge
 from envgen.problems import Position, Problem
 from envgen.project.load import load_project
@@ -413,15 +414,18 @@ def _finding(rule: str, field: str, env: str = "prod") -> Problem:
     return Problem(Position("environments/prod.yaml", 3, 5), field, "m", "", "error", rule, env)
 
 
-def test_the_baseline_today_silences_each_rule_in_its_environment() -> None:
-    found = [_finding("PRD001", "services.db"), _finding("PRD001", "services.web")]
-    warning = Problem(Position("x"), "f", "m", "", "warning", "PRD004", "prod")
-    assert silences([*found, warning]) == {"prod": {"PRD001": "found at import"}}
-
-
-def test_the_scoped_baseline_silences_each_finding_where_it_is() -> None:
-    found = [_finding("PRD004", "services.db.ports"), _finding("SEG001", "compose_project")]
-    blocks = silences(found, scoped=True)
+def test_the_baseline_silences_each_finding_where_it_is() -> None:
+    """One scope per place, never the rule in the whole environment; a warning is not
+    silenced, and two findings at one place are one silence."""
+    found = [
+        _finding("PRD004", "services.db.ports"),
+        _finding("PRD004", "services.db.ports"),
+        _finding("SEG001", "compose_project"),
+        _finding("PRD001", "services.web"),
+    ]
+    warning = Problem(Position("x"), "f", "m", "", "warning", "PRD005", "prod")
+    blocks = silences([*found, warning])
+    assert count(blocks) == 3
     text = spec_text({"silence": blocks["prod"]}, header=[], comments={}, notes={})
     assert text == (
         "silence:\n"
@@ -432,10 +436,68 @@ def test_the_scoped_baseline_silences_each_finding_where_it_is() -> None:
         "    - service: db\n"
         "      path: services.db.ports\n"
         '      reason: "found at import"\n'
+        "  PRD001:\n"
+        "    - service: web\n"
+        "      path: services.web\n"
+        '      reason: "found at import"\n'
     )
 
 
-def test_with_the_baseline_render_works_at_once(
+def test_a_finding_in_base_yaml_is_silenced_in_each_environment_it_holds_in() -> None:
+    finding = _finding("SEG004", "services.web.container_name", env="dev, prod")
+    scope = {"service": "web", "path": "services.web.container_name", "reason": REASON}
+    assert silences([finding]) == {"dev": {"SEG004": [scope]}, "prod": {"SEG004": [scope]}}
+
+
+_FIELDS = st.sampled_from(
+    [
+        "compose_project",
+        "variables_file",
+        "services.web",
+        "services.web.ports",
+        "services.web.ports.0",
+        "services.web.ports_extra",
+        "services.web.healthcheck",
+        "services.webhook.ports.0",
+        "services.db.env_file.0",
+    ]
+)
+_FINDINGS = st.lists(
+    st.tuples(
+        st.sampled_from(["PRD001", "PRD004", "SEG001"]),
+        _FIELDS,
+        st.sampled_from(["dev", "prod", "dev, prod"]),
+        st.sampled_from(["error", "warning"]),
+    ),
+    max_size=8,
+)
+
+
+@given(found=_FINDINGS, later=_FIELDS)
+@settings(max_examples=200, deadline=None)
+def test_a_baseline_silences_exactly_the_places_found(
+    found: list[tuple[str, str, str, Literal["error", "warning"]]], later: str
+) -> None:
+    """A later finding is silenced only at or under a place an error was found at, for the
+    same rule and environment: never elsewhere in the environment."""
+    problems = [
+        Problem(Position("environments/prod.yaml", 3, 5), f, "m", "", severity, rule, env)
+        for rule, f, env, severity in found
+    ]
+    blocks = silences(problems)
+    for rule in ("PRD001", "PRD004", "SEG001"):
+        for env in ("dev", "prod"):
+            scopes = [SilenceScope(**s) for s in blocks.get(env, {}).get(rule, [])]
+            places = [
+                f
+                for r, f, e, severity in found
+                if r == rule and env in e.split(", ") and severity == "error"
+            ]
+            covered = any(scope.matches(later) for scope in scopes)
+            assert covered == any(path_matches(place, later) for place in places)
+
+
+def test_with_the_baseline_render_works_at_once_and_a_later_mistake_is_still_found(
     tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     prod = "services:\n  web:\n    image: nginx:1.27\n    restart: always\n"
@@ -448,9 +510,38 @@ def test_with_the_baseline_render_works_at_once(
         run, tmp_path, monkeypatch, "--force", "--baseline", "--env", "prod", "-f", "compose.yaml"
     )
     assert again.exit_code == 0, again.output
-    assert "baseline: " in again.stdout
-    assert '  PRD001: "found at import"\n' in (tmp_path / "environments/prod.yaml").read_text()
+    assert 'baseline: 3 silence(s) written, reason "found at import"\n' in again.stdout
+    spec = (tmp_path / "environments/prod.yaml").read_text()
+    assert spec.endswith(
+        "silence:\n"
+        "  PRD001:\n"
+        "    - service: web\n"
+        "      path: services.web\n"
+        '      reason: "found at import"\n'
+        "  PRD003:\n"
+        "    - service: web\n"
+        "      path: services.web.healthcheck\n"
+        '      reason: "found at import"\n'
+        "  SEC003:\n"
+        "    - path: variables_file\n"
+        '      reason: "found at import"\n'
+    )
     assert run("--root", tmp_path, "render").exit_code == 0
+    # A service added after the import makes the same mistakes: the baseline hides none.
+    base = tmp_path / "environments/base.yaml"
+    worker = "services:\n  worker:\n    image: busybox:1.36\n    restart: always\n"
+    base.write_text(base.read_text().replace("services:\n", worker, 1))
+    later = run("--root", tmp_path, "validate")
+    assert later.exit_code == 2
+    assert (
+        "environments/base.yaml:6:5: PRD001 error: services.worker: `worker` runs without a "
+        "memory limit"
+    ) in later.output
+    assert (
+        "environments/base.yaml:6:5: PRD003 error: services.worker.healthcheck: `worker` has no "
+        "health check"
+    ) in later.output
+    assert "2 errors, 3 silenced\n" in later.output
 
 
 @pytest.mark.parametrize(

@@ -697,7 +697,8 @@ def status(ctx: click.Context, environment: str) -> None:
 @click.option(
     "--baseline",
     is_flag=True,
-    help='Write each policy error as a silence, reason "found at import".',
+    help="Write each policy error as a silence scoped to its service and field path, reason "
+    '"found at import".',
 )
 @click.option("--dry-run", is_flag=True, help="Print the specs and the comparison; write nothing.")
 @click.option("--force", is_flag=True, help="Write over specs that already exist.")

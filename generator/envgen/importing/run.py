@@ -14,7 +14,7 @@ from typing import Any
 
 from envgen.errors import SpecError, UsageError
 from envgen.gitignore import read_gitignore
-from envgen.importing.baseline import silences
+from envgen.importing.baseline import count, silences
 from envgen.importing.compare import Difference, differences
 from envgen.importing.read import ComposeRefused, Source, config, shown_path
 from envgen.importing.specs import Spec, build_specs, spec_files
@@ -118,14 +118,14 @@ def import_project(
         chosen = silences(findings)
         if chosen:
             files, project = _checked(settings, made, chosen)
-            result = Imported(files, _findings(project), silenced=sum(map(len, chosen.values())))
+            result = Imported(files, _findings(project), silenced=count(chosen))
     if compare:
         result.differences = _compare(settings, originals, project, compose, environ)
     return result
 
 
 def _checked(
-    settings: Settings, made: dict[str, Spec], chosen: dict[str, dict[str, Any]]
+    settings: Settings, made: dict[str, Spec], chosen: Mapping[str, Mapping[str, Any]]
 ) -> tuple[dict[PurePosixPath, str], Project]:
     """The spec texts, loaded as `envgen` loads them (from a scratch copy of the project's
     layout), so that what import writes is what render reads."""

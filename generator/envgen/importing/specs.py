@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -14,9 +14,11 @@ from typing import Any
 from envgen.importing import infer
 from envgen.importing.comments import comments_above
 from envgen.importing.factor import factor
+from envgen.importing.jobs import Jobs, infer_jobs
 from envgen.importing.order import in_written_order, written
 from envgen.importing.read import Source, shown_path
 from envgen.importing.shape import shaped
+from envgen.importing.tags import released
 from envgen.importing.write import KeyPath, spec_text
 from envgen.settings import Settings
 
@@ -67,18 +69,9 @@ def build_specs(
                 )
             )
         fields += [infer.host(source.name), infer.access(model)]
-        rendered_file = infer.rendered_variables_file(head)
-        if rendered_file is not None:
-            fields.append(rendered_file)
-        elif (source.folder / ".env").is_file():
-            relative = posixpath.normpath(posixpath.join(folders[source.name], ".env"))
-            fields.append(
-                infer.Field(
-                    "variables_file",
-                    relative,
-                    "Compose reads ${VARIABLE} values from the .env beside the first compose file",
-                )
-            )
+        variables_file = _variables_file(source, folders[source.name], head)
+        if variables_file is not None:
+            fields.append(variables_file)
         database, lines = infer.database(model)
         if database is not None:
             fields.append(database)
@@ -89,10 +82,18 @@ def build_specs(
                 f"{evidence}: each environment keeps its own"
             )
         headers[source.name] = fields
-        todos[source.name] = lines + infer.secret_variables(model)
+        todos[source.name] = [
+            *lines,
+            *infer.secret_variables(model),
+            *_with_release(shape, model, fields),
+        ]
         shapes.append(shape)
-    base_data, overlays = factor(shapes)
     kept = {path: lines for s in sources for path, lines in comments_above(s.files).items()}
+    jobs = infer_jobs([models[s.name] for s in sources], kept)
+    _with_jobs(
+        dict(zip([s.name for s in sources], shapes, strict=True)), jobs, data_comments, todos
+    )
+    base_data, overlays = factor(shapes)
     # A key written in envgen's words keeps the comment of Compose's (shape.py).
     kept |= {
         (*path[:-1], "no_new_privileges"): lines
@@ -131,6 +132,60 @@ def build_specs(
             kept,
         )
     return specs
+
+
+def _variables_file(source: Source, folder: str, head: str) -> infer.Field | None:
+    """The file Compose reads `${VARIABLE}` values from: the one envgen's own rendered
+    file names, else the `.env` beside the first compose file."""
+    rendered_file = infer.rendered_variables_file(head)
+    if rendered_file is not None:
+        return rendered_file
+    if not (source.folder / ".env").is_file():
+        return None
+    return infer.Field(
+        "variables_file",
+        posixpath.normpath(posixpath.join(folder, ".env")),
+        "Compose reads ${VARIABLE} values from the .env beside the first compose file",
+    )
+
+
+def _with_jobs(
+    shapes: dict[str, dict[str, Any]],
+    jobs: Jobs,
+    comments: dict[KeyPath, str],
+    todos: dict[str, list[str]],
+) -> None:
+    """Each environment's shape with `job:` first in each job's service, its evidence in
+    `comments`; the TODO lines of the services that may be jobs in `todos`."""
+    for name, shape in shapes.items():
+        services = shape.get("services") or {}
+        for service, kind in jobs.kinds.items():
+            if service in services:
+                services[service] = {"job": kind, **services[service]}
+                comments[("services", service, "job")] = jobs.evidence[service]
+        todos[name] += [todo for service, todo in jobs.todos.items() if service in services]
+
+
+def _with_release(
+    shape: dict[str, Any], model: dict[str, Any], fields: list[infer.Field]
+) -> list[str]:
+    """`shape` and `fields` of an environment that runs released images, as the files
+    keep them (`build` beside the image); the TODO lines of a tag envgen cannot write."""
+    release, todos = released(model)
+    if release is None:
+        return todos
+    for service, image in release.images.items():
+        shape["services"][service] = {**shape["services"][service], "image": image}
+    fields.append(infer.Field(release.key, release.value, release.evidence))
+    fields.append(
+        infer.Field(
+            "additions",
+            {"build_left_out": False},
+            "the files keep `build` beside the released images (`docker compose build` "
+            "remakes them under their names)",
+        )
+    )
+    return todos
 
 
 def _head(file: Path) -> str:
@@ -196,7 +251,7 @@ def _described(
 
 
 def spec_files(
-    settings: Settings, specs: dict[str, Spec], chosen: dict[str, dict[str, Any]]
+    settings: Settings, specs: dict[str, Spec], chosen: Mapping[str, Mapping[str, Any]]
 ) -> dict[PurePosixPath, str]:
     """Each spec's text, with the silences `chosen` for its environment. A one-line
     comment above a service became its description, so it is not written twice."""
