@@ -5,14 +5,19 @@ NetworkPolicies; a route no Ingress path can mean the same is refused at its lin
 
 from __future__ import annotations
 
+import http.client
 import json
+import re
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
 import pytest
+import yaml
 from envgen.model.environment import Proxy, Route
 from envgen.outputs.caddy import caddy_token
 from envgen.project.kubernetes_routes import ingress_paths, route_refusals
@@ -21,9 +26,10 @@ from envgen.settings import load_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Run, edit_spec, spec_position
+from tests.conftest import REPO, Run, edit_spec, lint_markdown, spec_position
 from tests.kube_project import files_of, kube_project, kubernetes_validate, manifests
 from tests.network_graph import Cluster
+from tests.test_proxy_routes import HASH, SPECS, _rendered
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
@@ -366,3 +372,104 @@ def test_the_same_routes_stay_caddy_s_on_the_target_compose(tmp_path: Path) -> N
         "/Media*",
         "/media/live/*",
     ]
+
+
+HOW_TO = REPO / "docs/how-to/add-a-proxy-route.md"
+
+
+def test_the_how_to_s_kubernetes_table_is_what_envgen_writes() -> None:
+    text = HOW_TO.read_text(encoding="utf-8")
+    (spec,) = [b.split("```")[0] for b in text.split("```yaml\n")[1:] if "routes:" in b]
+    proxy = Proxy.model_validate(yaml.safe_load(spec)["proxy"])
+    table = text[text.index("## Routes on Kubernetes") :]
+    table = next(block for block in table.split("\n\n") if block.startswith("|"))
+    said = [
+        (path, kind, service, int(port))
+        for kind, path, service, port in re.findall(
+            r"`(Exact|Prefix) (\S+)` to `([a-z]+):(\d+)`", table
+        )
+    ]
+    written = [(p.path, p.kind, p.service, p.port) for p in ingress_paths(proxy)]
+    assert sorted(said) == sorted(written)
+    assert len(written) == 6
+    assert lint_markdown(text) == []
+
+
+# --- Caddy itself, running envgen's Caddyfile, against the Ingress of the same routes. ---
+
+
+def _answering(node: Any) -> Any:
+    """Caddy's adapted config with every `reverse_proxy` answering the upstream's name."""
+    if isinstance(node, list):
+        return [_answering(item) for item in node]
+    if isinstance(node, dict):
+        if node.get("handler") == "reverse_proxy":
+            return {"handler": "static_response", "body": node["upstreams"][0]["dial"]}
+        return {key: _answering(value) for key, value in node.items()}
+    return node
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _ask(port: int, host: str, path: str) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path, headers={"Host": host})
+        return connection.getresponse().read().decode()
+    finally:
+        connection.close()
+
+
+def test_caddy_running_envgen_s_caddyfile_agrees_with_the_ingress(run: Run, tmp_path: Path) -> None:
+    root = _rendered(tmp_path / "p", run, SPECS)
+    home = tmp_path / "home"
+    home.mkdir()
+    environ = {"HOME": str(home), "XDG_DATA_HOME": str(home), "XDG_CONFIG_HOME": str(home)}
+    adapted = subprocess.run(
+        [CADDY, "adapt", "--config", str(root / "rendered/Caddyfile"), "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        env={**environ, "AUTH_USER": "u", "AUTH_HASH": HASH},
+        check=True,
+        timeout=30,
+    )
+    config = _answering(json.loads(adapted.stdout))
+    port = _free_port()
+    server = config["apps"]["http"]["servers"]["srv0"]
+    server["listen"] = [f"127.0.0.1:{port}"]
+    server["automatic_https"] = {"disable": True}
+    config["admin"] = {"disabled": True}
+    (home / "caddy.json").write_text(json.dumps(config), encoding="utf-8")
+    log = (home / "caddy.log").open("w", encoding="utf-8")
+    caddy = subprocess.Popen(
+        [CADDY, "run", "--config", str(home / "caddy.json")],
+        env=environ,
+        stdout=log,
+        stderr=log,
+    )
+    try:
+        for _ in range(100):
+            try:
+                _ask(port, "shop.example.com", "/")
+                break
+            except OSError:
+                assert caddy.poll() is None, (home / "caddy.log").read_text(encoding="utf-8")
+                time.sleep(0.1)
+        env = load_project(load_settings(root)).get("green")  # public: no password asked
+        assert env.proxy is not None
+        paths = _as_manifest(env.proxy)
+        for request in sorted(_requests(env.proxy)):
+            dial = _ask(port, "shop.example.com", request)
+            name, _, number = dial.removeprefix("shop-green-").partition(":")
+            assert ingress_route(paths, request) == (name, int(number)), request
+        # The one difference: Caddy matches any case, an Ingress the path's own.
+        assert _ask(port, "shop.example.com", "/WS") == "shop-green-ws:9000"
+        assert ingress_route(paths, "/WS") == ("web", 80)
+    finally:
+        caddy.terminate()
+        caddy.wait(timeout=10)
+        log.close()
