@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from envgen.reading.source import Path
 
 # What ingress-nginx's admission takes in an Exact or Prefix path (its strict path
-# validation): letters, digits, `_`, `-` and `/`.
+# validation, the FAQ's "Validation of path"): letters, digits, `_`, `-` and `/`. Its
+# Prefix `/api` is nginx's `location /api/` plus `= /api` unless an Exact `/api` exists.
 _INGRESS_NGINX = re.compile(r"[A-Za-z0-9_/-]")
 
 
