@@ -152,8 +152,11 @@ def plan(env: Environment) -> Plan:
         if probe is not None and probe.kind != "exec":
             ports[name].add(probe.port)
         ports[name].update(env.kubernetes.ports.get(name, []))
-    if env.proxy is not None and env.domain is not None and env.proxy.service in ports:
-        ports[env.proxy.service].add(env.proxy.port)
+    if env.proxy is not None and env.domain is not None:
+        # Each service the domain routes to listens on the port its route names.
+        for _, target, routed_port, _ in env.proxy.routed():
+            if target in ports:
+                ports[target].add(routed_port)
     if database in ports and env.database is not None and env.database.port_number:
         ports[database].add(env.database.port_number)
     edges: list[Edge] = []

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from envgen.compose.paths import is_local
 from envgen.project.kubernetes_plan import Plan, plan, variables
+from envgen.project.kubernetes_routes import route_refusals
 from envgen.project.kubernetes_values import Refusal, command_words, secret_names, translate
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ def _environment(env: Environment, layout: Plan) -> Iterator[Found]:
             "a cluster pulls images and builds none: this environment builds from source",
             "set `image_tag` to the tag CI pushes",
         )
+    yield from route_refusals(env)
     for section in ("secrets", "configs", "models"):
         for key in getattr(env, section):
             yield (

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from envgen.outputs.kubernetes.names import ENVIRONMENT, NAME, PART_OF, metadata
 from envgen.outputs.kubernetes.quantities import memory
+from envgen.project.kubernetes_routes import ingress_paths
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
@@ -58,7 +59,8 @@ def basic_auth_secret(env: Environment) -> str:
 
 
 def ingress(env: Environment) -> list[dict[str, Any]]:
-    """The domain, routed to the proxy's service; basic auth through a Secret."""
+    """The domain, each path routed where Caddy would route it (project/kubernetes_routes.py);
+    basic auth, on every path, through a Secret."""
     if env.domain is None or env.proxy is None:
         return []
     meta = metadata(env, env.app)
@@ -68,15 +70,17 @@ def ingress(env: Environment) -> list[dict[str, Any]]:
             "nginx.ingress.kubernetes.io/auth-secret": basic_auth_secret(env),
             "nginx.ingress.kubernetes.io/auth-realm": f"{env.app} {env.name}",
         }
-    backend = {"service": {"name": env.proxy.service, "port": {"number": env.proxy.port}}}
+    paths = [
+        {
+            "path": found.path,
+            "pathType": found.kind,
+            "backend": {"service": {"name": found.service, "port": {"number": found.port}}},
+        }
+        for found in ingress_paths(env.proxy)
+    ]
     spec: dict[str, Any] = {
         "ingressClassName": env.kubernetes.ingress_class,
-        "rules": [
-            {
-                "host": env.domain,
-                "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": backend}]},
-            }
-        ],
+        "rules": [{"host": env.domain, "http": {"paths": paths}}],
     }
     if env.kubernetes.certificate_from is not None:
         spec["tls"] = [{"hosts": [env.domain], "secretName": env.kubernetes.certificate_from}]
@@ -95,7 +99,7 @@ def _pods(name: str) -> dict[str, Any]:
 
 def network_policies(env: Environment, layout: Plan) -> list[dict[str, Any]]:
     """Deny everything, allow DNS, then each edge: the client's egress and the server's
-    ingress, on the server's ports; the ingress controller to the routed service; HTTPS
+    ingress, on the server's ports; the ingress controller to each routed service; HTTPS
     out of the cluster for a service that calls an outside API."""
 
     def policy(name: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -126,7 +130,11 @@ def network_policies(env: Environment, layout: Plan) -> list[dict[str, Any]]:
             },
         ),
     ]
-    routed = env.proxy.service if env.proxy is not None and env.domain is not None else None
+    # The ingress controller reaches each service the Ingress routes to, on its routed ports.
+    routed: dict[str, set[int]] = {}
+    if env.proxy is not None and env.domain is not None:
+        for path in ingress_paths(env.proxy):
+            routed.setdefault(path.service, set()).add(path.port)
     for name in env.services:
         ingress: list[dict[str, Any]] = []
         clients = sorted({e.client for e in layout.edges if e.server == name})
@@ -134,10 +142,13 @@ def network_policies(env: Environment, layout: Plan) -> list[dict[str, Any]]:
             ingress.append(
                 {"from": [_pods(c) for c in clients], "ports": _ports(layout.ports[name])}
             )
-        if name == routed and env.proxy is not None:
+        if name in routed:
             controller = {"matchLabels": {NAMESPACE_NAME: env.kubernetes.ingress_namespace}}
             ingress.append(
-                {"from": [{"namespaceSelector": controller}], "ports": _ports((env.proxy.port,))}
+                {
+                    "from": [{"namespaceSelector": controller}],
+                    "ports": _ports(tuple(sorted(routed[name]))),
+                }
             )
         egress = [
             {"to": [_pods(e.server)], "ports": _ports(layout.ports[e.server])}
