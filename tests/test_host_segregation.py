@@ -10,8 +10,14 @@ import re
 import shutil
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from envgen.model.tiers import Tier
+from envgen.policies import segregation
+from envgen.policies.rule import Scope
+from envgen.reading.source import Document
 
 from tests.conftest import REPO, Run, edit_spec
 from tests.policy_project import Patch, findings, patched
@@ -160,6 +166,23 @@ CLASHES: list[tuple[str, list[Patch], list[str]]] = [
                 "volumes.dbdata",
                 "volume `shop-staging_dbdata` (network share `10.0.0.5:/exports/shop`) is "
                 "also production's (environments/production.yaml:26:5)",
+            )
+        ],
+    ),
+    (
+        "SEG002: a share's server is one whatever its case",
+        [
+            ELSEWHERE,
+            ("staging.yaml", None, _volume(NFS.replace("10.0.0.5", "NAS.lan"))),
+            ("production.yaml", None, _volume(NFS.replace("10.0.0.5", "nas.LAN"))),
+        ],
+        [
+            _seg(
+                "SEG002",
+                "staging.yaml:30:5",
+                "volumes.dbdata",
+                "volume `shop-staging_dbdata` (nfs share `nas.lan:/exports/shop`) is also "
+                "production's (environments/production.yaml:26:5)",
             )
         ],
     ),
@@ -355,6 +378,14 @@ NEAR_MISSES: list[tuple[str, list[Patch]]] = [
     ("SEG004", [ELSEWHERE, *_both(CONTAINER)]),
     ("SEG006", [ELSEWHERE, *_both(BIND_VECTORS)]),
     ("SEG006", [ELSEWHERE, *_both(_vectors("    name: shop_vectors\n"))]),
+    # Two folders of one host are two stores.
+    (
+        "SEG006",
+        [
+            ("staging.yaml", None, BIND_VECTORS.replace("./vectors", "./vectors-staging")),
+            ("production.yaml", None, BIND_VECTORS),
+        ],
+    ),
 ]
 
 
@@ -505,3 +536,34 @@ def test_the_reference_application_on_two_hosts_is_told_apart(
     rules = re.findall(r"^environments/\S+ (\w+) error: ", result.output, re.MULTILINE)
     assert Counter(rules) == {"SEG013": 6, "PRD010": 4, "PRD003": 3, "PRD002": 2}
     assert "\n15 errors\n" in result.output
+
+
+def test_one_finding_per_place_and_other_environment_however_many_identities_meet() -> None:
+    """A value with two identities (a plugin's volume: its name on the host, its backend
+    everywhere) clashes once with each other environment, at each place that holds it: a
+    place already reported under one identity is skipped under the next, and the places
+    after it are still reported."""
+    envs = [
+        SimpleNamespace(name=name, tier=tier, host=SimpleNamespace(name=host), held=held)
+        for name, tier, host, held in [
+            ("laptop", Tier.LOCAL, "a", [("everywhere:x", ("q",))]),
+            ("staging", Tier.STAGING, "b", [("everywhere:x", ("a",)), ("host:x", ("a",))]),
+            ("production", Tier.PRODUCTION, "b", [("everywhere:x", ("p",)), ("host:x", ("p",))]),
+        ]
+    ]
+    envs[1].held.append(("host:x", ("b",)))
+    scope = Scope(tuple(envs), {env.name: Document(None) for env in envs})  # type: ignore[arg-type]
+
+    def values(env: Any) -> list[tuple[object, tuple[str, ...]]]:
+        return list(env.held)
+
+    def on_host(value: object) -> bool:
+        return str(value).startswith("host:")
+
+    found = segregation._clashes(scope, values, "thing", on_host, key=lambda v: str(v)[-1])
+    assert sorted((f.environment, f.path, f.message) for f in found) == [
+        ("laptop", ("q",), "thing `everywhere:x` is also production's (?:1:1)"),
+        ("staging", ("a",), "thing `everywhere:x` is also laptop's (?:1:1)"),
+        ("staging", ("a",), "thing `everywhere:x` is also production's (?:1:1)"),
+        ("staging", ("b",), "thing `host:x` is also production's on host `b` (?:1:1)"),
+    ]
