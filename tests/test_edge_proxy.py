@@ -158,7 +158,7 @@ def test_only_the_edge_proxy_may_join_another_environments_network(tmp_path: Pat
     # Production is never the one blamed (Scope.blame); both sides are named.
     assert lines == [
         f"{_at(files, 'staging.yaml', 'edge-staging')}: SEG003 error: networks.proxy.name: "
-        f"network `edge-staging` is also production's "
+        f"network `edge-staging` is also production's on host `vps` "
         f"({_at(files, 'production.yaml', 'edge-staging')}) (give the network a name of "
         "this environment's own: each environment has its own network to the proxy, which "
         "the proxy joins)"

@@ -77,7 +77,8 @@ def _pairwise_clashes(scope: Scope, same_host: bool) -> list[Finding]:
         for value, path in _values(blamed):
             if value in theirs:
                 where = scope.where(other, theirs[value])
-                message = f"thing `{value}` is also {other.name}'s ({where})"
+                there = f" on host `{blamed.host.name}`" if same_host else ""
+                message = f"thing `{value}` is also {other.name}'s{there} ({where})"
                 found.append(Finding(blamed.name, path, message))
     return found
 
@@ -111,7 +112,8 @@ def test_indexed_clashes_find_what_the_pairwise_comparison_found(
     envs: list[Any], same_host: bool
 ) -> None:
     scope = _scope(envs)
-    indexed = segregation._clashes(scope, _values, "thing", same_host)
+    on_host = segregation._anywhere if same_host else segregation._nowhere
+    indexed = segregation._clashes(scope, _values, "thing", on_host)
     assert sorted(map(_key, indexed)) == sorted(map(_key, _pairwise_clashes(scope, same_host)))
 
 

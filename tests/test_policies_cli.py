@@ -233,6 +233,9 @@ def test_rules_text(run: Run) -> None:
         "compose",
         "project",
         "names",
+        "on",
+        "one",
+        "host",
     ]
     assert "PRD001  -        -        warning  error       a memory limit" in result.output
     assert len(lines) == 1 + len(RULES)
@@ -242,7 +245,7 @@ def test_rules_json(run: Run) -> None:
     data = json.loads(run("rules", "--format", "json").output)
     assert data["rules"][0] == {
         "id": "SEG001",
-        "title": "distinct compose project names",
+        "title": "distinct compose project names on one host",
         "severity": {"local": "error", "test": "error", "staging": "error", "production": "error"},
         "rationale": RULES["SEG001"].rationale,
     }

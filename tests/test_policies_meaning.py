@@ -110,7 +110,8 @@ def test_an_external_network_that_is_production_own(tmp_path: Path) -> None:
     problems = findings(tmp_path, patched([("staging.yaml", None, joined)]))
     assert [str(p) for p in problems if p.rule == "SEG003"] == [
         "environments/staging.yaml:31:11: SEG003 error: networks.back.name: network "
-        "`shop-production_default` is also production's (environments/production.yaml:1:1) "
+        "`shop-production_default` is also production's on host `vps` "
+        "(environments/production.yaml:1:1) "
         "(give the network a name of this environment's own: each environment has its own "
         "network to the proxy, which the proxy joins)"
     ]

@@ -58,7 +58,7 @@ CASES: list[tuple[str, list[Patch], str]] = [
             )
         ],
         "environments/staging.yaml:30:5: SEG002 error: volumes.dbdata: volume "
-        "`shop-production_dbdata` is also production's (environments/base.yaml:25:11)"
+        "`shop-production_dbdata` is also production's on host `vps` (environments/base.yaml:25:11)"
         " (give the volume a `name` of this environment's own, or none: Compose prefixes the "
         "project's)",
     ),
@@ -69,7 +69,7 @@ CASES: list[tuple[str, list[Patch], str]] = [
             ("staging.yaml", None, API + "    container_name: shop-api$X\n"),
         ],
         "environments/staging.yaml:30:21: SEG004 error: services.api.container_name: container "
-        "name `shop-api` is also production's (environments/production.yaml:26:21)"
+        "name `shop-api` is also production's on host `vps` (environments/production.yaml:26:21)"
         " (remove `container_name`: Compose names the container after the project)",
     ),
     (
@@ -83,7 +83,8 @@ CASES: list[tuple[str, list[Patch], str]] = [
             )
         ],
         "environments/staging.yaml:30:11: SEG003 error: networks.back.name: network "
-        "`shop-production_default` is also production's (environments/production.yaml:1:1)"
+        "`shop-production_default` is also production's on host `vps` "
+        "(environments/production.yaml:1:1)"
         " (give the network a name of this environment's own: each environment has its own "
         "network to the proxy, which the proxy joins)",
     ),

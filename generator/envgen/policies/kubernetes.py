@@ -102,7 +102,8 @@ def _texts(env: Environment) -> Iterator[tuple[str, Path]]:
 
 def foreign_namespaces(scope: Scope) -> Iterator[Finding]:
     """A host name in another environment's namespace (`db.shop-production`,
-    with or without `.svc.cluster.local`)."""
+    with or without `.svc.cluster.local`). On every host, like KUB006: the name asks
+    for another environment whatever cluster answers it."""
     theirs = [
         (other, re.compile(rf"(?<![\w-])[a-z0-9-]+\.{re.escape(other.namespace)}(?![\w-])"))
         for other in scope.environments
@@ -127,6 +128,10 @@ def namespaces(scope: Scope) -> Iterator[Finding]:
         if "kubernetes" in env.targets:
             yield env.namespace, ("kubernetes", "namespace")
 
+    # Compared on every host, unlike the Docker engine's names of SEG001-SEG004: a
+    # Kubernetes environment's `host.name` does not say which cluster it deploys to (two
+    # kubectl contexts may be one cluster), and the namespace is what every generated
+    # command addresses.
     for blamed, paths, other, other_paths in scope.clashes(held):
         for path in paths:
             where = scope.where(other, other_paths[0])

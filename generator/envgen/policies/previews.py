@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from envgen.model.previews.names import family, has_token, spelled
+from envgen.policies.meaning.storage import network_spans_hosts, volume_storage
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
 
 if TYPE_CHECKING:
@@ -50,6 +51,16 @@ def held(env: Environment) -> Iterator[Held]:
             yield "container name", service.container_name, at, "plain"
 
 
+def _one_hosts(env: Environment, kind: str, path: Path) -> bool:
+    """Whether a held value is one Docker engine's (a project, a container, a volume or a
+    network of one host), as SEG001-SEG004 compare them; the rest is everyone's."""
+    if kind == "volume":
+        return not any(storage.shared for storage in volume_storage(env, str(path[1])))
+    if kind == "network":
+        return not network_spans_hosts(env, str(path[1]))
+    return kind in ("compose project", "container name")
+
+
 def _templates(scope: Scope) -> list[Environment]:
     return [env for env in scope.environments if env.preview is not None]
 
@@ -87,6 +98,17 @@ def nothing_shared(scope: Scope) -> Iterator[Finding]:
                         f"external {section[:-1]} `{key}` would be shared by every preview",
                         "let Compose create it, named after each preview's project",
                     )
+        for key in env.volumes:
+            # A preview's volume is named after it, but the share it mounts is the
+            # template's `driver_opts`, which no preview's id replaces.
+            for storage in volume_storage(env, key):
+                if storage.key[0] == "share":
+                    yield Finding(
+                        env.name,
+                        ("volumes", key, "driver_opts"),
+                        f"volume `{key}` mounts {storage.detail}, which every preview would share",
+                        "keep the preview's data in a volume Docker creates for each preview",
+                    )
         if env.database is not None and not env.database.runs_in_stack:
             yield Finding(
                 env.name,
@@ -99,7 +121,9 @@ def nothing_shared(scope: Scope) -> Iterator[Finding]:
 def out_of_reach(scope: Scope) -> Iterator[Finding]:
     """No other environment holds a value that some preview would take: each template
     value is matched as a pattern (any id in the token's place) against every other
-    environment's values of its kind, once, whatever the number of previews."""
+    environment's values of its kind, once, whatever the number of previews. Previews
+    run on the template's host: what one Docker engine names is compared only with the
+    environments on that host, as SEG001-SEG004 compare it."""
     for env in _templates(scope):
         patterns = []
         for kind, value, path, form in held(env):
@@ -109,19 +133,25 @@ def out_of_reach(scope: Scope) -> Iterator[Finding]:
         for other in scope.environments:
             if other is env:
                 continue
+            elsewhere = other.host.name != env.host.name
             theirs = [(kind, value, path) for kind, value, path, _ in held(other)]
             for kind, value, path, pattern in patterns:
                 for their_kind, their_value, their_path in theirs:
-                    if their_kind == kind and pattern.fullmatch(their_value):
-                        where = scope.where(other, their_path)
-                        yield Finding(
-                            env.name,
-                            path,
-                            f"{kind} `{value}` becomes {other.name}'s `{their_value}` in "
-                            f"one preview ({where})",
-                            "name the template's values so that no id turns them into "
-                            "another environment's",
-                        )
+                    if their_kind != kind or not pattern.fullmatch(their_value):
+                        continue
+                    one_host = _one_hosts(env, kind, path) or _one_hosts(other, kind, their_path)
+                    if one_host and elsewhere:
+                        continue
+                    there = f" on host `{env.host.name}`" if one_host else ""
+                    where = scope.where(other, their_path)
+                    yield Finding(
+                        env.name,
+                        path,
+                        f"{kind} `{value}` becomes {other.name}'s `{their_value}` in "
+                        f"one preview{there} ({where})",
+                        "name the template's values so that no id turns them into "
+                        "another environment's",
+                    )
 
 
 RULES = [
@@ -138,9 +168,9 @@ RULES = [
     Rule(
         "PRV002",
         "a preview template shares nothing by construction",
-        "A fixed host port, an external network or volume, or an external database would "
-        "be every preview's at once: the second preview fails to start, or reaches the "
-        "first one's data.",
+        "A fixed host port, an external network or volume, a volume on a network share "
+        "(NFS, CIFS), or an external database would be every preview's at once: the second "
+        "preview fails to start, or reaches the first one's data.",
         everywhere("error"),
         nothing_shared,
         hint="publish no host port and let Compose create each network and volume per preview",
@@ -150,7 +180,10 @@ RULES = [
         "no other environment holds a value that a preview would take",
         "Proved once for every id: the template's values, with any id in place of its "
         "name, match no other environment's project, domain, database, volume, network, "
-        "identity or variable.",
+        "identity or variable. Previews run on the template's host: a project, container, "
+        "volume or network is one Docker engine's, and is compared with the environments on "
+        "that host only (a volume plugin's volume, a network share or an overlay network "
+        "with every host's).",
         everywhere("error"),
         out_of_reach,
         hint="name the values so that no preview id turns one into another environment's",

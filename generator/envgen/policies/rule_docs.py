@@ -56,7 +56,8 @@ _PREVIEW_NETWORK = "networks:\n  proxy:\n    name: shop-staging-edge\n    extern
 
 DOCS: dict[str, RuleDoc] = {
     "SEG001": RuleDoc(
-        "each environment's compose project name: `compose_project`, by default `<app>-<name>`.",
+        "each environment's compose project name: `compose_project`, by default "
+        "`<app>-<name>`, against the environments on the same `host.name`.",
         "Give the environment a project name of its own, or leave `compose_project` out.",
         Example(
             "staging.yaml", "compose_project: shop-production\n", "compose_project: shop-staging\n"
@@ -64,7 +65,10 @@ DOCS: dict[str, RuleDoc] = {
     ),
     "SEG002": RuleDoc(
         "the Docker name of every named volume a service mounts: `volumes.<key>.name`, by "
-        "default `<compose_project>_<key>`, with `${VAR:-default}` expanded.",
+        "default `<compose_project>_<key>`, with `${VAR:-default}` expanded, on the same "
+        "`host.name`; on every host, a volume's `driver` other than `local` (with its name) "
+        "and the share a local volume mounts (`driver_opts` with `type: nfs`, `nfs4`, "
+        "`cifs`... or `o: addr=...`, by server and `device`).",
         "Give the volume a name of the environment's own, or leave `name` out.",
         Example(
             "staging.yaml",
@@ -75,7 +79,8 @@ DOCS: dict[str, RuleDoc] = {
     "SEG003": RuleDoc(
         "the Docker name of every network, by default `<compose_project>_<key>` (an "
         "external one by its key), and the implicit `<project>_default`; the proxy's "
-        "external network is exempt.",
+        "external network is exempt; on the same `host.name`, or on every host for a "
+        "`driver: overlay` network.",
         "Name the network after the environment, or leave `name` out.",
         Example(
             "staging.yaml",
@@ -90,7 +95,8 @@ DOCS: dict[str, RuleDoc] = {
         ),
     ),
     "SEG004": RuleDoc(
-        "each service's `container_name`, with `${VAR:-default}` expanded.",
+        "each service's `container_name`, with `${VAR:-default}` expanded, against the "
+        "environments on the same `host.name`.",
         "Give the container a name of the environment's own, or leave it out: Compose "
         "names containers after the project.",
         Example(
@@ -110,8 +116,10 @@ DOCS: dict[str, RuleDoc] = {
         ),
     ),
     "SEG006": RuleDoc(
-        "the mounts of every service marked `data: true`: the Docker name of each named "
-        "volume, and each bind source on the same host.",
+        "the mounts of every service marked `data: true`: on the same `host.name`, the "
+        "Docker name of each named volume and each host folder (a bind source, or a local "
+        "volume's `driver_opts` `device` with `o: bind`); on every host, a volume plugin's "
+        "volume and a network share, as SEG002 reads them.",
         "Give the data service's volume a name of the environment's own (by default it "
         "has one), or a bind folder of its own.",
         Example(

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from envgen.compose.command_line import command_texts
 from envgen.model.tiers import Tier
+from envgen.policies.meaning.mounts import bound_device
+from envgen.policies.meaning.storage import Storage, network_spans_hosts, volume_storage
 from envgen.policies.resolved import decoded, resolved, resolved_path
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
 from envgen.policies.spotting import Spotted, production_index
@@ -20,30 +22,55 @@ if TYPE_CHECKING:
 Values = Callable[["Environment"], Iterable[tuple[object, "Path"]]]
 
 
+def _nowhere(value: object) -> bool:
+    return False
+
+
+def _anywhere(value: object) -> bool:
+    return True
+
+
 def _clashes(
     scope: Scope,
     values: Values,
     what: str | Callable[[object], str],
-    same_host: bool = False,
+    on_host: Callable[[object], bool] = _nowhere,
     key: Callable[[object], Hashable] = lambda value: value,
 ) -> Iterator[Finding]:
     """A finding wherever two environments hold the same value (by `key`), on the one to
-    change, naming where the other holds it. `what` names the value in the message."""
+    change, naming where the other holds it. `what` names the value in the message. A
+    value that `on_host` says is one host's (a Docker engine's name, a host's folder) is
+    compared only between environments on that host, and the message names the host;
+    any other is compared everywhere. One finding per value and other environment, however
+    many of its identities they share."""
+
+    Held = list[tuple[tuple[str, Hashable], object]]
+    held_at: dict[str, dict[Path, Held]] = {}
+    for env in scope.environments:
+        mine = held_at.setdefault(env.name, {})
+        for value, path in values(env):
+            pair = (env.host.name if on_host(value) else "", key(value))
+            mine.setdefault(path, []).append((pair, value))
 
     def held(env: Environment) -> Iterator[tuple[Hashable, Path]]:
-        for value, path in values(env):
-            yield (env.host.name if same_host else "", key(value)), path
+        for path, pairs in held_at[env.name].items():
+            for pair, _ in pairs:
+                yield pair, path
 
-    shown: dict[tuple[str, Hashable], object] = {}
-    for env in scope.environments:
-        for value, path in values(env):
-            shown[(env.name, path)] = value
+    reported: set[tuple[str, Path, str]] = set()
     for blamed, blamed_paths, other, other_paths in scope.clashes(held):
+        theirs = {pair for at in other_paths for pair, _ in held_at[other.name][at]}
         where = scope.where(other, other_paths[0])
         for path in blamed_paths:
-            value = shown[(blamed.name, path)]
+            if (blamed.name, path, other.name) in reported:
+                continue
+            reported.add((blamed.name, path, other.name))
+            (host, _), value = next(
+                (pair, value) for pair, value in held_at[blamed.name][path] if pair in theirs
+            )
             name = what(value) if callable(what) else f"{what} `{value}`"
-            yield Finding(blamed.name, path, f"{name} is also {other.name}'s ({where})")
+            there = f" on host `{host}`" if host else ""
+            yield Finding(blamed.name, path, f"{name} is also {other.name}'s{there} ({where})")
 
 
 def _used_volumes(env: Environment) -> set[str]:
@@ -60,21 +87,37 @@ def project_names(scope: Scope) -> Iterator[Finding]:
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
         yield env.project_name, ("compose_project",)
 
-    return _clashes(scope, values, "compose project")
+    # Compose finds a project's containers by their label in one engine: on two hosts,
+    # one name is two projects.
+    return _clashes(scope, values, "compose project", on_host=_anywhere)
 
 
-def _volume_name(env: Environment, key: str) -> str:
-    """The Docker name of a volume as Compose resolves it (`${X:-name}` is `name`)."""
-    return resolved(env.volume_name(key))
+def _storage_of(value: object) -> Storage:
+    return cast(Storage, value)
+
+
+def _host_storage(value: object) -> bool:
+    return not _storage_of(value).shared
+
+
+def _storage_key(value: object) -> Hashable:
+    return _storage_of(value).key
 
 
 def volumes(scope: Scope) -> Iterator[Finding]:
+    """A volume's Docker name on one host; its plugin's volume or network share on every
+    host (see `volume_storage`)."""
+
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
         # SEG006 speaks for the volumes of data services.
         for key in sorted(_used_volumes(env) - _data_volumes(env)):
-            yield _volume_name(env, key), ("volumes", key)
+            for storage in volume_storage(env, key):
+                yield storage, ("volumes", key)
 
-    return _clashes(scope, values, "volume")
+    def what(value: object) -> str:
+        return _storage_of(value).described("volume")
+
+    return _clashes(scope, values, what, on_host=_host_storage, key=_storage_key)
 
 
 def networks(scope: Scope) -> Iterator[Finding]:
@@ -88,15 +131,22 @@ def networks(scope: Scope) -> Iterator[Finding]:
             if key in used:
                 network = env.networks[key]
                 at = ("networks", key, "name") if network.name is not None else ("networks", key)
-                yield resolved(env.network_name(key)), at
+                # An overlay network is one network on every node of a swarm.
+                yield (resolved(env.network_name(key)), network_spans_hosts(env, key)), at
         if any(
             not s.is_edge_proxy and (not s.networks or "default" in s.networks)
             for s in env.services.values()
         ):
             # Compose's implicit network, `<project>_default`: one named so elsewhere is it.
-            yield f"{env.project_name}_default", ("compose_project",)
+            yield (f"{env.project_name}_default", False), ("compose_project",)
 
-    return _clashes(scope, values, "network", same_host=True)
+    def on_host(value: object) -> bool:
+        return not cast(tuple[str, bool], value)[1]
+
+    def what(value: object) -> str:
+        return f"network `{cast(tuple[str, bool], value)[0]}`"
+
+    return _clashes(scope, values, what, on_host=on_host)
 
 
 def container_names(scope: Scope) -> Iterator[Finding]:
@@ -105,7 +155,8 @@ def container_names(scope: Scope) -> Iterator[Finding]:
             if service.container_name is not None:
                 yield resolved(service.container_name), ("services", name, "container_name")
 
-    return _clashes(scope, values, "container name")
+    # Docker's one container per name is per engine.
+    return _clashes(scope, values, "container name", on_host=_anywhere)
 
 
 def database_names(scope: Scope) -> Iterator[Finding]:
@@ -116,23 +167,32 @@ def database_names(scope: Scope) -> Iterator[Finding]:
     return _clashes(scope, values, "database name")
 
 
+def _data_storage(env: Environment, volume: str | None, bind: str | None) -> Iterator[Storage]:
+    """What a data service's mount keeps its data in: a host folder (bound, or a local
+    volume that binds one) is that host's; a volume as `volume_storage` says; an
+    anonymous volume or a RAM disk is the container's own, shared with nobody."""
+    if volume is not None:
+        yield from volume_storage(env, volume)
+        bind = bound_device(env, volume)
+    if bind is not None:
+        folder = resolved_path(bind)
+        yield Storage(("folder", folder), False, folder)
+
+
 def data_storage(scope: Scope) -> Iterator[Finding]:
     def values(env: Environment) -> Iterator[tuple[object, Path]]:
         for name, service in env.services.items():
             if not service.data:
                 continue
             for index, mount in enumerate(service.volumes):
-                # Bind mounts only collide on one machine; volume names everywhere; an
-                # anonymous volume or a RAM disk is the container's own.
-                if mount.bind_source is not None:
-                    source = f"{env.host.name}:{resolved_path(mount.bind_source)}"
-                elif mount.volume_name is not None:
-                    source = _volume_name(env, mount.volume_name)
-                else:
-                    continue
-                yield source, ("services", name, "volumes", index)
+                at = ("services", name, "volumes", index)
+                for storage in _data_storage(env, mount.volume_name, mount.bind_source):
+                    yield storage, at
 
-    return _clashes(scope, values, "data storage")
+    def what(value: object) -> str:
+        return _storage_of(value).described("data storage")
+
+    return _clashes(scope, values, what, on_host=_host_storage, key=_storage_key)
 
 
 def _identities(env: Environment) -> Iterator[tuple[str, str, Path]]:
@@ -334,16 +394,22 @@ def _rule(
 RULES = [
     _rule(
         "SEG001",
-        "distinct compose project names",
+        "distinct compose project names on one host",
         "Compose names containers, networks and volumes after the project; one name shared "
-        "means one stack replacing the other's containers.",
+        "on one host means one stack replacing the other's containers. Compared per "
+        "`host.name`: Compose finds a project in one Docker engine, so environments on "
+        "different hosts may share a name.",
         project_names,
         hint="set `compose_project` to a name of this environment's own",
     ),
     _rule(
         "SEG002",
-        "no named volume shared between environments",
-        "A shared volume is shared data: a test run would write into another environment's.",
+        "no named volume shared between environments on one host, nor shared storage",
+        "A shared volume is shared data: a test run would write into another environment's. "
+        "A volume's name is compared per `host.name`, as each Docker engine keeps its own "
+        "volumes; a volume other hosts reach too (a volume plugin's, by `driver` and name; "
+        "a local volume mounting an NFS or CIFS share, by server and export) is compared on "
+        "every host.",
         volumes,
         hint=(
             "give the volume a `name` of this environment's own, or none: Compose prefixes the "
@@ -357,7 +423,9 @@ RULES = [
         "proxy and its basic auth. A network is named as Docker names it (its `name`, "
         "`<key>` when external, `<project>_<key>` otherwise); each environment has its own "
         "proxy network, which the proxy joins (an edge proxy of the stack, `role: "
-        "edge-proxy`, may join several).",
+        "edge-proxy`, may join several). Compared per `host.name`, as each Docker engine "
+        "keeps its own networks; an `overlay` network spans a swarm's hosts and is "
+        "compared on every host.",
         networks,
         hint=(
             "give the network a name of this environment's own: each environment has its own "
@@ -366,9 +434,9 @@ RULES = [
     ),
     _rule(
         "SEG004",
-        "no container name shared between environments",
-        "Docker allows one container per name; the second stack would stop the first or "
-        "fail to start.",
+        "no container name shared between environments on one host",
+        "Docker allows one container per name in an engine; the second stack on one host "
+        "would stop the first or fail to start. Compared per `host.name`.",
         container_names,
         hint="remove `container_name`: Compose names the container after the project",
     ),
@@ -376,7 +444,8 @@ RULES = [
         "SEG005",
         "distinct database names",
         "A test run or a seed script aimed at a database name must not find another "
-        "environment's data under it.",
+        "environment's data under it. Compared on every host: a database server is reached "
+        "over the network, and one name is one database on a shared server.",
         database_names,
         hint="give `database.name` a name of this environment's own, e.g. `<app>_<environment>`",
     ),
@@ -384,7 +453,10 @@ RULES = [
         "SEG006",
         "distinct storage for each data service",
         "A service marked `data` (a vector store, a search index) keeps data like a "
-        "database: two environments on one store overwrite each other's.",
+        "database: two environments on one store overwrite each other's. A host folder "
+        "(bound, or bound by a local volume) and a volume's name are compared per "
+        "`host.name`; a volume plugin's volume or a network share, which every host "
+        "reaches, on every host.",
         data_storage,
         hint="mount a volume or a host folder of this environment's own",
     ),
@@ -392,28 +464,32 @@ RULES = [
         "SEG007",
         "distinct identities for each integration",
         "Two environments on one account (one bot, one project) answer each other's users "
-        "and mix their data.",
+        "and mix their data, wherever each runs: compared on every host.",
         identities,
         hint="give this environment an account of its own and name it under `identity`",
     ),
     _rule(
         "SEG008",
         "distinct secret variables (integrations, database password, basic auth)",
-        "With one variable name for two environments, a value exported for one reaches the other.",
+        "With one variable name for two environments, a value exported for one reaches the "
+        "other; a CI secret or a variables file travels to every host, so compared on every "
+        "host.",
         secret_variables,
         hint="name a variable of this environment's own, e.g. with the environment as a prefix",
     ),
     _rule(
         "SEG009",
         "distinct domains",
-        "Two environments on one domain means the proxy sends one's users to the other.",
+        "Two environments on one domain means the proxy sends one's users to the other; DNS "
+        "names one place for the whole world, so compared on every host.",
         domains,
         hint="give this environment a domain of its own",
     ),
     _rule(
         "SEG010",
         "no CORS origin pointing at another environment's domain",
-        "A browser on one environment's site must not be allowed to call another's API.",
+        "A browser on one environment's site must not be allowed to call another's API, "
+        "wherever each runs: compared on every host.",
         origins,
         hint="list this environment's own origins only",
     ),
@@ -422,7 +498,8 @@ RULES = [
         "no host port published by two environments on one host",
         "Two stacks on one machine (local and test on a laptop) cannot both bind a port; "
         "the second one fails to start, or a client reaches the wrong one. A range "
-        "(`8000-8005`) holds each port in it; a host port Docker picks (`3000`) holds none.",
+        "(`8000-8005`) holds each port in it; a host port Docker picks (`3000`) holds none. "
+        "Compared per `host.name`: each machine has its own ports.",
         host_ports,
         hint="pick a host port that no other environment on this host publishes",
         reads=("published port",),
@@ -432,7 +509,7 @@ RULES = [
         "no production value in a lower tier's services",
         "Production's domain, identities, database or secret variables in a lower tier's "
         "variables, commands, labels or health checks are a path from that tier into "
-        "production.",
+        "production, whatever host each runs on.",
         production_values,
         hint="use this environment's own value: a lower tier never names production's",
         reads=("environment variable", "command"),
@@ -442,7 +519,8 @@ RULES = [
         "distinct variables files, also as a service's env_file",
         "Environments reading one variables file share every secret in it, and so does a "
         "service given another environment's variables file as its `env_file`. Paths are "
-        "compared as the files they name (`././.env.production` is `.env.production`).",
+        "compared as the files they name (`././.env.production` is `.env.production`), on "
+        "every host: a file of the repository is shipped to each host, one file everywhere.",
         variables_files,
         hint="point it at this environment's own variables file",
         reads=("env file",),

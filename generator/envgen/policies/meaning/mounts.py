@@ -137,7 +137,7 @@ class Bind:
     target: str
 
 
-def _bound_device(env: Environment, key: str) -> str | None:
+def bound_device(env: Environment, key: str) -> str | None:
     """The host folder a declared volume binds (`driver_opts: {type: none, o: bind,
     device: ./src}`), or None for a volume Docker keeps."""
     volume = env.volumes.get(key)
@@ -155,7 +155,7 @@ def binds(env: Environment, service: Service) -> list[Bind]:
     for index, mount in enumerate(service.volumes):
         written = mount.bind_source
         if written is None and mount.volume_name is not None:
-            written = _bound_device(env, mount.volume_name)
+            written = bound_device(env, mount.volume_name)
         if written is not None:
             found.append(Bind(("volumes", index), written, resolved_path(written), mount.target))
     return found
