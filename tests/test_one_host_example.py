@@ -217,7 +217,7 @@ def test_the_edge_proxy_without_its_role_may_not_publish_80_and_443(
     # Nor may it join staging's network: only an edge proxy reaches other environments.
     assert (
         f"{spec_position(example, 'staging.yaml', 'name: caddy-staging')}: SEG003 error:"
-        " networks.proxy.name: network `caddy-staging` is also production's"
+        " networks.proxy.name: network `caddy-staging` is also production's on host `vps`"
         f" ({spec_position(example, 'production.yaml', 'name: caddy-staging')})"
     ) in result.output
 
@@ -247,7 +247,7 @@ def test_staging_on_production_s_proxy_network_fails_at_its_name(example: Path, 
         2,
         "staging:\n"
         f"{where}: SEG003 error: networks.proxy.name: network `caddy-production` is also"
-        f" production's ({theirs}) (give the network a name of this environment's own: each"
+        f" production's on host `vps` ({theirs}) (give the network a name of this environment's own: each"
         " environment has its own network to the proxy, which the proxy joins)\n"
         "1 error\n",
     )
