@@ -167,5 +167,6 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return parallel.workers(config)
 
 
+@pytest.hookimpl(trylast=True)  # after `-m` has deselected the live suite
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     parallel.longest_first(config, items)
