@@ -12,6 +12,8 @@ from click.testing import CliRunner, Result
 from envgen.cli.main import main
 from pymarkdown.api import PyMarkdownApi
 
+from tests import parallel
+
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = (
     "pyproject.toml",
@@ -159,3 +161,12 @@ def render_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    return parallel.workers(config)
+
+
+@pytest.hookimpl(trylast=True)  # after `-m` has deselected the live suite
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    parallel.longest_first(config, items)
