@@ -247,8 +247,9 @@ def test_staging_on_production_s_proxy_network_fails_at_its_name(example: Path, 
         2,
         "staging:\n"
         f"{where}: SEG003 error: networks.proxy.name: network `caddy-production` is also"
-        f" production's on host `vps` ({theirs}) (give the network a name of this environment's own: each"
-        " environment has its own network to the proxy, which the proxy joins)\n"
+        f" production's on host `vps` ({theirs}) (give the network a name of this"
+        " environment's own: each environment has its own network to the proxy, which the"
+        " proxy joins)\n"
         "1 error\n",
     )
 
