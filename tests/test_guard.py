@@ -154,3 +154,81 @@ def test_importing_envgen_loads_nothing_until_the_guard_runs() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout == "[]\n"
+
+
+# Staging's backend container as its spec makes it (rendered/docker-compose.staging.yml):
+# its key arrives as ANTHROPIC_API_KEY, the name local's host sets its own key by.
+STAGING_BACKEND = {
+    "ANTHROPIC_API_KEY": "staging-key",
+    "CHROMA_HOST": "chromadb",
+    "CHROMA_PORT": "8000",
+    "CLAUDE_MODE": "real",
+    "CORS_ORIGINS": "https://staging-wine.victorpatrin.dev",
+    "DATABASE_URL": "postgresql://coupette_staging:pw@postgres:5432/coupette_staging",
+    "DEBUG": "false",
+    "ENVIRONMENT": "staging",
+    "LOG_FORMAT": "json",
+    "SWAGGER_UI_ENABLED": "false",
+}
+LOCAL_KEY = ["ANTHROPIC_API_KEY is set, and it is local's `integrations.claude.secrets.key`"]
+
+
+@pytest.mark.parametrize(
+    ("name", "environ", "expected"),
+    [
+        # In its own container, an environment's secret under the container's name is its own
+        # (failed before: LOCAL_KEY).
+        ("staging", STAGING_BACKEND, []),
+        (
+            "staging",
+            {
+                "POSTGRES_DB": "coupette_staging",
+                "POSTGRES_PASSWORD": "pw",
+                "POSTGRES_USER": "coupette_staging",
+            },
+            [],
+        ),
+        # Near misses: the same name from a host shell, or in a container that is not
+        # staging's (one plain variable off), is local's.
+        ("staging", {"ANTHROPIC_API_KEY": "staging-key"}, LOCAL_KEY),
+        ("staging", {**STAGING_BACKEND, "ENVIRONMENT": "production"}, LOCAL_KEY),
+        ("staging", {**STAGING_BACKEND, "LOG_FORMAT": None}, LOCAL_KEY),
+        # A container of staging carries production's key by value: refused by value.
+        (
+            "staging",
+            {**STAGING_BACKEND, "PROD_ANTHROPIC_API_KEY": "staging-key"},
+            [
+                "ANTHROPIC_API_KEY holds the value of PROD_ANTHROPIC_API_KEY, production's "
+                "`integrations.claude.secrets.key`",
+                "PROD_ANTHROPIC_API_KEY is set, and it is production's "
+                "`integrations.claude.secrets.key`",
+            ],
+        ),
+        # Its own host variable holding production's value; production's named once, by name.
+        (
+            "staging",
+            {"STAGING_POSTGRES_PASSWORD": "same", "PROD_POSTGRES_PASSWORD": "same"},
+            [
+                "PROD_POSTGRES_PASSWORD is set, and it is production's "
+                "`database.password_variable`",
+                "STAGING_POSTGRES_PASSWORD holds the value of PROD_POSTGRES_PASSWORD, "
+                "production's `database.password_variable`",
+            ],
+        ),
+        # A test run has no container that receives a Claude key: local's, wherever it is.
+        ("test", {"ANTHROPIC_API_KEY": "k", "ENVIRONMENT": "test"}, LOCAL_KEY),
+    ],
+)
+def test_an_environments_own_containers_carry_its_secrets(
+    name: str, environ: dict[str, str | None], expected: list[str]
+) -> None:
+    assert found(name, {k: v for k, v in environ.items() if v is not None}) == expected
+
+
+def test_a_loopback_address_in_its_own_container_is_the_container() -> None:
+    """Inside staging's backend, localhost:8001 is the backend itself, not local's port
+    8001 on the host (failed before: `HEALTH_URL points at local's port 8001 on this host`);
+    from a host shell it is still local's."""
+    url = {"HEALTH_URL": "http://localhost:8001/health"}
+    assert found("staging", {**STAGING_BACKEND, **url}) == []
+    assert found("staging", url) == ["HEALTH_URL points at local's port 8001 on this host"]

@@ -4,6 +4,7 @@ commands on fixtures of what Docker and GitHub print."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
@@ -17,6 +18,8 @@ from envgen.model.previews.names import ID, branch_id, family, parse_id, slug
 from envgen.policies.check import check_policies
 from envgen.previews.render import instance, render_preview, template_of
 from envgen.project.load import load_project
+from envgen.project.validate import validate
+from envgen.reading.source import Document
 from envgen.settings import load_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -103,8 +106,8 @@ def test_nothing_repeats_between_twenty_previews_and_the_shipped_environments() 
 def test_the_segregation_rules_hold_across_twenty_previews() -> None:
     """Every rule finds nothing among twenty previews and the four environments (the
     previews share the proxy's one basic-auth login, which SEG008 counts once, as the
-    template's), but one: the proxy joins each preview's own network, which PRX002
-    (written for one external network that every environment shares) does not know."""
+    template's). PRX002 knows that the proxy joins each preview's own network (failed
+    before: its `networks.proxy.external` error named pr-1 to pr-20)."""
     project = load_project(load_settings(EXAMPLE))
     previews = [env for env, _ in _previews(20)]
     documents = dict(project.documents)
@@ -113,12 +116,53 @@ def test_the_segregation_rules_hold_across_twenty_previews() -> None:
     deployed = [env for env in project.environments if env.preview is None]
     envs = sorted([*deployed, *previews], key=lambda env: env.tier.rank)
     found = check_policies(envs, documents, "environments/base.yaml")
-    assert sorted({(p.rule, p.field) for p in found if p.severity == "error"}) == [
-        ("PRX002", "networks.proxy.external")
+    assert sorted({(p.rule, p.field) for p in found if p.severity == "error"}) == []
+
+
+def _prx002(env: Environment, document: Document) -> list[str]:
+    found = check_policies([env], {env.name: document}, "environments/base.yaml")
+    return [str(p) for p in found if p.rule == "PRX002"]
+
+
+def test_prx002_knows_a_previews_own_network_and_no_other() -> None:
+    """A preview made from the template joins the proxy through its own network, which
+    the preview's deploy connects the proxy to (failed before: PRX002 refused pr-7's
+    network as one the proxy cannot share). The same spec with its network no longer
+    labelled as the preview's is an environment like any other: refused."""
+    project = load_project(load_settings(EXAMPLE))
+    preview = instance(project, template_of(project), "pr-7", NOW)
+    (env,) = preview.environments
+    assert env.preview is None  # an instance is no template: PRX002 cannot go by that
+    assert _prx002(env, preview.documents["pr-7"]) == []
+    document = preview.documents["pr-7"]
+    data = copy.deepcopy(document.data)
+    del data["networks"]["proxy"]["labels"]
+    plain = Document(data, document.values, document.keys)
+    unlabelled, problems = validate(plain, "pr-7")
+    assert (problems, unlabelled is not None) == ([], True)
+    assert unlabelled is not None
+    assert _prx002(unlabelled, plain) == [
+        "environments/preview.yaml:41:5: PRX002 error: networks.proxy.external: network "
+        "`proxy` is created by this stack; the proxy runs outside compose and shares only "
+        "an external network (add the proxy's network to the service's `networks`, declared "
+        "`external: true`)"
     ]
-    # One line for the one place in the template, naming each of the twenty previews.
-    (prx002,) = [p for p in found if p.rule == "PRX002"]
-    assert prx002.environment.split(", ") == [f"pr-{n}" for n in range(1, 21)]
+
+
+def test_prx002_still_refuses_a_deployed_environments_own_proxy_network(
+    example: Path, run: Run
+) -> None:
+    edit_spec(example, "staging.yaml", "    external: true\n", "    external: false\n")
+    result = run("--root", example, "validate")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        "staging:",
+        "environments/staging.yaml:39:15: PRX002 error: networks.proxy.external: network "
+        "`proxy` is created by this stack; the proxy runs outside compose and shares only an "
+        "external network (add the proxy's network to the service's `networks`, declared "
+        "`external: true`)",
+        "1 error",
+    ]
 
 
 def test_a_preview_is_labelled_with_its_id_and_expiry_everywhere() -> None:

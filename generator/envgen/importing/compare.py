@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from envgen.model.secrecy import is_reference, is_secret_name
+from envgen.redaction import redact
 
 # What envgen writes differently on purpose, with why; the comparison takes them out and
 # lists them. docs/tutorials/adopt-existing-compose-files.md says the same.
@@ -31,8 +32,11 @@ class Difference:
     reason: str = ""  # set when the difference is documented
 
     def __str__(self) -> str:
-        secret = is_secret_name(self.path.rsplit(".", 1)[-1])
-        original, rendered = (_short(v, secret=secret) for v in (self.original, self.rendered))
+        name = self.path.rsplit(".", 1)[-1]
+        secret = is_secret_name(name)
+        original, rendered = (
+            _short(v, name, secret=secret) for v in (self.original, self.rendered)
+        )
         line = f"{self.path}: {original} in the original, {rendered} rendered"
         return f"{line} ({self.reason})" if self.reason else line
 
@@ -158,10 +162,12 @@ def _used(model: dict[str, Any], section: str, key: str) -> bool:
     return False
 
 
-def _short(value: Any, *, secret: bool) -> str:
+def _short(value: Any, name: str, *, secret: bool) -> str:
     if value == _MISSING:
         return "absent"
     if secret and not (isinstance(value, str) and is_reference(value)):
         return "a value (hidden: its name says it is a secret)"
-    text = repr(value)
+    # A mapping or a list shows its parts by the same rule, and a credential inside a
+    # string (a URL's password, `--password x`) is cut out: the redaction rule's.
+    text = repr(redact(value, name))
     return text if len(text) <= 80 else text[:77] + "..."

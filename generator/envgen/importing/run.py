@@ -16,6 +16,7 @@ from envgen.errors import SpecError, UsageError
 from envgen.gitignore import read_gitignore
 from envgen.importing.baseline import silences
 from envgen.importing.compare import Difference, differences
+from envgen.importing.lift import Lifting, hidden, lift, restored
 from envgen.importing.read import ComposeRefused, Source, config, shown_path
 from envgen.importing.specs import Spec, build_specs, spec_files
 from envgen.outputs.compose import COMPOSE
@@ -110,7 +111,11 @@ def import_project(
         }
         models = {name: future.result() for name, future in reads.items()}
         originals = {name: future.result() for name, future in resolved.items()}
-    made = build_specs(settings, sources, models)
+    # No literal secret of the compose files reaches a spec, a report or an error.
+    liftings: dict[str, Lifting] = {}
+    for name, model in models.items():
+        models[name], liftings[name] = lift(name, model)
+    made = hidden(build_specs(settings, sources, models), liftings)
     files, project = _checked(settings, made, {})
     findings = _findings(project)
     result = Imported(files, findings)
@@ -120,7 +125,8 @@ def import_project(
             files, project = _checked(settings, made, chosen)
             result = Imported(files, _findings(project), silenced=sum(map(len, chosen.values())))
     if compare:
-        result.differences = _compare(settings, originals, project, compose, environ)
+        values = {name: lifting.values for name, lifting in liftings.items()}
+        result.differences = _compare(settings, originals, project, compose, environ, lifted=values)
     return result
 
 
@@ -168,8 +174,11 @@ def _compare(
     project: Project,
     compose: Sequence[str],
     environ: Mapping[str, str],
+    *,
+    lifted: Mapping[str, dict[str, str]],
 ) -> dict[str, list[Difference]]:
-    """Compose's model of each environment's render beside that of its original files."""
+    """Compose's model of each environment's render beside that of its original files,
+    each lifted secret's reference read back as the value the original wrote."""
 
     rendered = render_project(project, only=(COMPOSE.name,))
     with (
@@ -200,7 +209,7 @@ def _compare(
                 raise RuntimeError(
                     f"Compose refuses envgen's render of `{name}`: {reason}"
                 ) from None
-            result[name] = differences(originals[name], ours)
+            result[name] = differences(originals[name], restored(ours, lifted.get(name, {})))
     return result
 
 

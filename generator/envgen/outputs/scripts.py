@@ -55,24 +55,22 @@ def _sources(project: Project, envs: list[Environment]) -> list[str]:
     return list(dict.fromkeys(p for env in envs for p in project.sources[env.name]))
 
 
+def _tagged_images(env: Environment) -> tuple[str, ...]:
+    """The images that follow IMAGE_TAG in `env`: its own app images, pulled."""
+    if env.builds_from_source:
+        return ()
+    return tuple(dict.fromkeys(s.image for s in env.services.values() if s.is_app and s.image))
+
+
 def rollback_context(project: Project) -> dict[str, Any] | None:
-    """What templates/rollback.sh.j2 needs: every environment that runs pulled images."""
+    """What templates/rollback.sh.j2 needs: every environment that runs pulled images of
+    its own. One whose every image is pinned (no service builds its own) has no tag to go
+    back to: IMAGE_TAG would change nothing there."""
     # A preview is redeployed from its branch, not rolled back; its template never runs.
-    envs = [
-        env for env in project.environments if not env.builds_from_source and env.preview is None
-    ]
+    envs = [env for env in project.environments if env.preview is None and _tagged_images(env)]
     if not envs:
         return None
-    targets = [
-        _target(
-            project.settings,
-            env,
-            images=tuple(
-                dict.fromkeys(s.image for s in env.services.values() if s.is_app and s.image)
-            ),
-        )
-        for env in envs
-    ]
+    targets = [_target(project.settings, env, images=_tagged_images(env)) for env in envs]
     return {
         "sources": _sources(project, envs),
         "root": _root_from(project.settings),
@@ -112,8 +110,11 @@ def migration_context(project: Project) -> dict[str, Any] | None:
     }
 
 
-def verify_script(text: str, context: dict[str, Any]) -> str | None:
-    """Each environment's arrays read back as exactly the words they must hold."""
+def verify_script(
+    text: str, context: dict[str, Any], written: tuple[str, ...] = ("compose", "images")
+) -> str | None:
+    """Each environment's arrays read back as exactly the words they must hold: every
+    array of `written` once per environment, an empty one included, and no other."""
     arrays: dict[str, list[list[str]]] = {}
     for line in text.split("\n"):
         match = _ARRAY.match(line)
@@ -121,13 +122,13 @@ def verify_script(text: str, context: dict[str, Any]) -> str | None:
             arrays.setdefault(match["name"], []).append(read_words(match["words"]))
     targets: list[Target] = context["targets"]
     for name in ("compose", "images", "command"):
-        expected = [list(getattr(t, name)) for t in targets if getattr(t, name)]
+        expected = [list(getattr(t, name)) for t in targets] if name in written else []
         if arrays.get(name, []) != expected:
             return f"`{name}` arrays read back as {arrays.get(name, [])!r}, expected {expected!r}"
     return None
 
 
-def _script(name: str, template: str, context: Any) -> Output:
+def _script(name: str, template: str, context: Any, written: tuple[str, ...]) -> Output:
     return Output(
         name,
         template,
@@ -135,12 +136,15 @@ def _script(name: str, template: str, context: Any) -> Output:
         folder=lambda settings: settings.scripts,
         filename=lambda _settings, _env: template.removesuffix(".j2"),
         project_context=context,
-        verify=verify_script,
+        verify=lambda text, found: verify_script(text, found, written),
         filters={"sh": shell_word},
     )
 
 
-ROLLBACK = _script("rollback-script", "rollback.sh.j2", rollback_context)
+ROLLBACK = _script("rollback-script", "rollback.sh.j2", rollback_context, ("compose", "images"))
 ROLLBACK_MIGRATION = _script(
-    "rollback-migration-script", "rollback-migration.sh.j2", migration_context
+    "rollback-migration-script",
+    "rollback-migration.sh.j2",
+    migration_context,
+    ("compose", "command"),
 )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from envgen.model.previews.names import preview_of
 from envgen.policies.rule import COMPOSE_ONLY, Rule, deployed, everywhere, per_environment
 
 if TYPE_CHECKING:
-    from envgen.model.environment import Environment
+    from envgen.model.environment import Environment, Network
     from envgen.reading.source import Path
 
 
@@ -49,13 +50,19 @@ def proxied_service_on_network(env: Environment) -> Iterator[tuple[Path, str]]:
                 f"reach it; add `{proxy.network}` to its `networks`",
             )
     # A preview template's network is each preview's own, which the proxy joins one by
-    # one (`docker network connect`): so no network is shared by two previews.
-    if not env.networks[proxy.network].external and env.preview is None:
+    # one (`docker network connect`): so no network is shared by two previews. A preview
+    # made from it has no `preview` block; its network carries the preview's label.
+    network = env.networks[proxy.network]
+    if not network.external and env.preview is None and not _of_a_preview(network):
         yield (
             ("networks", proxy.network, "external"),
             f"network `{proxy.network}` is created by this stack; the proxy runs outside "
             "compose and shares only an external network",
         )
+
+
+def _of_a_preview(network: Network) -> bool:
+    return preview_of((network.model_extra or {}).get("labels")) is not None
 
 
 def routed(env: Environment) -> Iterator[tuple[Path, str]]:

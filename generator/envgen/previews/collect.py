@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from envgen.errors import UsageError
-from envgen.model.previews.names import branch_id, number_of
-from envgen.previews.template import EXPIRES_LABEL
+from envgen.model.previews.names import EXPIRES_LABEL, branch_id, number_of
 
 COMPOSE_PROJECT_LABEL = "com.docker.compose.project"
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from envgen.model.environment import Environment
-from envgen.model.previews.names import substitute
+from envgen.model.previews.names import EXPIRES_LABEL, PREVIEW_LABEL, substitute
 from envgen.reading.source import Document, Path
 
 # The values that tell one environment from another (what the SEG rules compare), each
@@ -36,10 +36,6 @@ IDENTIFYING: tuple[tuple[tuple[str, ...], str], ...] = (
 # What a template says about itself only: a preview has no alias, no declared
 # differences of its own, and is no template.
 _TEMPLATE_ONLY = ("preview", "suffix", "intended_differences")
-# The labels on every service, volume and network of a preview: which preview it is and
-# when `envgen preview gc` may take it down.
-PREVIEW_LABEL = "dev.envgen.preview"
-EXPIRES_LABEL = "dev.envgen.preview.expires"
 
 
 def places(data: Any) -> Iterator[tuple[Path, str, str]]:

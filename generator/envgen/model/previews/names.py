@@ -10,6 +10,21 @@ import hashlib
 import re
 import unicodedata
 
+# The labels on every service, volume and network of a preview: which preview it is and
+# when `envgen preview gc` may take it down.
+PREVIEW_LABEL = "dev.envgen.preview"
+EXPIRES_LABEL = "dev.envgen.preview.expires"
+
+
+def preview_of(labels: object) -> str | None:
+    """The preview id that Compose `labels` (a mapping, or `KEY=value` items) mark their
+    owner with: a preview's own volume or network, made by `envgen preview render`."""
+    if isinstance(labels, list):
+        labels = dict(str(item).partition("=")[::2] for item in labels)
+    found = labels.get(PREVIEW_LABEL) if isinstance(labels, dict) else None
+    return str(found) if found else None
+
+
 # Every id: a pull request's number, or a branch's slug. The two forms cannot meet (one
 # starts `pr-`, the other `br-`), and each is injective: two numbers, two slugs, two ids.
 PR_ID = r"pr-[1-9][0-9]*"
