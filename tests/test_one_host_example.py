@@ -279,3 +279,42 @@ def test_the_seed_job_kept_in_production_fails(example: Path, run: Run) -> None:
         f"{where}: JOB001 error: services.seed.job: `seed` is a seed job: one run would load"
         " its data over production's"
     ) in result.output
+
+
+def test_the_jobs_and_the_worker_run_the_api_s_image_without_repeating_build() -> None:
+    """Only `api` builds `ghcr.io/example/market-api`; the worker and the jobs name the
+    image alone, and run it at each environment's tag, built once."""
+    base = (EXAMPLE / "environments/base.yaml").read_text(encoding="utf-8")
+    assert base.count("image: ghcr.io/example/market-api\n") == 5
+    assert base.count("build: ./api") == 1
+    for suffix, image in (
+        ("staging", "ghcr.io/example/market-api:${IMAGE_TAG:-staging}"),
+        ("prod", "ghcr.io/example/market-api:${IMAGE_TAG:-latest}"),
+    ):
+        text = (RENDERED / f"docker-compose.{suffix}.yml").read_text(encoding="utf-8")
+        assert text.count(f'image: "{image}"') == (5 if suffix == "staging" else 4), suffix
+    for suffix in ("dev", "test"):
+        services = _config(suffix)["services"]
+        built = sorted(name for name, service in services.items() if "build" in service)
+        assert built == ["api", "web"], suffix
+        # (the jobs in a profile, seed and reindex, are left out by `config`)
+        for name in ("worker", "migrate"):
+            assert services[name]["image"] == "ghcr.io/example/market-api", (suffix, name)
+
+
+def test_another_image_without_a_tag_is_still_refused_in_production(
+    example: Path, run: Run
+) -> None:
+    """The near miss: a worker on an image that no service builds is a third party's."""
+    old = "    image: ghcr.io/example/market-api\n    command: [bundle"
+    edit_spec(example, "base.yaml", old, old.replace("market-api", "market-jobs"))
+    where = spec_position(example, "base.yaml", "image: ghcr.io/example/market-jobs")
+    result = run("--root", example, "validate")
+    assert (result.exit_code, result.output) == (
+        2,
+        "test, staging, production:\n"
+        f"{where}: PRD011 error: services.worker.image: `worker` runs"
+        " `ghcr.io/example/market-jobs` without a tag: whatever `latest` is when the host"
+        " pulls it (pin the image to a tag, e.g. `postgres:16`)\n"
+        "1 error\n",
+    )

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from envgen.compose.images import has_tag
+from envgen.model.own_images import image_builders
 from envgen.model.tiers import Tier
 from envgen.policies.meaning import modes
 from envgen.policies.meaning.jobs import is_job
@@ -176,9 +177,12 @@ def built_images(env: Environment) -> Iterator[tuple[Path, str]]:
 
 
 def pinned_images(env: Environment) -> Iterator[tuple[Path, str]]:
+    # An image the environment builds (by this service or another) takes `image_tag`'s
+    # tag; PRD010 speaks for production.
+    builders = image_builders(env)
     for name, service in env.services.items():
-        if service.is_app or service.image is None or has_tag(service.image):
-            continue  # a built image's tag is `image_tag`'s; PRD010 speaks for production
+        if name in builders or service.image is None or has_tag(service.image):
+            continue
         yield (
             ("services", name, "image"),
             f"`{name}` runs `{service.image}` without a tag: whatever `latest` is when the "
