@@ -86,12 +86,13 @@ def test_only_the_edge_proxy_faces_the_internet() -> None:
         ("edge", "", "80"),
         ("postgres", "127.0.0.1", "5432"),
     ]
-    # The edge joins production's network and staging's, both made once on the host.
+    # The edge joins production's network, which production's stack creates (the edge
+    # starts with it), and staging's, made once on the host before either stack starts.
     assert sorted(production["services"]["edge"]["networks"]) == ["proxy", "staging-edge"]
     networks = {key: (n["name"], n.get("external")) for key, n in production["networks"].items()}
     assert networks == {
         "default": ("market-production_default", None),
-        "proxy": ("caddy-production", True),
+        "proxy": ("caddy-production", None),
         "staging-edge": ("caddy-staging", True),
     }
     staging = _config("staging")
@@ -316,5 +317,45 @@ def test_another_image_without_a_tag_is_still_refused_in_production(
         f"{where}: PRD011 error: services.worker.image: `worker` runs"
         " `ghcr.io/example/market-jobs` without a tag: whatever `latest` is when the host"
         " pulls it (pin the image to a tag, e.g. `postgres:16`)\n"
+        "1 error\n",
+    )
+
+
+def test_the_deploy_targets_and_the_caddyfile_say_who_makes_each_network() -> None:
+    makefile = (RENDERED / "envgen.mk").read_text(encoding="utf-8").splitlines()
+    assert [line for line in makefile if line.startswith("# deploy-")] == [
+        "# deploy-staging: pull and start staging, then wait until it is healthy; Compose "
+        "creates no external network: make each once on the host first, docker network "
+        "create caddy-staging",
+        "# deploy-prod: pull and start production, then wait until it is healthy; Compose "
+        "creates no external network: make each once on the host first, docker network "
+        "create caddy-staging",
+    ]
+    caddyfile = (RENDERED / "Caddyfile").read_text(encoding="utf-8").splitlines()
+    assert [line for line in caddyfile if "joins it" in line] == [
+        "# service `edge` of production joins it (its compose file attaches it); docker "
+        "network create caddy-staging on host vps, once, before either stack starts",
+        "# service `edge` of production joins it (its compose file attaches it); "
+        "production's compose file creates it at `up`",
+    ]
+
+
+def test_staging_s_network_created_by_production_s_stack_fails_at_its_line(
+    example: Path, run: Run
+) -> None:
+    """The near miss of production's own network, which its stack may create."""
+    old = "    external: true  # made once before either stack starts"
+    edit_spec(example, "production.yaml", old, old.replace("true", "false"))
+    where = spec_position(example, "production.yaml", "external: false")
+    result = run("--root", example, "validate")
+    assert (result.exit_code, result.output) == (
+        2,
+        "production:\n"
+        f"{where}: PRX002 error: networks.staging-edge.external: network `staging-edge` is"
+        " `caddy-staging`, staging's own network to the proxy, and this stack would create"
+        " it: Compose refuses one that staging's stack found made (it lacks this stack's"
+        " labels), and `down` would remove it from under staging (declare it `external:"
+        " true`, made once on the host before either stack starts (`docker network create"
+        " caddy-staging`))\n"
         "1 error\n",
     )

@@ -29,7 +29,7 @@ local-reset:
 	@if [ "$(FORCE)" != 1 ]; then printf '%s [y/N] ' 'Delete the volumes of coupette-local, with all their data?'; read -r answer; [ "$$answer" = y ] || { echo 'Stopped; FORCE=1 skips the question.'; exit 1; }; fi
 	$(COMPOSE) -f rendered/docker-compose.local.yml -p coupette-local down --volumes
 
-# deploy-production: pull and start production, then wait until it is healthy
+# deploy-production: pull and start production, then wait until it is healthy; Compose creates no external network: make each once on the host first, docker network create internal
 deploy-production:
 	@if [ "$(FORCE)" != 1 ]; then printf '%s [y/N] ' 'Deploy coupette-production on this machine?'; read -r answer; [ "$$answer" = y ] || { echo 'Stopped; FORCE=1 skips the question.'; exit 1; }; fi
 	$(COMPOSE) --env-file .env.production -f rendered/docker-compose.production.yml -p coupette-production up -d --pull always --wait
