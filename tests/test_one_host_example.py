@@ -202,6 +202,9 @@ def test_the_edge_proxy_publishing_a_third_port_fails_at_it(example: Path, run: 
     )
 
 
+HTTP = '"80:80"'
+
+
 def test_the_edge_proxy_without_its_role_may_not_publish_80_and_443(
     example: Path, run: Run
 ) -> None:
@@ -216,11 +219,22 @@ def test_the_edge_proxy_without_its_role_may_not_publish_80_and_443(
     ]
     assert "services.edge.ports.0: host port 80 is published on every interface" in result.output
     # Nor may it join staging's network: only an edge proxy reaches other environments.
+    # Its hint says what it lacks: the edge proxy's role.
     assert (
         f"{spec_position(example, 'staging.yaml', 'name: caddy-staging')}: SEG003 error:"
         " networks.proxy.name: network `caddy-staging` is also production's"
-        f" ({spec_position(example, 'production.yaml', 'name: caddy-staging')})"
-    ) in result.output
+        f" ({spec_position(example, 'production.yaml', 'name: caddy-staging')}) (if `edge`"
+        " of production is the edge proxy (it publishes 80 or 443), declare it `role:"
+        " edge-proxy`, the one service that may join every environment's network; otherwise"
+        " give the network a name of this environment's own)"
+    ) in result.output.splitlines()
+    assert (
+        f"{spec_position(example, 'production.yaml', HTTP, at=HTTP)}: PRD004"
+        " error: services.edge.ports.0: host port 80 is published on every interface; if"
+        " `edge` is the edge proxy, declare it `role: edge-proxy` (it may publish 80 and"
+        " 443); otherwise publish on 127.0.0.1 and let the proxy in front (write the"
+        " address, as in `127.0.0.1:8001:8001`, or drop the port)"
+    ) in result.output.splitlines()
 
 
 def test_a_migration_that_restarts_always_fails_at_its_restart(example: Path, run: Run) -> None:
