@@ -5,12 +5,15 @@ the environment's tag, is never built twice, and PRD011 does not ask for a pin."
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from envgen.compose.images import normalised
 
 from tests.compose_cli import compose_json
 from tests.conftest import Run, copy_shipped, edit_spec, write_tree
+from tests.kube_project import BASE as KUBE_BASE
+from tests.kube_project import kube_project, manifests
 from tests.policy_project import Patch, findings, line_of, patched
 
 WORKER = """\
@@ -22,6 +25,8 @@ WORKER = """\
     restart: unless-stopped
     memory: 128m
 """
+MIGRATE = "  migrate:\n    image: example/api\n"
+MIGRATE_BUILD = MIGRATE + "    build: ./api\n"
 # The test environment runs no API (policy_project's TEST removes it): nor its worker.
 NO_TEST_WORKER: Patch = ("test.yaml", "  api: !remove\n", "  api: !remove\n  worker: !remove\n")
 
@@ -137,3 +142,29 @@ def test_a_job_without_build_changes_no_workflow_nor_rollback(tmp_path: Path, ru
     for name in ("staging", "prod"):
         services = compose_json(root / f"rendered/docker-compose.{name}.yml")["services"]
         assert services["migrate"]["image"] == services["backend"]["image"]
+
+
+def _images(document: Any) -> list[tuple[str, str]]:
+    """(container name, image) of every container in a rendered Kubernetes object."""
+    if isinstance(document, dict):
+        if "image" in document and "name" in document:
+            return [(document["name"], document["image"])]
+        return [found for value in document.values() for found in _images(value)]
+    if isinstance(document, list):
+        return [found for value in document for found in _images(value)]
+    return []
+
+
+def test_on_kubernetes_a_job_on_the_api_s_image_takes_the_tag(tmp_path: Path) -> None:
+    """The small Kubernetes project's migration repeats the API's `build`; without it, it
+    runs the same image at the environment's tag."""
+    assert KUBE_BASE.count(MIGRATE_BUILD) == 1
+    root = kube_project(tmp_path, base=KUBE_BASE.replace(MIGRATE_BUILD, MIGRATE))
+    images = {
+        (key.split("/", 1)[0], name): image
+        for key, document in manifests(root).items()
+        for name, image in _images(document)
+    }
+    assert images[("production", "migrate")] == images[("production", "api")]
+    assert images[("production", "migrate")].startswith("example/api:")
+    assert images[("production", "migrate")] != "example/api:latest"
