@@ -191,3 +191,13 @@ def test_show_origins_still_hides_a_default_password(run: Run) -> None:
         line.endswith('database.password_variable = "DEV_DB_PASSWORD"')
         for line in result.stdout.splitlines()
     )
+
+
+def test_prd004_on_80_of_a_routed_service_does_not_name_the_role(tmp_path: Path) -> None:
+    """The near miss: `api`, which the proxy routes to, is the proxy's target."""
+    files = patched([("production.yaml", None, 'services:\n  api:\n    ports: ["80:80"]\n')])
+    assert [str(p) for p in findings(tmp_path, files) if p.rule == "PRD004"] == [
+        f"{_at(files, 'production.yaml', WEB)}: PRD004 error: services.api.ports.0:"
+        " host port 80 is published on every interface; publish on 127.0.0.1 and let the"
+        " proxy in front (write the address, as in `127.0.0.1:8001:8001`, or drop the port)"
+    ]

@@ -64,13 +64,15 @@ def _edge_port(service: Service, port: PortMapping) -> bool:
 
 
 def loopback_ports(env: Environment) -> Iterator[tuple[Path, str]]:
+    # A service the proxy routes to is its target, never the edge proxy itself.
+    routed = {target for _, target, _, _ in env.proxy.routed()} if env.proxy else set()
     for name, service in env.services.items():
         for index, port in enumerate(service.ports):
             if port.is_loopback or _edge_port(service, port):
                 continue
             if service.is_edge_proxy:
                 advice = "an edge proxy faces the internet on 80 and 443 only"
-            elif set(port.host_ports or ()) & set(EDGE_PORTS):
+            elif name not in routed and set(port.host_ports or ()) & set(EDGE_PORTS):
                 # The web's ports: most likely the proxy itself, which only the role allows.
                 advice = (
                     f"if `{name}` is the edge proxy, declare it `role: edge-proxy` (it may "
