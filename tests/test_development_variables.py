@@ -16,7 +16,11 @@ CARRIED: Patch = (
     "      DATABASE_URL: database.url\n",
     "      DATABASE_URL: database.url\n      EXPLORER_ENABLED: features.explorer\n",
 )
-HINT = " (turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers)"
+# The hint names the flag that carries the feature, not another convention's variable.
+HINT = (
+    " (let the flag set it (`EXPLORER_ENABLED: features.explorer` under `facts`, off in "
+    "this tier), or set it only in lower tiers)"
+)
 BYPASS = (
     "services.api.environment.EXPLORER_ENABLED: `api` turns on `explorer` "
     f"(for developers only) through `EXPLORER_ENABLED`{HINT}"
@@ -139,5 +143,7 @@ def test_the_shipped_project_with_the_bypass(tmp_path: Path) -> None:
     assert [str(p) for p in findings(tmp_path, files) if p.rule == "PRD008"] == [
         f"environments/production.yaml:{line}:27: PRD008 error: "
         "services.backend.environment.SWAGGER_UI_ENABLED: `backend` turns on `swagger_ui` "
-        f"(for developers only) through `SWAGGER_UI_ENABLED`{HINT}"
+        "(for developers only) through `SWAGGER_UI_ENABLED` (let the flag set it "
+        "(`SWAGGER_UI_ENABLED: features.swagger_ui` under `facts`, off in this tier), or set "
+        "it only in lower tiers)"
     ]

@@ -81,7 +81,8 @@ def test_it_renders_and_compose_and_caddy_accept_every_file(tmp_path: Path, run:
     caddyfile = (root / "rendered/Caddyfile").read_text(encoding="utf-8")
     assert (
         "# staging (staging tier), through network edge-staging:\n"
-        "# service `edge` of production joins it (its compose file attaches it)\n"
+        "# service `edge` of production joins it (its compose file attaches it); docker "
+        "network create edge-staging on host vps, once, before either stack starts\n"
     ) in caddyfile
     home = tmp_path / "home"
     home.mkdir()

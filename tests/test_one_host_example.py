@@ -86,12 +86,13 @@ def test_only_the_edge_proxy_faces_the_internet() -> None:
         ("edge", "", "80"),
         ("postgres", "127.0.0.1", "5432"),
     ]
-    # The edge joins production's network and staging's, both made once on the host.
+    # The edge joins production's network, which production's stack creates (the edge
+    # starts with it), and staging's, made once on the host before either stack starts.
     assert sorted(production["services"]["edge"]["networks"]) == ["proxy", "staging-edge"]
     networks = {key: (n["name"], n.get("external")) for key, n in production["networks"].items()}
     assert networks == {
         "default": ("market-production_default", None),
-        "proxy": ("caddy-production", True),
+        "proxy": ("caddy-production", None),
         "staging-edge": ("caddy-staging", True),
     }
     staging = _config("staging")
@@ -201,6 +202,9 @@ def test_the_edge_proxy_publishing_a_third_port_fails_at_it(example: Path, run: 
     )
 
 
+HTTP = '"80:80"'
+
+
 def test_the_edge_proxy_without_its_role_may_not_publish_80_and_443(
     example: Path, run: Run
 ) -> None:
@@ -215,11 +219,22 @@ def test_the_edge_proxy_without_its_role_may_not_publish_80_and_443(
     ]
     assert "services.edge.ports.0: host port 80 is published on every interface" in result.output
     # Nor may it join staging's network: only an edge proxy reaches other environments.
+    # Its hint says what it lacks: the edge proxy's role.
     assert (
         f"{spec_position(example, 'staging.yaml', 'name: caddy-staging')}: SEG003 error:"
-        " networks.proxy.name: network `caddy-staging` is also production's on host `vps`"
-        f" ({spec_position(example, 'production.yaml', 'name: caddy-staging')})"
-    ) in result.output
+        " networks.proxy.name: network `caddy-staging` is also production's on host"
+        f" `vps` ({spec_position(example, 'production.yaml', 'name: caddy-staging')}) (if `edge`"
+        " of production is the edge proxy (it publishes 80 or 443), declare it `role:"
+        " edge-proxy`, the one service that may join every environment's network; otherwise"
+        " give the network a name of this environment's own)"
+    ) in result.output.splitlines()
+    assert (
+        f"{spec_position(example, 'production.yaml', HTTP, at=HTTP)}: PRD004"
+        " error: services.edge.ports.0: host port 80 is published on every interface; if"
+        " `edge` is the edge proxy, declare it `role: edge-proxy` (it may publish 80 and"
+        " 443); otherwise publish on 127.0.0.1 and let the proxy in front (write the"
+        " address, as in `127.0.0.1:8001:8001`, or drop the port)"
+    ) in result.output.splitlines()
 
 
 def test_a_migration_that_restarts_always_fails_at_its_restart(example: Path, run: Run) -> None:
@@ -280,3 +295,82 @@ def test_the_seed_job_kept_in_production_fails(example: Path, run: Run) -> None:
         f"{where}: JOB001 error: services.seed.job: `seed` is a seed job: one run would load"
         " its data over production's"
     ) in result.output
+
+
+def test_the_jobs_and_the_worker_run_the_api_s_image_without_repeating_build() -> None:
+    """Only `api` builds `ghcr.io/example/market-api`; the worker and the jobs name the
+    image alone, and run it at each environment's tag, built once."""
+    base = (EXAMPLE / "environments/base.yaml").read_text(encoding="utf-8")
+    assert base.count("image: ghcr.io/example/market-api\n") == 5
+    assert base.count("build: ./api") == 1
+    for suffix, image in (
+        ("staging", "ghcr.io/example/market-api:${IMAGE_TAG:-staging}"),
+        ("prod", "ghcr.io/example/market-api:${IMAGE_TAG:-latest}"),
+    ):
+        text = (RENDERED / f"docker-compose.{suffix}.yml").read_text(encoding="utf-8")
+        assert text.count(f'image: "{image}"') == (5 if suffix == "staging" else 4), suffix
+    for suffix in ("dev", "test"):
+        services = _config(suffix)["services"]
+        built = sorted(name for name, service in services.items() if "build" in service)
+        assert built == ["api", "web"], suffix
+        # (the jobs in a profile, seed and reindex, are left out by `config`)
+        for name in ("worker", "migrate"):
+            assert services[name]["image"] == "ghcr.io/example/market-api", (suffix, name)
+
+
+def test_another_image_without_a_tag_is_still_refused_in_production(
+    example: Path, run: Run
+) -> None:
+    """The near miss: a worker on an image that no service builds is a third party's."""
+    old = "    image: ghcr.io/example/market-api\n    command: [bundle"
+    edit_spec(example, "base.yaml", old, old.replace("market-api", "market-jobs"))
+    where = spec_position(example, "base.yaml", "image: ghcr.io/example/market-jobs")
+    result = run("--root", example, "validate")
+    assert (result.exit_code, result.output) == (
+        2,
+        "test, staging, production:\n"
+        f"{where}: PRD011 error: services.worker.image: `worker` runs"
+        " `ghcr.io/example/market-jobs` without a tag: whatever `latest` is when the host"
+        " pulls it (pin the image to a tag, e.g. `postgres:16`)\n"
+        "1 error\n",
+    )
+
+
+def test_the_deploy_targets_and_the_caddyfile_say_who_makes_each_network() -> None:
+    makefile = (RENDERED / "envgen.mk").read_text(encoding="utf-8").splitlines()
+    assert [line for line in makefile if line.startswith("# deploy-")] == [
+        "# deploy-staging: pull and start staging, then wait until it is healthy; Compose "
+        "creates no external network: make each once on the host first, docker network "
+        "create caddy-staging",
+        "# deploy-prod: pull and start production, then wait until it is healthy; Compose "
+        "creates no external network: make each once on the host first, docker network "
+        "create caddy-staging",
+    ]
+    caddyfile = (RENDERED / "Caddyfile").read_text(encoding="utf-8").splitlines()
+    assert [line for line in caddyfile if "joins it" in line] == [
+        "# service `edge` of production joins it (its compose file attaches it); docker "
+        "network create caddy-staging on host vps, once, before either stack starts",
+        "# service `edge` of production joins it (its compose file attaches it); "
+        "production's compose file creates it at `up`",
+    ]
+
+
+def test_staging_s_network_created_by_production_s_stack_fails_at_its_line(
+    example: Path, run: Run
+) -> None:
+    """The near miss of production's own network, which its stack may create."""
+    old = "    external: true  # made once before either stack starts"
+    edit_spec(example, "production.yaml", old, old.replace("true", "false"))
+    where = spec_position(example, "production.yaml", "external: false")
+    result = run("--root", example, "validate")
+    assert (result.exit_code, result.output) == (
+        2,
+        "production:\n"
+        f"{where}: PRX002 error: networks.staging-edge.external: network `staging-edge` is"
+        " `caddy-staging`, staging's own network to the proxy, and this stack would create"
+        " it: Compose refuses one that staging's stack found made (it lacks this stack's"
+        " labels), and `down` would remove it from under staging (declare it `external:"
+        " true`, made once on the host before either stack starts (`docker network create"
+        " caddy-staging`))\n"
+        "1 error\n",
+    )

@@ -128,21 +128,21 @@ CASES: list[tuple[str, list[Patch], str]] = [
         _service("production.yaml", "    environment:\n      DEBUG: y\n"),
         "environments/production.yaml:27:14: PRD008 error: services.api.environment.DEBUG: "
         "`api` turns on debug mode through `DEBUG`"
-        " (turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers)",
+        " (turn it off here (e.g. `DEBUG: false`), or set it only in lower tiers)",
     ),
     (
         "APP_DEBUG: '1'",
         _service("production.yaml", "    environment:\n      APP_DEBUG: '1'\n"),
         "environments/production.yaml:27:18: PRD008 error: services.api.environment.APP_DEBUG: "
         "`api` turns on debug mode through `APP_DEBUG`"
-        " (turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers)",
+        " (turn it off here (e.g. `APP_DEBUG: false`), or set it only in lower tiers)",
     ),
     (
         "--debug",
         _service("production.yaml", "    command: [serve, --debug]\n"),
         "environments/production.yaml:26:22: PRD008 error: services.api.command.1: `api` runs "
         "with `--debug`"
-        " (turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers)",
+        " (drop the flag from the command here, or use it only in lower tiers)",
     ),
     (
         "--reload inside sh -c",
@@ -175,7 +175,8 @@ CASES: list[tuple[str, list[Patch], str]] = [
         "environments/production.yaml:27:25: PRD008 error: "
         "services.vectors.environment.EXPLORER_ENABLED: `vectors` turns on `explorer` "
         "(for developers only) through `EXPLORER_ENABLED`"
-        " (turn it off here (e.g. `NODE_ENV: production`), or set it only in lower tiers)",
+        " (let the flag set it (`EXPLORER_ENABLED: features.explorer` under `facts`, off in"
+        " this tier), or set it only in lower tiers)",
     ),
     (
         "a mocked integration's real key by reference",

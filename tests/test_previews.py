@@ -144,8 +144,9 @@ def test_prx002_knows_a_previews_own_network_and_no_other() -> None:
     assert _prx002(unlabelled, plain) == [
         "environments/preview.yaml:41:5: PRX002 error: networks.proxy.external: network "
         "`proxy` is created by this stack; the proxy runs outside compose and shares only "
-        "an external network (add the proxy's network to the service's `networks`, declared "
-        "`external: true`)"
+        "an external network (declare it `external: true`, made once on the host (`docker "
+        "network create coupette-pr-7_proxy`), or run the proxy in this stack: a service with "
+        "`role: edge-proxy` that joins `proxy`)"
     ]
 
 
@@ -159,8 +160,9 @@ def test_prx002_still_refuses_a_deployed_environments_own_proxy_network(
         "staging:",
         "environments/staging.yaml:39:15: PRX002 error: networks.proxy.external: network "
         "`proxy` is created by this stack; the proxy runs outside compose and shares only an "
-        "external network (add the proxy's network to the service's `networks`, declared "
-        "`external: true`)",
+        "external network (declare it `external: true`, made once on the host (`docker "
+        "network create caddy-staging`), or run the proxy in this stack: a service with "
+        "`role: edge-proxy` that joins `proxy`)",
         "1 error",
     ]
 

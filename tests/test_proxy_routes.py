@@ -261,8 +261,7 @@ PATTERN = "must start with / and use letters, digits and . _ ~ % ! $ & ( ) + , ;
             "  api:\n    image: nginx:1.27\n    networks: [default, proxy]\n",
             "  api:\n    image: nginx:1.27\n    networks: [default]\n",
             "environments/base.yaml:18:31: PRX002 error: proxy.routes.1.service: `api` does not "
-            "join network `proxy`, so the proxy cannot reach it; add `proxy` to its `networks` "
-            "(add the proxy's network to the service's `networks`, declared `external: true`)",
+            "join network `proxy`, so the proxy cannot reach it (add `proxy` to its `networks`)",
         ),
     ],
 )

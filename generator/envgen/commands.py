@@ -194,11 +194,6 @@ def _summaries(settings: Settings) -> list[dict[str, Any]]:
     ]
 
 
-def _name_of(path: tuple[str | int, ...]) -> str | None:
-    """The key a value is written under: the last named step of its path."""
-    return next((str(step) for step in reversed(path) if isinstance(step, str)), None)
-
-
 def origins(settings: Settings, name: str, cache: Path | None = None) -> list[tuple[str, Any, str]]:
     """`envgen show --origins` (see _origins), kept in the cache like a render."""
     from envgen.cache import remembered
@@ -212,7 +207,7 @@ def _origins(settings: Settings, name: str) -> list[tuple[str, Any, str]]:
     (base.yaml or the environment's own file), in the order of the merged spec; secret
     values redacted."""
     from envgen.reading.source import field_path
-    from envgen.redaction import redact
+    from envgen.redaction import name_at, redact
 
     project = _load(settings)
     document = project.documents[project.get(name).name]
@@ -226,9 +221,7 @@ def _origins(settings: Settings, name: str) -> list[tuple[str, Any, str]]:
             for index, item in enumerate(value):
                 walk(item, (*path, index))
         else:
-            shown = redact(value, _name_of(path))
-            if len(path) >= 2 and path[-2] == "facts":
-                shown = redact(value, "facts")  # a fact's name, under a variable's name
+            shown = redact(value, name_at(path))
             found.append((field_path(path), shown, str(document.position_of(path))))
 
     walk(document.data, ())

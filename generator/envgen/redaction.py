@@ -59,6 +59,18 @@ def _key_name(mapping: str | None, key: object) -> str | None:
     return f"{key}_variable" if mapping in _VARIABLE_MAPPINGS else str(key)
 
 
+def name_at(path: Iterable[str | int]) -> str | None:
+    """The name that the value at `path` of plain spec data is judged under, as `redact`
+    judges it walking down from the top: a variable's name under an integration's
+    `secrets` is a `*_variable` field's (shown: a name is not a secret, its value is), a
+    fact's name is nobody's secret, a list item is judged under its list's key."""
+    name: str | None = None
+    for step in path:
+        if isinstance(step, str):
+            name = _key_name(name, step)
+    return name
+
+
 # Shorter strings are not scrubbed from messages: replacing `a` everywhere would garble
 # the message while hiding nothing worth hiding.
 _SHORTEST_SCRUBBED = 3

@@ -47,7 +47,7 @@ seed-test:
 	@if [ "$(FORCE)" != 1 ]; then printf '%s [y/N] ' 'Load the data of seed into market-test?'; read -r answer; [ "$$answer" = y ] || { echo 'Stopped; FORCE=1 skips the question.'; exit 1; }; fi
 	$(COMPOSE) --env-file .env.test -f rendered/docker-compose.test.yml -p market-test run --rm seed
 
-# deploy-staging: pull and start staging, then wait until it is healthy
+# deploy-staging: pull and start staging, then wait until it is healthy; Compose creates no external network: make each once on the host first, docker network create caddy-staging
 deploy-staging:
 	$(COMPOSE) --env-file .env.staging -f rendered/docker-compose.staging.yml -p market-staging up -d --pull always --wait
 
@@ -60,7 +60,7 @@ seed-staging:
 	@if [ "$(FORCE)" != 1 ]; then printf '%s [y/N] ' 'Load the data of seed into market-staging?'; read -r answer; [ "$$answer" = y ] || { echo 'Stopped; FORCE=1 skips the question.'; exit 1; }; fi
 	$(COMPOSE) --env-file .env.staging -f rendered/docker-compose.staging.yml -p market-staging run --rm seed
 
-# deploy-prod: pull and start production, then wait until it is healthy
+# deploy-prod: pull and start production, then wait until it is healthy; Compose creates no external network: make each once on the host first, docker network create caddy-staging
 deploy-prod:
 	@if [ "$(FORCE)" != 1 ]; then printf '%s [y/N] ' 'Deploy market-production on this machine?'; read -r answer; [ "$$answer" = y ] || { echo 'Stopped; FORCE=1 skips the question.'; exit 1; }; fi
 	$(COMPOSE) --env-file .env.production -f rendered/docker-compose.prod.yml -p market-production up -d --pull always --wait

@@ -29,7 +29,7 @@ dev-reset:
 	@if [ "$(FORCE)" != 1 ]; then printf '%s [y/N] ' 'Delete the volumes of coupette, with all their data?'; read -r answer; [ "$$answer" = y ] || { echo 'Stopped; FORCE=1 skips the question.'; exit 1; }; fi
 	$(COMPOSE) --env-file .env -f rendered/docker-compose.dev.yml -p coupette down --volumes
 
-# deploy-prod: pull and start prod, then wait until it is healthy
+# deploy-prod: pull and start prod, then wait until it is healthy; Compose creates no external network: make each once on the host first, docker network create internal
 deploy-prod:
 	@if [ "$(FORCE)" != 1 ]; then printf '%s [y/N] ' 'Deploy coupette on this machine?'; read -r answer; [ "$$answer" = y ] || { echo 'Stopped; FORCE=1 skips the question.'; exit 1; }; fi
 	$(COMPOSE) --env-file .env.prod -f rendered/docker-compose.prod.yml -p coupette up -d --pull always --wait

@@ -89,15 +89,21 @@ def edge_proxies(project: Project) -> dict[tuple[str, str], str]:
 def _attach(env: Environment, network: str, edges: dict[tuple[str, str], str]) -> str:
     """How the proxy comes to be on the environment's network, for the file's comments."""
     assert env.proxy is not None
+    declared = env.networks.get(env.proxy.network)
+    external = declared is None or declared.external
     edge = edges.get((env.host.name, network))
     if edge is not None:
-        return f"{edge} joins it (its compose file attaches it)"
+        # An external network is made by no `up`: say who makes it, and when.
+        made = (
+            f"docker network create {network} on host {env.host.name}, once, before "
+            "either stack starts"
+            if external
+            else f"{env.name}'s compose file creates it at `up`"
+        )
+        return f"{edge} joins it (its compose file attaches it); {made}"
     container = env.proxy.container or "<the proxy's container>"
-    declared = env.networks.get(env.proxy.network)
     created = (
-        f"docker network create {network} (once)"
-        if declared is None or declared.external
-        else "its compose file creates it"
+        f"docker network create {network} (once)" if external else "its compose file creates it"
     )
     return f"on host {env.host.name}: {created}, then docker network connect {network} {container}"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from envgen.compose.paths import entry_paths, is_local, moved, service_paths
 from envgen.compose.sizes import format_memory
 from envgen.model.environment import Environment, Network, Volume
 from envgen.model.facts import FACTS
+from envgen.model.own_images import image_builders
 from envgen.model.service import Service
 from envgen.outputs.languages.compose_meaning import Literal, meaning, written
 from envgen.outputs.output import Output
@@ -59,21 +61,34 @@ def _env_file_path(path: str, output_dir: PurePosixPath) -> str | Literal:
     return output_relative(path, output_dir) if is_local(path) else path
 
 
-def _image(env: Environment, service: Service) -> dict[str, Any]:
+def _image(env: Environment, service: Service, builder: Service | None) -> dict[str, Any]:
+    """`image` (and `build`) of a service; `builder` builds the image it runs, when a
+    service of the environment does (itself, or another: then it runs that image under
+    the builder's own spelling and tag, and Compose builds it once)."""
+    if builder is not None and builder is not service:
+        assert builder.image is not None  # only a named image is run by another service
+        if env.builds_from_source:
+            return {"image": builder.image}
+        return {"image": _released(env, builder.image)}
     if not service.is_app:  # no image only with `extends`, which gives it
         return {"image": service.image} if service.image is not None else {}
     if env.builds_from_source:
         # Compose tags the built image with `image`; without one, `<project>-<service>`.
         named = {"image": service.image} if service.image is not None else {}
         return {**named, "build": _build(service)}
-    if env.image_tag_required is not None:
-        released = {"image": f"{service.image}:${{IMAGE_TAG:?{env.image_tag_required}}}"}
-    else:
-        released = {"image": f"{service.image}:${{IMAGE_TAG:-{env.image_tag}}}"}
+    assert service.image is not None  # the references demand it where `image_tag` is set
+    released = {"image": _released(env, service.image)}
     if env.additions.build_left_out:
         return released
     # Kept beside the released image: `docker compose build` remakes it under that name.
     return {**released, "build": _build(service)}
+
+
+def _released(env: Environment, image: str) -> str:
+    """A built image as deployed hosts pull it: at the environment's tag, or IMAGE_TAG."""
+    if env.image_tag_required is not None:
+        return f"{image}:${{IMAGE_TAG:?{env.image_tag_required}}}"
+    return f"{image}:${{IMAGE_TAG:-{env.image_tag}}}"
 
 
 def _build(service: Service) -> dict[str, Any]:
@@ -147,9 +162,14 @@ def _networks(env: Environment, name: str, service: Service) -> list[str] | dict
 
 
 def _service(
-    env: Environment, name: str, service: Service, output_dir: PurePosixPath
+    env: Environment,
+    name: str,
+    service: Service,
+    output_dir: PurePosixPath,
+    builders: Mapping[str, str],
 ) -> dict[str, Any]:
-    doc: dict[str, Any] = _image(env, service)
+    builder = env.services[builders[name]] if name in builders else None
+    doc: dict[str, Any] = _image(env, service, builder)
     if "build" in doc:
         doc["build"]["context"] = output_relative(doc["build"]["context"], output_dir)
     optional: dict[str, Any] = {
@@ -262,10 +282,12 @@ def compose_document(env: Environment, output_dir: PurePosixPath) -> dict[str, A
 
 
 def _document(env: Environment, output_dir: PurePosixPath) -> dict[str, Any]:
+    builders = image_builders(env)
     doc: dict[str, Any] = {
         **({"name": env.project_name} if env.additions.project_name else {}),
         "services": {
-            name: _service(env, name, service, output_dir) for name, service in env.services.items()
+            name: _service(env, name, service, output_dir, builders)
+            for name, service in env.services.items()
         },
     }
     used_volumes = {m.volume_name for service in env.services.values() for m in service.volumes}

@@ -110,7 +110,7 @@ def _tier_targets(settings: Settings, env: Environment) -> list[Target]:
     return [
         compose(
             f"deploy-{name}",
-            f"pull and start {env.name}, then wait until it is healthy",
+            f"pull and start {env.name}, then wait until it is healthy{_made_before(env)}",
             "up",
             "-d",
             "--pull",
@@ -122,6 +122,22 @@ def _tier_targets(settings: Settings, env: Environment) -> list[Target]:
             f"logs-{name}", f"follow the logs of {env.name}", "logs", "--follow", "--tail", "100"
         ),
     ]
+
+
+def _made_before(env: Environment) -> str:
+    """What a deploy needs on the host that no `up` makes: the external networks its
+    services join (Compose refuses to start without them, and never creates them)."""
+    joined = {key for service in env.services.values() for key in service.networks}
+    external = sorted(
+        env.network_name(key)
+        for key, network in env.networks.items()
+        if network.external and key in joined
+    )
+    if not external:
+        return ""
+    return "; Compose creates no external network: make each once on the host first, " + "; ".join(
+        f"docker network create {network}" for network in external
+    )
 
 
 def make_targets(project: Project) -> list[Target]:

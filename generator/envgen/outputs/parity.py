@@ -14,6 +14,7 @@ from typing import Any
 from envgen.compose.sizes import format_memory
 from envgen.model.declared.all_silences import Declared, declared_silences
 from envgen.model.environment import Environment
+from envgen.model.own_images import builder_of
 from envgen.model.service import Service
 from envgen.outputs.compose import (
     COMPOSE,
@@ -79,6 +80,7 @@ def _services(env: Environment) -> str:
 
 
 def _image(env: Environment, service: Service) -> str:
+    service = builder_of(env, service) or service  # the image of the service that builds it
     if not service.is_app:
         return code(service.image) if service.image is not None else "from `extends`"
     if env.builds_from_source:

@@ -105,6 +105,12 @@ def deploy_script(env: Environment) -> tuple[str, dict[str, str]]:
     proxy = env.proxy
     if proxy is None or env.domain is None:
         return DEPLOY_SCRIPT, {}
+    declared = env.networks.get(proxy.network)
+    if declared is not None and not declared.external:
+        # The stack creates it at `up` (its edge proxy runs in it, PRX002): made before by
+        # `docker network create`, it would lack the labels Compose looks for, and Compose
+        # would refuse it.
+        return DEPLOY_SCRIPT, {}
     head, last = DEPLOY_SCRIPT.rstrip("\n").rsplit("\n", 1)
     variables = {"PROXY_NETWORK": workflow_value(env.network_name(proxy.network))}
     script = f"{head}\n{PROXY_NETWORK_SCRIPT}"

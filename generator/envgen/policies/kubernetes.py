@@ -8,6 +8,7 @@ from collections.abc import Hashable, Iterator
 from typing import TYPE_CHECKING
 
 from envgen.compose.command_line import command_texts
+from envgen.model.own_images import image_builders
 from envgen.model.tiers import Tier
 from envgen.policies.rule import (
     KUBERNETES_ONLY,
@@ -81,8 +82,9 @@ def moving_tags(env: Environment) -> Iterator[tuple[Path, str]]:
             "`latest` moves: the cluster runs whatever was pushed last, and a rollback "
             "cannot name what ran before",
         )
+    builders = image_builders(env)  # an image built in the environment takes its tag
     for name, service in env.services.items():
-        if service.is_app or service.image is None or "@" in service.image:
+        if name in builders or service.image is None or "@" in service.image:
             continue
         if _tag(service.image) in (None, "latest"):
             yield (

@@ -6,8 +6,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from envgen.compose.images import has_tag
+from envgen.model.own_images import image_builders
 from envgen.model.tiers import Tier
 from envgen.policies.meaning import modes
+from envgen.policies.meaning.edge import EDGE_PORTS
 from envgen.policies.meaning.jobs import is_job
 from envgen.policies.meaning.mounts import binds, build_contexts, is_source
 from envgen.policies.meaning.resources import health_check, memory_limit, restart_policy
@@ -56,23 +58,27 @@ def healthcheck(env: Environment) -> Iterator[tuple[Path, str]]:
             yield ("services", name, "healthcheck"), f"`{name}` has no health check"
 
 
-# The ports an edge proxy (`role: edge-proxy`) serves the web on: HTTP, and HTTPS (whose
-# HTTP/3 runs over UDP on the same port).
-EDGE_PORTS = (80, 443)
-
-
 def _edge_port(service: Service, port: PortMapping) -> bool:
     hosts = port.host_ports
     return service.is_edge_proxy and hosts is not None and set(hosts) <= set(EDGE_PORTS)
 
 
 def loopback_ports(env: Environment) -> Iterator[tuple[Path, str]]:
+    # A service the proxy routes to is its target, never the edge proxy itself.
+    routed = {target for _, target, _, _ in env.proxy.routed()} if env.proxy else set()
     for name, service in env.services.items():
         for index, port in enumerate(service.ports):
             if port.is_loopback or _edge_port(service, port):
                 continue
             if service.is_edge_proxy:
                 advice = "an edge proxy faces the internet on 80 and 443 only"
+            elif name not in routed and set(port.host_ports or ()) & set(EDGE_PORTS):
+                # The web's ports: most likely the proxy itself, which only the role allows.
+                advice = (
+                    f"if `{name}` is the edge proxy, declare it `role: edge-proxy` (it may "
+                    "publish 80 and 443); otherwise publish on 127.0.0.1 and let the proxy "
+                    "in front"
+                )
             else:
                 advice = "publish on 127.0.0.1 and let the proxy in front"
             yield (
@@ -137,31 +143,48 @@ def _development_variables(envs: Iterable[Environment]) -> dict[str, str]:
 def debug_everywhere(scope: Scope) -> Iterator[Finding]:
     carried = _development_variables(scope.environments)
     for env in scope.environments:
-        for path, message in debug(env, carried):
-            yield Finding(env.name, path, message)
+        for path, message, hint in debug(env, carried):
+            yield Finding(env.name, path, message, hint)
 
 
-def debug(env: Environment, carried: Mapping[str, str]) -> Iterator[tuple[Path, str]]:
+# Each hint names what was found: the convention's own value that turns the mode off.
+_SWITCH_HINT = "turn it off here (e.g. `{variable}: {off}`), or set it only in lower tiers"
+_FEATURE_HINT = (
+    "let the flag set it (`{variable}: features.{feature}` under `facts`, off in this tier), "
+    "or set it only in lower tiers"
+)
+_COMMAND_HINT = "drop the flag from the command here, or use it only in lower tiers"
+
+
+def debug(env: Environment, carried: Mapping[str, str]) -> Iterator[tuple[Path, str, str]]:
     for name, service in env.services.items():
         switched = dict(modes.in_variables(service))
         for variable, value in service.environment.items():
             feature = carried.get(variable)
             through = variable
             if variable in switched:
-                what = switched[variable].what
+                switch = switched[variable]
+                what = switch.what
                 if what != "debug mode":  # the value says which mode
                     through = f"{variable}={resolved(value)}"
+                hint = _SWITCH_HINT.format(variable=variable, off=switch.off_value())
             elif feature is not None and is_on(value):
                 what = f"`{feature}` (for developers only)"
+                hint = _FEATURE_HINT.format(variable=variable, feature=feature)
             else:
                 continue
             yield (
                 ("services", name, "environment", variable),
                 f"`{name}` turns on {what} through `{through}`",
+                hint,
             )
         for found in modes.in_commands(service):
             if found.mode == "debug":
-                yield ("services", name, *found.path), f"`{name}` runs {found.message}"
+                yield (
+                    ("services", name, *found.path),
+                    f"`{name}` runs {found.message}",
+                    _COMMAND_HINT,
+                )
 
 
 def built_images(env: Environment) -> Iterator[tuple[Path, str]]:
@@ -176,9 +199,12 @@ def built_images(env: Environment) -> Iterator[tuple[Path, str]]:
 
 
 def pinned_images(env: Environment) -> Iterator[tuple[Path, str]]:
+    # An image the environment builds (by this service or another) takes `image_tag`'s
+    # tag; PRD010 speaks for production.
+    builders = image_builders(env)
     for name, service in env.services.items():
-        if service.is_app or service.image is None or has_tag(service.image):
-            continue  # a built image's tag is `image_tag`'s; PRD010 speaks for production
+        if name in builders or service.image is None or has_tag(service.image):
+            continue
         yield (
             ("services", name, "image"),
             f"`{name}` runs `{service.image}` without a tag: whatever `latest` is when the "

@@ -6,7 +6,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from envgen.model.previews.names import preview_of
-from envgen.policies.rule import COMPOSE_ONLY, Rule, deployed, everywhere, per_environment
+from envgen.policies.rule import (
+    COMPOSE_ONLY,
+    Finding,
+    Rule,
+    Scope,
+    deployed,
+    everywhere,
+    per_environment,
+)
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment, Network
@@ -38,7 +46,18 @@ def basic_auth_variables(env: Environment) -> Iterator[tuple[Path, str]]:
         )
 
 
-def proxied_service_on_network(env: Environment) -> Iterator[tuple[Path, str]]:
+def proxy_networks(scope: Scope) -> Iterator[Finding]:
+    """PRX002 over the project: each environment's own routes and network, and the
+    networks of other environments that an edge proxy of its stack joins."""
+    others = _proxy_networks_by_host(scope)
+    for env in scope.environments:
+        for path, message, hint in proxied_service_on_network(env):
+            yield Finding(env.name, path, message, hint)
+        for path, message, hint in _edge_on_other_networks(env, others):
+            yield Finding(env.name, path, message, hint)
+
+
+def proxied_service_on_network(env: Environment) -> Iterator[tuple[Path, str, str]]:
     proxy = env.proxy
     if env.domain is None or proxy is None:
         return
@@ -46,18 +65,73 @@ def proxied_service_on_network(env: Environment) -> Iterator[tuple[Path, str]]:
         if proxy.network not in env.services[name].networks:
             yield (
                 at,
-                f"`{name}` does not join network `{proxy.network}`, so the proxy cannot "
-                f"reach it; add `{proxy.network}` to its `networks`",
+                f"`{name}` does not join network `{proxy.network}`, so the proxy cannot reach it",
+                f"add `{proxy.network}` to its `networks`",
             )
     # A preview template's network is each preview's own, which the proxy joins one by
     # one (`docker network connect`): so no network is shared by two previews. A preview
     # made from it has no `preview` block; its network carries the preview's label.
+    # An edge proxy of the stack (`role: edge-proxy`) that joins the network starts with
+    # it: Compose creates the network at `up`, so the stack may own it.
     network = env.networks[proxy.network]
-    if not network.external and env.preview is None and not _of_a_preview(network):
+    if (
+        not network.external
+        and env.preview is None
+        and not _of_a_preview(network)
+        and not _edge_joins(env, proxy.network)
+    ):
+        docker = env.network_name(proxy.network)
         yield (
             ("networks", proxy.network, "external"),
             f"network `{proxy.network}` is created by this stack; the proxy runs outside "
             "compose and shares only an external network",
+            f"declare it `external: true`, made once on the host (`docker network create "
+            f"{docker}`), or run the proxy in this stack: a service with `role: edge-proxy` "
+            f"that joins `{proxy.network}`",
+        )
+
+
+def _edge_joins(env: Environment, key: str) -> bool:
+    return any(s.is_edge_proxy and key in s.networks for s in env.services.values())
+
+
+def _proxy_networks_by_host(scope: Scope) -> dict[tuple[str, str], list[str]]:
+    """The environments whose own network to the proxy each network is, by (host,
+    Docker name); two on one network is SEG003's to say."""
+    owners: dict[tuple[str, str], list[str]] = {}
+    for env in scope.environments:
+        if env.proxy is not None and env.proxy.network in env.networks and env.preview is None:
+            key = (env.host.name, env.network_name(env.proxy.network))
+            owners.setdefault(key, []).append(env.name)
+    return owners
+
+
+def _edge_on_other_networks(
+    env: Environment, owners: dict[tuple[str, str], list[str]]
+) -> Iterator[tuple[Path, str, str]]:
+    """Another environment's network that an edge proxy of this stack joins exists before
+    both stacks: created by this one, Compose would refuse the network the other made
+    (`docker network create` gives it none of Compose's labels), or remove it with this
+    stack while the other's services are on it."""
+    own = env.proxy.network if env.proxy is not None else None
+    joined = {n for s in env.services.values() if s.is_edge_proxy for n in s.networks}
+    for key in sorted(joined - {own}):
+        network = env.networks.get(key)
+        if network is None or network.external:
+            continue
+        docker = env.network_name(key)
+        others = [o for o in owners.get((env.host.name, docker), []) if o != env.name]
+        if not others:
+            continue
+        owner = others[0]
+        yield (
+            ("networks", key, "external"),
+            f"network `{key}` is `{docker}`, {owner}'s own network to the proxy, and this "
+            f"stack would create it: Compose refuses one that {owner}'s stack found made "
+            "(it lacks this stack's labels), and `down` would remove it from under "
+            f"{owner}",
+            f"declare it `external: true`, made once on the host before either stack starts "
+            f"(`docker network create {docker}`)",
         )
 
 
@@ -87,12 +161,16 @@ RULES = [
     ),
     Rule(
         "PRX002",
-        "every proxied service is on the proxy's shared network",
-        "The proxy runs outside compose and reaches a service only through the external "
-        "network they share; elsewhere the route leads nowhere.",
+        "every proxied service is on the proxy's network, made before it",
+        "The proxy reaches a service only through a network they share; elsewhere the route "
+        "leads nowhere. A proxy outside compose shares an external network, made once on "
+        "the host. An edge proxy inside the stack (`role: edge-proxy`) may share one that "
+        "the stack creates at `up`; another environment's network that it joins is "
+        "external, made before either stack starts: Compose refuses to take over a network "
+        "it did not create, and would remove it with this stack.",
         everywhere("error"),
-        per_environment(proxied_service_on_network),
-        hint="add the proxy's network to the service's `networks`, declared `external: true`",
+        proxy_networks,
+        hint="add the proxy's network to the service's `networks`",
         targets=COMPOSE_ONLY,  # on a cluster a NetworkPolicy lets the Ingress in
     ),
     Rule(

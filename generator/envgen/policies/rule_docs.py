@@ -439,8 +439,12 @@ DOCS: dict[str, RuleDoc] = {
     ),
     "PRX002": RuleDoc(
         "the `networks` of `proxy.service` and of each `proxy.routes` service, for "
-        "`proxy.network`.",
-        "Put the service on the proxy's network beside `default`.",
+        "`proxy.network`; whether that network is `external`, and whether a service with "
+        "`role: edge-proxy` joins it; the networks an edge proxy joins that are another "
+        "environment's network to the proxy, on the same host.",
+        "Put the service on the proxy's network beside `default`. Declare the proxy's "
+        "network `external: true` (made once with `docker network create`) unless an edge "
+        "proxy of the stack joins it, and another environment's network always.",
         Example(
             "production.yaml",
             "services:\n  web:\n    networks: [default]\n",

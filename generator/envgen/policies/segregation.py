@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
 from envgen.compose.command_line import command_texts
 from envgen.model.tiers import Tier
+from envgen.policies.meaning.edge import proxy_networks, why_an_edge
 from envgen.policies.meaning.mounts import bound_device
 from envgen.policies.meaning.storage import Storage, network_spans_hosts, volume_storage
 from envgen.policies.resolved import decoded, resolved, resolved_path
@@ -120,33 +122,76 @@ def volumes(scope: Scope) -> Iterator[Finding]:
     return _clashes(scope, values, what, on_host=_host_storage, key=_storage_key)
 
 
+def _network_values(env: Environment) -> Iterator[tuple[object, Path]]:
+    """Each network a service (not the edge proxy) joins, as (Docker's name, spans hosts)."""
+    used = {n for s in env.services.values() if not s.is_edge_proxy for n in s.networks}
+    for key in env.networks:
+        if key in used:
+            network = env.networks[key]
+            at = ("networks", key, "name") if network.name is not None else ("networks", key)
+            # An overlay network is one network on every node of a swarm.
+            yield (resolved(env.network_name(key)), network_spans_hosts(env, key)), at
+    if any(
+        not s.is_edge_proxy and (not s.networks or "default" in s.networks)
+        for s in env.services.values()
+    ):
+        # Compose's implicit network, `<project>_default`: one named so elsewhere is it.
+        yield (f"{env.project_name}_default", False), ("compose_project",)
+
+
+def _network_on_host(value: object) -> bool:
+    return not cast(tuple[str, bool], value)[1]
+
+
+def _network_described(value: object) -> str:
+    return f"network `{cast(tuple[str, bool], value)[0]}`"
+
+
 def networks(scope: Scope) -> Iterator[Finding]:
     """Any Docker network (by the name Docker gives it) that services of two environments
     on one host would join; only an edge proxy (`role: edge-proxy`) may join another
-    environment's network, since reaching every environment is its job."""
+    environment's network, since reaching every environment is its job. When a service
+    on the network looks like one without the role, the hint says to declare it."""
+    names = {
+        (env.name, path): cast(tuple[str, bool], value)[0]
+        for env in scope.environments
+        for value, path in _network_values(env)
+    }
+    proxies = proxy_networks(scope.environments)
+    by_name = {env.name: env for env in scope.environments}
+    found = _clashes(scope, _network_values, _network_described, on_host=_network_on_host)
+    for finding in found:
+        name = names[(finding.environment, finding.path)]
+        host = by_name[finding.environment].host.name
+        edge = _unroled_edge(scope, host, name, proxies)
+        if edge is None:
+            yield finding
+        else:
+            yield replace(
+                finding,
+                hint=f"{edge}, declare it `role: edge-proxy`, the one service that may join "
+                "every environment's network; otherwise give the network a name of this "
+                "environment's own",
+            )
 
-    def values(env: Environment) -> Iterator[tuple[object, Path]]:
-        used = {n for s in env.services.values() if not s.is_edge_proxy for n in s.networks}
-        for key in env.networks:
-            if key in used:
-                network = env.networks[key]
-                at = ("networks", key, "name") if network.name is not None else ("networks", key)
-                # An overlay network is one network on every node of a swarm.
-                yield (resolved(env.network_name(key)), network_spans_hosts(env, key)), at
-        if any(
-            not s.is_edge_proxy and (not s.networks or "default" in s.networks)
-            for s in env.services.values()
-        ):
-            # Compose's implicit network, `<project>_default`: one named so elsewhere is it.
-            yield (f"{env.project_name}_default", False), ("compose_project",)
 
-    def on_host(value: object) -> bool:
-        return not cast(tuple[str, bool], value)[1]
-
-    def what(value: object) -> str:
-        return f"network `{cast(tuple[str, bool], value)[0]}`"
-
-    return _clashes(scope, values, what, on_host=on_host)
+def _unroled_edge(
+    scope: Scope, host: str, name: object, proxies: set[tuple[str, str]]
+) -> str | None:
+    """`if <service> of <env> is the edge proxy (why)`, for a service on network `name`
+    that looks like one without the role; None when none does."""
+    for env in scope.environments:
+        if env.host.name != host:
+            continue
+        for service_name, service in env.services.items():
+            on = any(
+                key in env.networks and resolved(env.network_name(key)) == name
+                for key in service.networks
+            )
+            why = why_an_edge(env, service_name, proxies) if on else None
+            if why is not None:
+                return f"if `{service_name}` of {env.name} is the edge proxy ({why})"
+    return None
 
 
 def container_names(scope: Scope) -> Iterator[Finding]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from envgen.compose.sizes import parse_memory
+from envgen.model.own_images import builder_of
 from envgen.outputs.kubernetes.names import secret_name
 from envgen.outputs.kubernetes.quantities import cpu, memory, seconds
 from envgen.outputs.kubernetes.volumes import Volumes, pod_volumes
@@ -32,9 +33,11 @@ PULL_POLICIES = {
 
 def _image(env: Environment, service: Service) -> str:
     assert service.image is not None
-    if service.is_app:
+    builder = builder_of(env, service)  # itself, or the service that builds its image
+    if builder is not None:
         assert env.image_tag is not None  # refused otherwise (kubernetes_refusals)
-        return f"{service.image}:{env.image_tag}"
+        assert builder.image is not None  # a builder without one is only its own
+        return f"{builder.image}:{env.image_tag}"
     return translate(service.image, frozenset()).literal
 
 

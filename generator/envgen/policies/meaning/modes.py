@@ -39,6 +39,14 @@ class Switch:
     example: tuple[str, str]
     near_miss: tuple[str, str]
     part: Literal["whole", "items", "last"] = "whole"
+    # The value that turns the mode off, when the near miss is another variable's.
+    off: str | None = None
+
+    def off_value(self) -> str:
+        """What the variable holds in production, for a hint (`RAILS_ENV: production`)."""
+        if self.off is not None:
+            return self.off
+        return self.near_miss[1]
 
     def matches(self, variable: str, value: str) -> bool:
         if re.fullmatch(self.names, variable) is None:
@@ -105,6 +113,7 @@ SWITCHES: tuple[Switch, ...] = (
         ("SPRING_PROFILES_ACTIVE", "cloud,dev"),
         ("SPRING_PROFILES_ACTIVE", "prod,developer-portal"),
         "items",
+        off="prod",
     ),
     Switch(
         "Laravel", "APP_DEBUG", TRUE, "debug mode", ("APP_DEBUG", "true"), ("APP_DEBUG", "false")
@@ -141,6 +150,7 @@ SWITCHES: tuple[Switch, ...] = (
         "development mode",
         ("ASPNETCORE_ENVIRONMENT", "Development"),
         ("SENTRY_ENVIRONMENT", "development"),
+        off="Production",
     ),
     Switch(
         "any",

@@ -37,7 +37,7 @@ test-up:
 test-down:
 	$(COMPOSE) --env-file .env.test -f rendered/docker-compose.test.yml -p ledger-test down --volumes
 
-# deploy-staging: pull and start staging, then wait until it is healthy
+# deploy-staging: pull and start staging, then wait until it is healthy; Compose creates no external network: make each once on the host first, docker network create caddy-staging
 deploy-staging:
 	$(COMPOSE) --env-file .env.staging -f rendered/docker-compose.staging.yml -p ledger-staging up -d --pull always --wait
 
@@ -45,7 +45,7 @@ deploy-staging:
 logs-staging:
 	$(COMPOSE) --env-file .env.staging -f rendered/docker-compose.staging.yml -p ledger-staging logs --follow --tail 100
 
-# deploy-prod: pull and start production, then wait until it is healthy
+# deploy-prod: pull and start production, then wait until it is healthy; Compose creates no external network: make each once on the host first, docker network create caddy-production
 deploy-prod:
 	@if [ "$(FORCE)" != 1 ]; then printf '%s [y/N] ' 'Deploy ledger-production on this machine?'; read -r answer; [ "$$answer" = y ] || { echo 'Stopped; FORCE=1 skips the question.'; exit 1; }; fi
 	$(COMPOSE) --env-file .env.production -f rendered/docker-compose.prod.yml -p ledger-production up -d --pull always --wait
