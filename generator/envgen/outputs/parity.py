@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from envgen.compose.interpolation import InterpolationError, parse, unparse
 from envgen.compose.sizes import format_memory
 from envgen.model.declared.all_silences import Declared, declared_silences
 from envgen.model.environment import Environment
@@ -26,6 +27,9 @@ from envgen.outputs.kubernetes.manifests import folder as kubernetes_folder
 from envgen.outputs.languages.markdown import code, flag, paragraph, text
 from envgen.outputs.output import Output
 from envgen.outputs.parity_operations import operations_rows
+from envgen.policies.meaning.images import runs_released_image
+from envgen.policies.meaning.resources import memory_limit
+from envgen.policies.resolved import resolved
 from envgen.project.load import BASE, Project
 from envgen.settings import Settings
 
@@ -81,15 +85,39 @@ def _services(env: Environment) -> str:
 def _image(env: Environment, service: Service) -> str:
     if not service.is_app:
         return code(service.image) if service.image is not None else "from `extends`"
-    if env.builds_from_source:
+    if not runs_released_image(env, service):
         return f"built from {code(service.build.context if service.build else '')}"
+    if env.builds_from_source:  # the released image the spec names, tag and all
+        return code(_released(service.image or ""))
     return code(f"{service.image}:{env.image_tag or '${' + IMAGE_TAG_VARIABLE + '}'}")
+
+
+def _released(image: str) -> str:
+    """An image the spec names with its tag, as the row of `image_tag` spells the same
+    meaning: a default as the tag it gives, a required variable as `${NAME}` (its message
+    is no part of the image)."""
+    try:
+        parts = parse(image)
+    except InterpolationError:
+        return image
+    shown = []
+    for part in parts:
+        if isinstance(part, str):
+            shown.append(part)
+        elif part.operator in (":-", "-") and resolved(unparse(part.word or ())):
+            shown.append(resolved(unparse(part.word or ())))
+        else:
+            shown.append("${" + part.name + "}")
+    return "".join(shown)
 
 
 def _image_tag(env: Environment) -> str:
     if env.image_tag_required is not None:
         return f"{code(IMAGE_TAG_VARIABLE)}, required"
     if env.image_tag is None:
+        apps = [service for service in env.services.values() if service.build is not None]
+        if apps and all(runs_released_image(env, service) for service in apps):
+            return "none: each app image names its own tag"
         return "none: app images are built from source"
     return f"{code(env.image_tag)}, or {code(IMAGE_TAG_VARIABLE)} when set (e.g. a rollback tag)"
 
@@ -189,7 +217,13 @@ def _ports(env: Environment) -> str:
 
 
 def _memory(service: Service) -> str:
-    return format_memory(service.memory) if service.memory is not None else "no limit"
+    """The limit Compose sets, under whichever key the spec writes it."""
+    limit = memory_limit(service)
+    if limit is None:
+        return "no limit"
+    if limit.bytes is None:
+        return f"{code(limit.text)} (from a variable)"
+    return format_memory(limit.bytes)
 
 
 def _per_service(

@@ -315,8 +315,11 @@ DOCS: dict[str, RuleDoc] = {
         ),
     ),
     "PRD010": RuleDoc(
-        "production's `image_tag` and `image_tag_required`, and each service's `build`.",
-        "Set `image_tag` (or `image_tag_required`), so that production pulls the tested image.",
+        "production's `image_tag` and `image_tag_required`, and each service's `build`, "
+        "`image` (a literal tag, or a variable that is required or has a default) and "
+        "`pull_policy`.",
+        "Set `image_tag` (or `image_tag_required`), or write the tag in `image` (Compose "
+        "pulls it and builds only when asked), so that production pulls the tested image.",
         Example("production.yaml", "image_tag: null\n", "image_tag: latest\n"),
     ),
     "PRD011": RuleDoc(
