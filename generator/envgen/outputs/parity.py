@@ -15,6 +15,7 @@ from envgen.compose.interpolation import InterpolationError, parse, unparse
 from envgen.compose.sizes import format_memory
 from envgen.model.declared.all_silences import Declared, declared_silences
 from envgen.model.environment import Environment
+from envgen.model.secret_places import secret_references
 from envgen.model.service import Service
 from envgen.outputs.compose import (
     COMPOSE,
@@ -180,16 +181,34 @@ def _declared(envs: tuple[Environment, ...], field: str) -> list[tuple[str, str]
     return list(labels.items())
 
 
-def _secrets(env: Environment, compose: dict[str, Any]) -> str:
-    """The variables the environment needs, by name: the spec's secrets first, then any
-    other `${VAR}` its compose file reads (the image tag has a row of its own)."""
-    db = env.database
+def _secret_names(env: Environment, compose: dict[str, Any], declared: set[str]) -> list[str]:
+    """The secrets the environment needs, by name: the spec's first, then any other
+    `${VAR}` its compose file reads as a secret (envgen.model.secret_places) or that a
+    spec declares as one (a proxy that checks another environment's credentials)."""
     names = list(dict.fromkeys(name for name, _ in env.secret_variables()))
-    names += [
-        name
-        for name in referenced_variables(compose)
-        if name not in names and name != IMAGE_TAG_VARIABLE
+    secret = secret_references(compose) | declared
+    return names + [
+        name for name in referenced_variables(compose) if name in secret and name not in names
     ]
+
+
+def _other_variables(env: Environment, compose: dict[str, Any], declared: set[str]) -> str:
+    """Every other `${VAR}` the compose file reads, by name (the image tag has a row of
+    its own)."""
+    secrets = _secret_names(env, compose, declared)
+    return _listing(
+        [
+            code(name)
+            for name in referenced_variables(compose)
+            if name not in secrets and name != IMAGE_TAG_VARIABLE
+        ]
+    )
+
+
+def _secrets(env: Environment, compose: dict[str, Any], declared: set[str]) -> str:
+    """The secrets the environment needs, by name, with where each goes."""
+    db = env.database
+    names = _secret_names(env, compose, declared)
     notes = {name: " (in Caddy's environment)" for name, path in env.secret_variables()
              if path[0] == "proxy"}  # fmt: skip
     if db and db.password_variable is not None and db.password_default is not None:
@@ -284,6 +303,7 @@ def parity_rows(project: Project) -> list[Row]:
     envs = project.environments
     settings = project.settings
     composes = {env.name: compose_of(project, env)[0] for env in envs}
+    declared = {name for env in envs for name, _ in env.secret_variables()}
     # Services in the order they are first written, base.yaml's services first.
     services = list(dict.fromkeys(name for env in envs for name in env.services))
     stateful = [
@@ -323,7 +343,11 @@ def parity_rows(project: Project) -> list[Row]:
         *when(any(env.database for env in envs), row("Database", _database)),
         *_per_service(project, "Storage", _storage, stateful),
         *(row(text(label), _integration(name)) for name, label in _declared(envs, "integrations")),
-        row("Secrets (variable names)", lambda env: _secrets(env, composes[env.name])),
+        row("Secrets (variable names)", lambda env: _secrets(env, composes[env.name], declared)),
+        *when(
+            any(_other_variables(env, composes[env.name], declared) != "none" for env in envs),
+            row("Other variables", lambda env: _other_variables(env, composes[env.name], declared)),
+        ),
         row(
             "Variables file",
             lambda env: code(env.variables_file) if env.variables_file else "none",
