@@ -101,7 +101,9 @@ DOCS: dict[str, RuleDoc] = {
         ),
     ),
     "SEG005": RuleDoc(
-        "`database.name` of every environment.",
+        "`database.name` of every environment: as written, a variable by its default "
+        "(`${DB_NAME:-shop}`), one without a default by the variable and the variables file "
+        "it is read from (DBS002 says so).",
         "Name the environment's database after it.",
         Example(
             "staging.yaml",
@@ -424,6 +426,16 @@ DOCS: dict[str, RuleDoc] = {
             "base.yaml",
             "database:\n  password_url_safe: false\n",
             "database:\n  password_url_safe: true\n",
+        ),
+    ),
+    "DBS002": RuleDoc(
+        "`database.name` where a variable without a default gives it, beside another "
+        "environment's database.",
+        "Give the variable a default, the name the environment uses when nothing sets it.",
+        Example(
+            "staging.yaml",
+            "database:\n  name: ${DB_NAME}\n",
+            "database:\n  name: ${DB_NAME:-shop_staging}\n",
         ),
     ),
     "PRX001": RuleDoc(

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from envgen.compose.command_line import command_texts
 from envgen.model.tiers import Tier
+from envgen.policies.meaning.databases import DatabaseName, database_name
 from envgen.policies.resolved import decoded, resolved, resolved_path
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
 from envgen.policies.spotting import Spotted, production_index
@@ -109,11 +110,20 @@ def container_names(scope: Scope) -> Iterator[Finding]:
 
 
 def database_names(scope: Scope) -> Iterator[Finding]:
-    def values(env: Environment) -> Iterator[tuple[object, Path]]:
-        if env.database is not None and env.database.name is not None:
-            yield env.database.name, ("database", "name")
+    """As written, by a variable's default, or, with none, by the variable and the file
+    it is read from (envgen.policies.meaning.databases)."""
 
-    return _clashes(scope, values, "database name")
+    def values(env: Environment) -> Iterator[tuple[object, Path]]:
+        name = database_name(env)
+        if name is not None:
+            yield name, ("database", "name")
+
+    return _clashes(
+        scope,
+        values,
+        lambda name: cast(DatabaseName, name).shown,
+        key=lambda name: cast(DatabaseName, name).key,
+    )
 
 
 def data_storage(scope: Scope) -> Iterator[Finding]:
