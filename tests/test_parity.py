@@ -119,7 +119,8 @@ does not run there.
 | Rollback | none | `rendered/scripts/rollback.sh beta TAG --confirm-production` |
 | Storage: `cache` | RAM disk (tmpfs, 64m), lost on stop | — |
 | Mail \\*service\\* | none | real, as `mail@demo.example.org` |
-| Secrets (variable names) | none | `DEMO_MAIL_TOKEN`, `DEMO_SENTRY_DSN` |
+| Secrets (variable names) | none | `DEMO_MAIL_TOKEN` |
+| Other variables | none | `DEMO_SENTRY_DSN` |
 | Variables file | none | `.env.beta` |
 | Beta \\| banner | ✓ | ✗ |
 | URL | none | <https://demo.example.org> |

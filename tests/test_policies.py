@@ -321,6 +321,13 @@ VIOLATIONS: list[tuple[str, str, list[Patch], str, str]] = [
         "DB_URL",
     ),
     (
+        "DBS002",
+        "warning",
+        [("staging.yaml", "  name: shop_staging\n", "  name: ${DB_NAME}\n")],
+        "staging.yaml",
+        "name: ${DB_NAME}",
+    ),
+    (
         "TST002",
         "error",
         [
@@ -635,6 +642,8 @@ SATISFIED: list[tuple[str, list[Patch]]] = [
             ("test.yaml", "- target: /var/lib/postgresql/data", "- target: /var/lib/mysql"),
         ],
     ),
+    # A database name from a variable with a default: SEG005 judges the default.
+    ("DBS002", [("staging.yaml", "  name: shop_staging\n", "  name: ${DB_NAME:-shop_staging}\n")]),
     # The URL without the password, or another variable in a URL: not the database's.
     (
         "DBS001",

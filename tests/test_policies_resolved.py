@@ -120,8 +120,9 @@ CASES: list[tuple[str, list[Patch], str]] = [
         "production without an image tag builds from source",
         [("production.yaml", "image_tag: production\n", "")],
         "environments/base.yaml:37:12: PRD010 error: services.api.build: `api` is built from "
-        "the source on the host, since no `image_tag` is set"
-        " (set `image_tag` (or `image_tag_required`) so that production runs a released image)",
+        "the source on the host, since no `image_tag` is set and its `image` names no tag"
+        " (set `image_tag` (or `image_tag_required`), or give `image` a tag, and no "
+        "`pull_policy: build`, so that production runs a released image)",
     ),
     (
         "DEBUG: y",

@@ -12,6 +12,7 @@ from typing import Any
 
 from envgen.compose.command_line import split_command_line
 from envgen.compose.sizes import format_memory
+from envgen.diff.spellings import one_spelling
 from envgen.model.declared.intended import item_step, key_step
 from envgen.model.environment import Environment
 from envgen.model.mounts import Tmpfs, TmpfsLine
@@ -103,7 +104,7 @@ def _compose_service(doc: dict[str, Any]) -> dict[str, Any]:
     view: dict[str, Any] = {key: [] if key in _VALUE_LISTS else {} for key in _COLLECTIONS}
     view.update({key: [] for key in _VALUE_LISTS})
     view["deploy"] = {"resources": {"limits": {}}}  # so that a first limit shows as that limit
-    doc = {**doc, "networks": doc.get("networks", _IMPLICIT_NETWORKS)}
+    doc = {**one_spelling(doc), "networks": doc.get("networks", _IMPLICIT_NETWORKS)}
     for key, value in doc.items():
         if key in ("command", "entrypoint"):
             view[key] = _command_line(value)

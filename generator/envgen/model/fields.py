@@ -250,8 +250,16 @@ UrlScheme = Annotated[
     ),
 ]
 
+# A database name or user as written, or a variable that gives it (the real files'
+# `POSTGRES_DB: ${DB_NAME}`): with a default of the same shape, or required.
 DatabaseName = Annotated[
-    str, _pattern(r"^[a-z_][a-z0-9_]{0,62}$", "use lower-case letters, digits and _ (at most 63)")
+    str,
+    _pattern(
+        r"^(?:[a-z_][a-z0-9_]{0,62}"
+        r"|\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[a-z_][a-z0-9_]{0,62}|:?\?[^${}]*)?\})$",
+        "use lower-case letters, digits and _ (at most 63), or a variable: ${DB_NAME}, "
+        "${DB_NAME:-shop} or ${DB_NAME:?message}",
+    ),
 ]
 
 # Linux capabilities as Docker names them (without the CAP_ prefix).

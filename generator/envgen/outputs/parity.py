@@ -11,10 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from envgen.compose.interpolation import InterpolationError, parse, unparse
 from envgen.compose.sizes import format_memory
 from envgen.model.declared.all_silences import Declared, declared_silences
 from envgen.model.environment import Environment
 from envgen.model.own_images import builder_of
+from envgen.model.secret_places import secret_references
 from envgen.model.service import Service
 from envgen.outputs.compose import (
     COMPOSE,
@@ -27,6 +29,9 @@ from envgen.outputs.kubernetes.manifests import folder as kubernetes_folder
 from envgen.outputs.languages.markdown import code, flag, paragraph, text
 from envgen.outputs.output import Output
 from envgen.outputs.parity_operations import operations_rows
+from envgen.policies.meaning.images import runs_released_image
+from envgen.policies.meaning.resources import memory_limit
+from envgen.policies.resolved import resolved
 from envgen.project.load import BASE, Project
 from envgen.settings import Settings
 
@@ -83,15 +88,39 @@ def _image(env: Environment, service: Service) -> str:
     service = builder_of(env, service) or service  # the image of the service that builds it
     if not service.is_app:
         return code(service.image) if service.image is not None else "from `extends`"
-    if env.builds_from_source:
+    if not runs_released_image(env, service):
         return f"built from {code(service.build.context if service.build else '')}"
+    if env.builds_from_source:  # the released image the spec names, tag and all
+        return code(_released(service.image or ""))
     return code(f"{service.image}:{env.image_tag or '${' + IMAGE_TAG_VARIABLE + '}'}")
+
+
+def _released(image: str) -> str:
+    """An image the spec names with its tag, as the row of `image_tag` spells the same
+    meaning: a default as the tag it gives, a required variable as `${NAME}` (its message
+    is no part of the image)."""
+    try:
+        parts = parse(image)
+    except InterpolationError:
+        return image
+    shown = []
+    for part in parts:
+        if isinstance(part, str):
+            shown.append(part)
+        elif part.operator in (":-", "-") and resolved(unparse(part.word or ())):
+            shown.append(resolved(unparse(part.word or ())))
+        else:
+            shown.append("${" + part.name + "}")
+    return "".join(shown)
 
 
 def _image_tag(env: Environment) -> str:
     if env.image_tag_required is not None:
         return f"{code(IMAGE_TAG_VARIABLE)}, required"
     if env.image_tag is None:
+        apps = [service for service in env.services.values() if service.build is not None]
+        if apps and all(runs_released_image(env, service) for service in apps):
+            return "none: each app image names its own tag"
         return "none: app images are built from source"
     return f"{code(env.image_tag)}, or {code(IMAGE_TAG_VARIABLE)} when set (e.g. a rollback tag)"
 
@@ -154,16 +183,34 @@ def _declared(envs: tuple[Environment, ...], field: str) -> list[tuple[str, str]
     return list(labels.items())
 
 
-def _secrets(env: Environment, compose: dict[str, Any]) -> str:
-    """The variables the environment needs, by name: the spec's secrets first, then any
-    other `${VAR}` its compose file reads (the image tag has a row of its own)."""
-    db = env.database
+def _secret_names(env: Environment, compose: dict[str, Any], declared: set[str]) -> list[str]:
+    """The secrets the environment needs, by name: the spec's first, then any other
+    `${VAR}` its compose file reads as a secret (envgen.model.secret_places) or that a
+    spec declares as one (a proxy that checks another environment's credentials)."""
     names = list(dict.fromkeys(name for name, _ in env.secret_variables()))
-    names += [
-        name
-        for name in referenced_variables(compose)
-        if name not in names and name != IMAGE_TAG_VARIABLE
+    secret = secret_references(compose) | declared
+    return names + [
+        name for name in referenced_variables(compose) if name in secret and name not in names
     ]
+
+
+def _other_variables(env: Environment, compose: dict[str, Any], declared: set[str]) -> str:
+    """Every other `${VAR}` the compose file reads, by name (the image tag has a row of
+    its own)."""
+    secrets = _secret_names(env, compose, declared)
+    return _listing(
+        [
+            code(name)
+            for name in referenced_variables(compose)
+            if name not in secrets and name != IMAGE_TAG_VARIABLE
+        ]
+    )
+
+
+def _secrets(env: Environment, compose: dict[str, Any], declared: set[str]) -> str:
+    """The secrets the environment needs, by name, with where each goes."""
+    db = env.database
+    names = _secret_names(env, compose, declared)
     notes = {name: " (in Caddy's environment)" for name, path in env.secret_variables()
              if path[0] == "proxy"}  # fmt: skip
     if db and db.password_variable is not None and db.password_default is not None:
@@ -191,7 +238,13 @@ def _ports(env: Environment) -> str:
 
 
 def _memory(service: Service) -> str:
-    return format_memory(service.memory) if service.memory is not None else "no limit"
+    """The limit Compose sets, under whichever key the spec writes it."""
+    limit = memory_limit(service)
+    if limit is None:
+        return "no limit"
+    if limit.bytes is None:
+        return f"{code(limit.text)} (from a variable)"
+    return format_memory(limit.bytes)
 
 
 def _per_service(
@@ -252,6 +305,7 @@ def parity_rows(project: Project) -> list[Row]:
     envs = project.environments
     settings = project.settings
     composes = {env.name: compose_of(project, env)[0] for env in envs}
+    declared = {name for env in envs for name, _ in env.secret_variables()}
     # Services in the order they are first written, base.yaml's services first.
     services = list(dict.fromkeys(name for env in envs for name in env.services))
     stateful = [
@@ -291,7 +345,11 @@ def parity_rows(project: Project) -> list[Row]:
         *when(any(env.database for env in envs), row("Database", _database)),
         *_per_service(project, "Storage", _storage, stateful),
         *(row(text(label), _integration(name)) for name, label in _declared(envs, "integrations")),
-        row("Secrets (variable names)", lambda env: _secrets(env, composes[env.name])),
+        row("Secrets (variable names)", lambda env: _secrets(env, composes[env.name], declared)),
+        *when(
+            any(_other_variables(env, composes[env.name], declared) != "none" for env in envs),
+            row("Other variables", lambda env: _other_variables(env, composes[env.name], declared)),
+        ),
         row(
             "Variables file",
             lambda env: code(env.variables_file) if env.variables_file else "none",

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from envgen.compose.interpolation import InterpolationError, Reference, parse
+from envgen.policies.meaning.databases import database_name
 from envgen.policies.rule import Finding, Rule, Scope, everywhere
 
 if TYPE_CHECKING:
@@ -64,6 +65,30 @@ def url_passwords(scope: Scope) -> Iterator[Finding]:
             yield Finding(env.name, path, message, hint)
 
 
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def unjudged_names(scope: Scope) -> Iterator[Finding]:
+    """A database named by a variable without a default, beside another environment's
+    database: SEG005 compares the variable and its file, not the name it will hold."""
+    names = {env.name: database_name(env) for env in scope.environments}
+    for env in scope.environments:
+        name = names[env.name]
+        if name is None or name.unjudged is None:
+            continue
+        others = [other for other, found in names.items() if other != env.name and found]
+        if not others:
+            continue  # no other database to tell it from
+        yield Finding(
+            env.name,
+            ("database", "name"),
+            f"`{name.unjudged}` without a default decides the database's name, so SEG005 "
+            f"cannot compare it with the database names of {_listed(others)} (it compares "
+            "the variable and the file it is read from)",
+        )
+
+
 RULES = [
     Rule(
         "DBS001",
@@ -76,5 +101,14 @@ RULES = [
             "declare `database.password_url_safe: true` for a URL-safe password, or pass the "
             "password apart"
         ),
+    ),
+    Rule(
+        "DBS002",
+        "every database name can be judged",
+        "A database name from a variable is judged by its default; with none, SEG005 sees "
+        "only the variable, and two environments could still be given one name.",
+        everywhere("warning"),
+        unjudged_names,
+        hint="give it a default, such as `${DB_NAME:-<app>_<environment>}`, which SEG005 judges",
     ),
 ]

@@ -10,6 +10,7 @@ from envgen.model.own_images import image_builders
 from envgen.model.tiers import Tier
 from envgen.policies.meaning import modes
 from envgen.policies.meaning.edge import EDGE_PORTS
+from envgen.policies.meaning.images import BUILDING_POLICIES, runs_released_image
 from envgen.policies.meaning.jobs import is_job
 from envgen.policies.meaning.mounts import binds, build_contexts, is_source
 from envgen.policies.meaning.resources import health_check, memory_limit, restart_policy
@@ -188,13 +189,22 @@ def debug(env: Environment, carried: Mapping[str, str]) -> Iterator[tuple[Path, 
 
 
 def built_images(env: Environment) -> Iterator[tuple[Path, str]]:
-    if env.tier is not Tier.PRODUCTION or not env.builds_from_source:
+    if env.tier is not Tier.PRODUCTION:
         return
     for name, service in env.services.items():
-        if service.build is not None:
+        if runs_released_image(env, service):
+            continue
+        if service.passthrough.get("pull_policy") in BUILDING_POLICIES:
+            yield (
+                ("services", name, "pull_policy"),
+                f"`{name}` is built from the source on the host, since its `pull_policy` "
+                "is `build`",
+            )
+        else:
             yield (
                 ("services", name, "build"),
-                f"`{name}` is built from the source on the host, since no `image_tag` is set",
+                f"`{name}` is built from the source on the host, since no `image_tag` is set "
+                "and its `image` names no tag",
             )
 
 
@@ -351,12 +361,13 @@ RULES = [
     Rule(
         "PRD010",
         "production runs built images, never builds from source",
-        "Without `image_tag`, a service with `build` is built on the production host from "
-        "whatever source sits there: not the image that was tested, and not one that a "
-        "rollback can return to.",
+        "Without `image_tag`, or an `image` that names a tag beside it, a service with "
+        "`build` is built on the production host from whatever source sits there: not the "
+        "image that was tested, and not one that a rollback can return to.",
         {Tier.PRODUCTION: "error"},
         per_environment(built_images),
-        hint="set `image_tag` (or `image_tag_required`) so that production runs a released image",
+        hint="set `image_tag` (or `image_tag_required`), or give `image` a tag, and no "
+        "`pull_policy: build`, so that production runs a released image",
     ),
     Rule(
         "PRD011",

@@ -107,7 +107,9 @@ DOCS: dict[str, RuleDoc] = {
         ),
     ),
     "SEG005": RuleDoc(
-        "`database.name` of every environment.",
+        "`database.name` of every environment: as written, a variable by its default "
+        "(`${DB_NAME:-shop}`), one without a default by the variable and the variables file "
+        "it is read from (DBS002 says so).",
         "Name the environment's database after it.",
         Example(
             "staging.yaml",
@@ -323,8 +325,11 @@ DOCS: dict[str, RuleDoc] = {
         ),
     ),
     "PRD010": RuleDoc(
-        "production's `image_tag` and `image_tag_required`, and each service's `build`.",
-        "Set `image_tag` (or `image_tag_required`), so that production pulls the tested image.",
+        "production's `image_tag` and `image_tag_required`, and each service's `build`, "
+        "`image` (a literal tag, or a variable that is required or has a default) and "
+        "`pull_policy`.",
+        "Set `image_tag` (or `image_tag_required`), or write the tag in `image` (Compose "
+        "pulls it and builds only when asked), so that production pulls the tested image.",
         Example("production.yaml", "image_tag: null\n", "image_tag: latest\n"),
     ),
     "PRD011": RuleDoc(
@@ -429,6 +434,16 @@ DOCS: dict[str, RuleDoc] = {
             "base.yaml",
             "database:\n  password_url_safe: false\n",
             "database:\n  password_url_safe: true\n",
+        ),
+    ),
+    "DBS002": RuleDoc(
+        "`database.name` where a variable without a default gives it, beside another "
+        "environment's database.",
+        "Give the variable a default, the name the environment uses when nothing sets it.",
+        Example(
+            "staging.yaml",
+            "database:\n  name: ${DB_NAME}\n",
+            "database:\n  name: ${DB_NAME:-shop_staging}\n",
         ),
     ),
     "PRX001": RuleDoc(

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from envgen.compose.command_line import command_texts
 from envgen.model.tiers import Tier
+from envgen.policies.meaning.databases import DatabaseName, database_name
 from envgen.policies.meaning.edge import proxy_networks, why_an_edge
 from envgen.policies.meaning.mounts import bound_device
 from envgen.policies.meaning.storage import Storage, network_spans_hosts, volume_storage
@@ -205,11 +206,20 @@ def container_names(scope: Scope) -> Iterator[Finding]:
 
 
 def database_names(scope: Scope) -> Iterator[Finding]:
-    def values(env: Environment) -> Iterator[tuple[object, Path]]:
-        if env.database is not None and env.database.name is not None:
-            yield env.database.name, ("database", "name")
+    """As written, by a variable's default, or, with none, by the variable and the file
+    it is read from (envgen.policies.meaning.databases)."""
 
-    return _clashes(scope, values, "database name")
+    def values(env: Environment) -> Iterator[tuple[object, Path]]:
+        name = database_name(env)
+        if name is not None:
+            yield name, ("database", "name")
+
+    return _clashes(
+        scope,
+        values,
+        lambda name: cast(DatabaseName, name).shown,
+        key=lambda name: cast(DatabaseName, name).key,
+    )
 
 
 def _data_storage(env: Environment, volume: str | None, bind: str | None) -> Iterator[Storage]:

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from envgen.policies.resolved import resolved
+
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
     from envgen.reading.source import Path
@@ -93,7 +95,9 @@ def production_index(productions: list[Environment]) -> ProductionIndex:
         for variable, path in env.secret_variables():
             spotted = Spotted(env, variable, path)
             index.variables.setdefault(variable.lower(), []).append(spotted)
-        if env.database is not None and env.database.name is not None:
-            spotted = Spotted(env, env.database.name, ("database", "name"))
-            index.databases.setdefault(env.database.name.lower(), []).append(spotted)
+        # A name from a variable is spotted by its default; with none, there is no name.
+        name = resolved(env.database.name) if env.database and env.database.name else ""
+        if name:
+            spotted = Spotted(env, name, ("database", "name"))
+            index.databases.setdefault(name.lower(), []).append(spotted)
     return index
