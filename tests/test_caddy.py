@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from envgen.outputs.caddy import caddy_comment, caddy_token, caddy_variable
 
+from tests.caddy_cli import caddy
 from tests.conftest import REPO, Run, edit_spec, write_tree
 
-CADDY = str(Path(sys.executable).parent / "caddy")
 CADDYFILE = REPO / "rendered" / "Caddyfile"
-
-
-def caddy(home: Path, *args: str, variables: dict[str, str] | None = None) -> str:
-    """`caddy ARGS...` with a clean environment and a throw-away home, so that nothing
-    outside the test is read or written; the timeout catches a Caddy waiting on a network."""
-    environment = {"HOME": str(home), "XDG_DATA_HOME": str(home), "XDG_CONFIG_HOME": str(home)}
-    result = subprocess.run(
-        [CADDY, *args],
-        capture_output=True,
-        text=True,
-        env={**environment, **(variables or {})},
-        check=False,
-        timeout=30,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 @pytest.fixture(scope="module")

@@ -4,17 +4,14 @@ network as well as its own; nothing else is published beyond loopback or shares 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.caddy_cli import caddy
 from tests.compose_cli import compose, required_variables
 from tests.conftest import REPO, Run, write_tree
 from tests.policy_project import Patch, findings, patched
-
-CADDY = str(Path(sys.executable).parent / "caddy")
 
 EDGE = """\
 services:
@@ -86,22 +83,14 @@ def test_it_renders_and_compose_and_caddy_accept_every_file(tmp_path: Path, run:
     ) in caddyfile
     home = tmp_path / "home"
     home.mkdir()
-    result = subprocess.run(
-        [CADDY, "validate", "--config", str(root / "rendered/Caddyfile"), "--adapter", "caddyfile"],
-        capture_output=True,
-        text=True,
-        env={
-            "HOME": str(home),
-            "XDG_DATA_HOME": str(home),
-            "XDG_CONFIG_HOME": str(home),
-            "STAGING_AUTH_USER": "tester",
-            # a bcrypt hash, as `caddy hash-password` makes them
-            "STAGING_AUTH_HASH": "$2a$14$Zkx19XLiW6VYouLHR5NmfOFU0z2GTNmpkT/5qqR7hx4IjWJPDhjvG",
-        },
-        check=False,
-        timeout=30,
-    )
-    assert result.returncode == 0, result.stderr
+    caddyfile_path = str(root / "rendered/Caddyfile")
+    variables = {
+        "STAGING_AUTH_USER": "tester",
+        # a bcrypt hash, as `caddy hash-password` makes them
+        "STAGING_AUTH_HASH": "$2a$14$Zkx19XLiW6VYouLHR5NmfOFU0z2GTNmpkT/5qqR7hx4IjWJPDhjvG",
+    }
+    args = ("validate", "--config", caddyfile_path, "--adapter", "caddyfile")
+    caddy(home, *args, variables=variables)
 
 
 def _placeholders(file: Path) -> dict[str, str]:

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.caddy_cli import caddy
 from tests.compose_cli import compose, required_variables
 from tests.conftest import REPO, Run, edit_spec, spec_position
 
 EXAMPLE = REPO / "examples" / "one-host"
 RENDERED = EXAMPLE / "rendered"
-CADDY = str(Path(sys.executable).parent / "caddy")
 COMPOSE_FILES = ("dev", "test", "staging", "prod")
 
 
@@ -100,31 +98,16 @@ def test_only_the_edge_proxy_faces_the_internet() -> None:
     assert staging["networks"]["proxy"]["name"] == "caddy-staging"
 
 
-def _caddy(home: Path, *args: str, variables: dict[str, str]) -> str:
-    """`caddy ARGS...` with a clean environment and a throw-away home."""
-    environment = {"HOME": str(home), "XDG_DATA_HOME": str(home), "XDG_CONFIG_HOME": str(home)}
-    result = subprocess.run(
-        [CADDY, *args],
-        capture_output=True,
-        text=True,
-        env={**environment, **variables},
-        check=False,
-        timeout=30,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def credentials(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     home = tmp_path_factory.mktemp("home")
-    hashed = _caddy(home, "hash-password", "--plaintext", "x", variables={}).strip()
+    hashed = caddy(home, "hash-password", "--plaintext", "x", variables={}).strip()
     return {"STAGING_BASIC_AUTH_USER": "tester", "STAGING_BASIC_AUTH_HASH": hashed}
 
 
 def test_caddy_validates_the_caddyfile(tmp_path: Path, credentials: dict[str, str]) -> None:
     args = ("validate", "--config", str(RENDERED / "Caddyfile"), "--adapter", "caddyfile")
-    assert _caddy(tmp_path, *args, variables=credentials) == "Valid configuration\n"
+    assert caddy(tmp_path, *args, variables=credentials) == "Valid configuration\n"
 
 
 def _handled(sub: dict[str, Any]) -> str:
@@ -141,7 +124,7 @@ def _handled(sub: dict[str, Any]) -> str:
 def test_each_domain_routes_its_paths_to_its_own_services(
     tmp_path: Path, credentials: dict[str, str]
 ) -> None:
-    adapted = _caddy(
+    adapted = caddy(
         tmp_path, "adapt", "--config", str(RENDERED / "Caddyfile"), "--adapter", "caddyfile",
         variables=credentials,
     )  # fmt: skip

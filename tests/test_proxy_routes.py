@@ -4,8 +4,6 @@ stream), judged by Caddy's own `adapt` and by Docker Compose's `config`."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +14,10 @@ from envgen.outputs.caddy import caddy_token
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.caddy_cli import caddy
 from tests.compose_cli import compose_json
 from tests.conftest import REPO, Run, write_tree
 
-CADDY = str(Path(sys.executable).parent / "caddy")
 HASH = "$2a$14$Zkx19XLiW6VYouLHR5NmfOFU0z2GTNmpkT/5qqR7hx4IjWJPDhjvG"  # `caddy hash-password`
 
 BASE = """\
@@ -78,22 +76,8 @@ def _rendered(tmp_path: Path, run: Run, files: dict[str, str] | None = None) -> 
 
 def _adapt(root: Path, home: Path) -> Any:
     home.mkdir()
-    result = subprocess.run(
-        [CADDY, "adapt", "--config", str(root / "rendered/Caddyfile"), "--adapter", "caddyfile"],
-        capture_output=True,
-        text=True,
-        env={
-            "HOME": str(home),
-            "XDG_DATA_HOME": str(home),
-            "XDG_CONFIG_HOME": str(home),
-            "AUTH_USER": "tester",
-            "AUTH_HASH": HASH,
-        },
-        check=False,
-        timeout=30,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    args = ("adapt", "--config", str(root / "rendered/Caddyfile"), "--adapter", "caddyfile")
+    return json.loads(caddy(home, *args, variables={"AUTH_USER": "tester", "AUTH_HASH": HASH}))
 
 
 def _site(route: Any) -> list[tuple[str, Any]]:
@@ -153,15 +137,7 @@ def test_the_caddyfile_is_formatted_as_caddy_formats_it(tmp_path: Path, run: Run
     )
     home = tmp_path / "home"
     home.mkdir()
-    formatted = subprocess.run(
-        [CADDY, "fmt", str(root / "rendered/Caddyfile")],
-        capture_output=True,
-        text=True,
-        env={"HOME": str(home)},
-        check=True,
-        timeout=30,
-    )
-    assert formatted.stdout == text
+    assert caddy(home, "fmt", str(root / "rendered/Caddyfile")) == text
 
 
 def test_each_routed_service_has_its_alias_on_the_proxy_network_only(
