@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from envgen.model.engines import ENGINES
 from envgen.model.facts import FACTS, FactUnavailable
-from envgen.policies.database import _password_references
+from envgen.policies.rules.database import _password_references
 from pydantic import ValidationError
 
 from tests.test_facts import environment

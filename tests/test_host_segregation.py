@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from envgen.model.tiers import Tier
-from envgen.policies import segregation
 from envgen.policies.rule import Scope
+from envgen.policies.rules import segregation
 from envgen.reading.source import Document
 
 from tests.conftest import REPO, Run, edit_spec

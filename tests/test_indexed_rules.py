@@ -9,8 +9,8 @@ from typing import Any
 
 from envgen.model.ports import PortMapping
 from envgen.model.tiers import Tier
-from envgen.policies import segregation
 from envgen.policies.rule import Finding, Scope
+from envgen.policies.rules import segregation
 from envgen.project import references
 from envgen.reading.source import Document
 from hypothesis import given, settings

@@ -12,8 +12,8 @@ from envgen.model.environment import Environment
 from envgen.model.tiers import Tier
 from envgen.policies.resolved import decoded
 from envgen.policies.rule import Finding, Scope
-from envgen.policies.segregation import _free_text, production_values
-from envgen.policies.tiers import ports_apart
+from envgen.policies.rules.segregation import _free_text, production_values
+from envgen.policies.rules.tiers import ports_apart
 from envgen.reading.source import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st

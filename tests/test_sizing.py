@@ -12,7 +12,7 @@ import pytest
 import yaml
 from envgen.compose.sizes import format_memory, parse_memory
 from envgen.model.environment import Environment
-from envgen.policies.budget import usage
+from envgen.policies.rules.budget import usage
 from envgen.project.load import load_project
 from envgen.settings import load_settings
 

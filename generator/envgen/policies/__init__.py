@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from envgen.model.tiers import Tier
-from envgen.policies import (
+from envgen.policies.rule import Rule
+from envgen.policies.rule_docs import DOCS
+from envgen.policies.rules import (
     budget,
     database,
     host_access,
@@ -20,8 +22,6 @@ from envgen.policies import (
     variable_ports,
     variables_files,
 )
-from envgen.policies.rule import Rule
-from envgen.policies.rule_docs import DOCS
 
 RULES: dict[str, Rule] = {
     rule.id: replace(rule, **DOCS[rule.id]._asdict()) if rule.id in DOCS else rule

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from envgen.compose.interpolation import referenced
 from envgen.model.tiers import Tier
-from envgen.policies.production import data_mount
 from envgen.policies.rule import Finding, Rule, Scope, per_environment
+from envgen.policies.rules.production import data_mount
 
 if TYPE_CHECKING:
     from envgen.model.environment import Environment
