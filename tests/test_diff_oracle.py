@@ -178,6 +178,7 @@ def _oracle_service(service: dict[str, Any], folder: Path) -> dict[str, Any]:
     """One service of Compose's model, with envgen's path steps as keys."""
     view: dict[str, Any] = {key: {} for key in (*_COLLECTIONS, *_VALUE_LISTS, "networks")}
     view["deploy"] = {"resources": {"limits": {}}}
+    view["restart"] = "no"  # the engine's default, what Compose runs without `restart`
     for key, value in service.items():
         if key in ("command", "entrypoint"):
             view[key] = shlex.join(value)

@@ -34,10 +34,10 @@ def test_a_stack_whose_edge_does_not_join_it_may_not(tmp_path: Path) -> None:
     files, lines = _lines(tmp_path, [("production.yaml", None, edge), *ONE_HOST[1:]])
     assert lines == [
         f"{_at(files, 'production.yaml', 'false')}: PRX002 error: "
-        "networks.proxy.external: network `proxy` is created by this stack; the proxy runs "
-        "outside compose and shares only an external network (declare it `external: true`, "
-        "made once on the host (`docker network create edge-production`), or run the proxy "
-        "in this stack: a service with `role: edge-proxy` that joins `proxy`)"
+        "networks.proxy.external: network `proxy` is created by this stack, but its edge "
+        "proxy `edge` does not join it, so no proxy shares it with the routes (add `proxy` "
+        "to `edge`'s `networks`, or declare it `external: true`, made once on the host "
+        "(`docker network create edge-production`))"
     ]
 
 

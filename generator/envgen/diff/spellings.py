@@ -1,8 +1,9 @@
 """A compose service in one spelling per meaning, so that `envgen diff` reports what
 Compose runs differently and not how each spec writes it: `mem_limit` and `cpus` as
 `deploy.resources.limits`, `mem_reservation` as its reservation, sizes in one unit, a
-health check turned off as `disable: true`, `deploy.restart_policy.condition` as the
-`restart` it overrides."""
+health check turned off as `disable: true`, `deploy.restart_policy.condition` (and
+`max_attempts` with `on-failure`) as the `restart` it overrides, and no `restart` as the
+engine's default, `"no"`."""
 
 from __future__ import annotations
 
@@ -61,8 +62,17 @@ def one_spelling(service: dict[str, Any]) -> dict[str, Any]:
     policy = (deploy or {}).get("restart_policy")
     if isinstance(policy, dict) and policy.get("condition") in _CONDITIONS:
         doc["restart"] = _CONDITIONS[policy.pop("condition")]
+        # `docker compose up` passes `max_attempts` as the retry count, which only
+        # `on-failure` reads: the `on-failure:N` that `restart` writes.
+        attempts = policy.get("max_attempts")
+        if doc["restart"] == "on-failure" and isinstance(attempts, int):
+            policy.pop("max_attempts")
+            doc["restart"] = f"on-failure:{attempts}"
         if not policy:
             deploy.pop("restart_policy")  # type: ignore[union-attr]
+    if doc.get("restart") == "on-failure:0":
+        doc["restart"] = "on-failure"  # Compose passes the retry count 0 for both
+    doc.setdefault("restart", "no")  # the engine's default: a container is not restarted
     check = doc.get("healthcheck")
     if (isinstance(check, dict) and check.get("test") in (["NONE"], "NONE")) or (
         isinstance(check, dict) and check.get("disable") is True

@@ -81,6 +81,18 @@ def proxied_service_on_network(env: Environment) -> Iterator[tuple[Path, str, st
         and not _edge_joins(env, proxy.network)
     ):
         docker = env.network_name(proxy.network)
+        edges = sorted(name for name, s in env.services.items() if s.is_edge_proxy)
+        if edges:
+            # The stack has its own edge proxy, on other networks only: it is not outside
+            # compose, it just does not join this one.
+            yield (
+                ("networks", proxy.network, "external"),
+                f"network `{proxy.network}` is created by this stack, but its edge proxy "
+                f"`{edges[0]}` does not join it, so no proxy shares it with the routes",
+                f"add `{proxy.network}` to `{edges[0]}`'s `networks`, or declare it "
+                f"`external: true`, made once on the host (`docker network create {docker}`)",
+            )
+            return
         yield (
             ("networks", proxy.network, "external"),
             f"network `{proxy.network}` is created by this stack; the proxy runs outside "
