@@ -11,22 +11,30 @@ if TYPE_CHECKING:
     from envgen.model.service import Service
 
 
+def _built(env: Environment) -> dict[tuple[str, str], str]:
+    """Each image reference built in `env` (as Docker completes it), with the first
+    service that builds it."""
+    built: dict[tuple[str, str], str] = {}
+    for name, service in env.services.items():
+        if service.build is not None and service.image is not None:
+            reference = normalised(service.image)
+            if reference is not None:
+                built.setdefault(reference, name)
+    return built
+
+
 def image_builders(env: Environment) -> dict[str, str]:
     """Each service that runs an image built in `env`, by name, with the service that
     builds it: a builder is its own, and a service without `build` whose image is the
     same reference as a builder's (`ghcr.io/org/api`, as Docker completes it: registry,
     `docker.io/library/`, tag) runs that builder's image. Compose does not pull such an
     image either: it waits for the build. The first builder of a reference wins."""
-    built: dict[tuple[str, str], str] = {}
+    built = _built(env)
     runs: dict[str, str] = {}
     for name, service in env.services.items():
         if service.build is not None:
             runs[name] = name
-            reference = normalised(service.image) if service.image is not None else None
-            if reference is not None:
-                built.setdefault(reference, name)
-    for name, service in env.services.items():
-        if service.build is None and service.image is not None:
+        elif service.image is not None:
             reference = normalised(service.image)
             if reference is not None and reference in built:
                 runs[name] = built[reference]
@@ -39,9 +47,5 @@ def builder_of(env: Environment, service: Service) -> Service | None:
     if service.build is not None:
         return service
     reference = normalised(service.image) if service.image is not None else None
-    if reference is None:
-        return None
-    for other in env.services.values():
-        if other.build is not None and other.image and normalised(other.image) == reference:
-            return other
-    return None
+    builder = None if reference is None else _built(env).get(reference)
+    return None if builder is None else env.services[builder]
